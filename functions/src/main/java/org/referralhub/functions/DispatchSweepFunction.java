@@ -1,0 +1,32 @@
+package org.referralhub.functions;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
+import java.util.Map;
+import org.apache.camel.ProducerTemplate;
+import org.referralhub.camel.Endpoints;
+import org.referralhub.hub.Hub;
+
+/**
+ * The dispatcher's schedule (EventBridge, every minute in AWS; every few seconds in the local hub): delivers every
+ * referral whose next attempt is due, which is how retries after a backoff happen.
+ */
+public final class DispatchSweepFunction implements RequestHandler<ScheduledEvent, Map<String, Integer>> {
+
+    private final ProducerTemplate routes;
+
+    public DispatchSweepFunction() {
+        this(FunctionRuntime.hub());
+    }
+
+    public DispatchSweepFunction(Hub hub) {
+        this.routes = hub.producer();
+    }
+
+    @Override
+    public Map<String, Integer> handleRequest(ScheduledEvent event, Context context) {
+        Integer tried = routes.requestBody(Endpoints.DISPATCH_DUE, null, Integer.class);
+        return Map.of("due", tried == null ? 0 : tried);
+    }
+}

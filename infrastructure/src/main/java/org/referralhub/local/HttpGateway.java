@@ -1,0 +1,234 @@
+package org.referralhub.local;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.referralhub.functions.ReferralApiFunction;
+import org.referralhub.referral.CanonicalJson;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The local stand-in for API Gateway's HTTP API: matches each request against the same route keys template.yaml
+ * declares, builds the payload-format-2.0 event API Gateway would send, and invokes {@link ReferralApiFunction}.
+ * It also serves the sandbox partners under {@code /sandbox/}, which in AWS would be the partners' own servers.
+ */
+final class HttpGateway implements AutoCloseable {
+
+    /** API Gateway's own payload limit. */
+    static final int MAX_PAYLOAD = 10 * 1024 * 1024;
+    private static final Logger LOG = LoggerFactory.getLogger(HttpGateway.class);
+    private static final DateTimeFormatter REQUEST_TIME =
+            DateTimeFormatter.ofPattern("dd/MMM/yyyy:HH:mm:ss Z", Locale.ENGLISH).withZone(ZoneOffset.UTC);
+    private static final Pattern SANDBOX = Pattern.compile("^/sandbox/partners/([a-z0-9-]+)/(webhook|deliveries|failures)$");
+
+    private final HttpServer server;
+    private final ExecutorService workers = Executors.newFixedThreadPool(16, r -> {
+        Thread t = new Thread(r, "local-gateway");
+        t.setDaemon(true);
+        return t;
+    });
+    private final List<RouteKey> routes;
+    private final ReferralApiFunction api;
+    private final SandboxPartners sandbox;
+
+    private record RouteKey(String key, String method, Pattern path, List<String> parameters) {
+        static RouteKey of(String key) {
+            String[] parts = key.split(" ", 2);
+            List<String> names = new java.util.ArrayList<>();
+            Matcher m = Pattern.compile("\\{([^}]+)}").matcher(parts[1]);
+            StringBuilder regex = new StringBuilder("^");
+            int last = 0;
+            while (m.find()) {
+                regex.append(Pattern.quote(parts[1].substring(last, m.start()))).append("([^/]+)");
+                names.add(m.group(1));
+                last = m.end();
+            }
+            regex.append(Pattern.quote(parts[1].substring(last))).append("$");
+            return new RouteKey(key, parts[0], Pattern.compile(regex.toString()), names);
+        }
+    }
+
+    HttpGateway(int port, ReferralApiFunction api, SandboxPartners sandbox) throws IOException {
+        this.api = api;
+        this.sandbox = sandbox;
+        this.routes = ReferralApiFunction.ROUTES.keySet().stream().map(RouteKey::of).toList();
+        this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 64);
+        server.setExecutor(workers);
+        server.createContext("/", this::handle);
+    }
+
+    HttpGateway start() {
+        server.start();
+        return this;
+    }
+
+    int port() {
+        return server.getAddress().getPort();
+    }
+
+    private void handle(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            byte[] body = readBody(exchange.getRequestBody());
+            if (body == null) {
+                send(exchange, 413, Map.of("Content-Type", "application/json"), "{\"message\":\"Request Entity Too Large\"}");
+                return;
+            }
+            String path = exchange.getRequestURI().getRawPath();
+            Matcher sandboxPath = SANDBOX.matcher(path);
+            if (sandboxPath.matches()) {
+                sandbox(exchange, sandboxPath.group(1), sandboxPath.group(2), body);
+                return;
+            }
+            String method = exchange.getRequestMethod().toUpperCase(Locale.ROOT);
+            for (RouteKey route : routes) {
+                Matcher m = route.path().matcher(path);
+                if (route.method().equals(method) && m.matches()) {
+                    Map<String, String> parameters = new LinkedHashMap<>();
+                    for (int i = 0; i < route.parameters().size(); i++) {
+                        parameters.put(route.parameters().get(i), URLDecoder.decode(m.group(i + 1), StandardCharsets.UTF_8));
+                    }
+                    APIGatewayV2HTTPResponse response = api.handleRequest(
+                            event(exchange, route.key(), parameters, body), new LocalLambdaContext("referral-api"));
+                    byte[] out = response.getIsBase64Encoded() ? Base64.getDecoder().decode(response.getBody())
+                            : response.getBody() == null ? new byte[0] : response.getBody().getBytes(StandardCharsets.UTF_8);
+                    send(exchange, response.getStatusCode(), response.getHeaders(), out);
+                    return;
+                }
+            }
+            send(exchange, 404, Map.of("Content-Type", "application/json"), "{\"message\":\"Not Found\"}");
+        } catch (RuntimeException e) {
+            LOG.error("gateway failure: {}", e.getClass().getName());
+            send(exchange, 500, Map.of("Content-Type", "application/json"), "{\"message\":\"Internal Server Error\"}");
+        }
+    }
+
+    private void sandbox(HttpExchange exchange, String partnerId, String action, byte[] body) throws IOException {
+        Map<String, String> json = Map.of("Content-Type", "application/json");
+        if (!sandbox.knows(partnerId)) {
+            send(exchange, 404, json, "{\"message\":\"no such partner\"}");
+            return;
+        }
+        String method = exchange.getRequestMethod();
+        if (action.equals("webhook") && method.equals("POST")) {
+            int status = sandbox.receive(partnerId, headers(exchange), body);
+            send(exchange, status, json, "{\"received\":" + (status == 200) + "}");
+        } else if (action.equals("deliveries") && method.equals("GET")) {
+            send(exchange, 200, json, SandboxPartners.json(sandbox.summary(partnerId)));
+        } else if (action.equals("failures") && method.equals("POST")) {
+            var request = CanonicalJson.MAPPER.readTree(body.length == 0 ? "{}".getBytes(StandardCharsets.UTF_8) : body);
+            sandbox.failNext(partnerId, request.path("count").asInt(1), request.path("status").asInt(503));
+            send(exchange, 200, json, "{\"failing\":" + request.path("count").asInt(1) + "}");
+        } else {
+            send(exchange, 405, json, "{\"message\":\"Method Not Allowed\"}");
+        }
+    }
+
+    private static APIGatewayV2HTTPEvent event(HttpExchange exchange, String routeKey, Map<String, String> pathParameters,
+                                               byte[] body) {
+        Map<String, String> headers = headers(exchange);
+        String contentType = headers.getOrDefault("content-type", "");
+        boolean text = contentType.isEmpty() || contentType.startsWith("text/") || contentType.contains("json")
+                || contentType.contains("xml") || contentType.contains("x-www-form-urlencoded");
+        String query = exchange.getRequestURI().getRawQuery();
+        Instant now = Instant.now();
+        return APIGatewayV2HTTPEvent.builder()
+                .withVersion("2.0")
+                .withRouteKey(routeKey)
+                .withRawPath(exchange.getRequestURI().getRawPath())
+                .withRawQueryString(query == null ? "" : query)
+                .withHeaders(headers)
+                .withQueryStringParameters(query(query))
+                .withPathParameters(pathParameters.isEmpty() ? null : pathParameters)
+                .withBody(body.length == 0 ? null : text ? new String(body, StandardCharsets.UTF_8)
+                        : Base64.getEncoder().encodeToString(body))
+                .withIsBase64Encoded(body.length > 0 && !text)
+                .withRequestContext(APIGatewayV2HTTPEvent.RequestContext.builder()
+                        .withAccountId("000000000000")
+                        .withApiId("local")
+                        .withDomainName("localhost")
+                        .withDomainPrefix("localhost")
+                        .withRequestId(UUID.randomUUID().toString())
+                        .withRouteKey(routeKey)
+                        .withStage("$default")
+                        .withTime(REQUEST_TIME.format(now))
+                        .withTimeEpoch(now.toEpochMilli())
+                        .withHttp(APIGatewayV2HTTPEvent.RequestContext.Http.builder()
+                                .withMethod(exchange.getRequestMethod().toUpperCase(Locale.ROOT))
+                                .withPath(exchange.getRequestURI().getRawPath())
+                                .withProtocol(exchange.getProtocol())
+                                .withSourceIp(exchange.getRemoteAddress().getAddress().getHostAddress())
+                                .withUserAgent(headers.get("user-agent"))
+                                .build())
+                        .build())
+                .build();
+    }
+
+    /** Header names in lower case, repeated values joined with commas: as API Gateway HTTP APIs deliver them. */
+    private static Map<String, String> headers(HttpExchange exchange) {
+        Map<String, String> out = new LinkedHashMap<>();
+        exchange.getRequestHeaders().forEach((name, values) -> out.put(name.toLowerCase(Locale.ROOT), String.join(",", values)));
+        return out;
+    }
+
+    private static Map<String, String> query(String raw) {
+        if (raw == null || raw.isEmpty()) {
+            return null;
+        }
+        Map<String, String> out = new LinkedHashMap<>();
+        for (String pair : raw.split("&")) {
+            int eq = pair.indexOf('=');
+            String name = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+            String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+            out.merge(name, value, (a, b) -> a + "," + b);
+        }
+        return out;
+    }
+
+    private static byte[] readBody(InputStream in) throws IOException {
+        byte[] body = in.readNBytes(MAX_PAYLOAD + 1);
+        return body.length > MAX_PAYLOAD ? null : body;
+    }
+
+    private static void send(HttpExchange exchange, int status, Map<String, String> headers, String body) throws IOException {
+        send(exchange, status, headers, body.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static void send(HttpExchange exchange, int status, Map<String, String> headers, byte[] body) throws IOException {
+        if (headers != null) {
+            headers.forEach((k, v) -> exchange.getResponseHeaders().set(k, v));
+        }
+        exchange.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
+        if (body.length > 0) {
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(body);
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        workers.shutdownNow();
+    }
+}

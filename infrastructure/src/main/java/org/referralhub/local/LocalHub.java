@@ -1,0 +1,232 @@
+package org.referralhub.local;
+
+import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.referralhub.functions.DispatchStreamFunction;
+import org.referralhub.functions.DispatchSweepFunction;
+import org.referralhub.functions.ReferralApiFunction;
+import org.referralhub.hub.Hub;
+import org.referralhub.hub.HubSettings;
+import org.referralhub.store.ReferralTableDefinition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
+
+/**
+ * The whole hub on one machine, in one JVM: DynamoDB Local, the HTTP gateway, the dispatcher fed by the table's
+ * stream and by its schedule, and sandbox partners, all running the same Lambda handlers AWS runs.
+ */
+public final class LocalHub implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LocalHub.class);
+
+    /**
+     * How to run the local hub. Port 0 picks a free port. A null data directory keeps everything in memory and in a
+     * temporary archive.
+     */
+    public record Options(int httpPort, int dynamoPort, Path dataDirectory, String tableName, String configLocation,
+                          long streamPollMillis, long sweepMillis, Clock clock) {
+
+        public static Options defaults() {
+            return new Options(8080, 8000, Path.of("data"), "referrals", null, 250, 5000, Clock.systemUTC());
+        }
+
+        /** Reads HUB_PORT, HUB_DYNAMODB_PORT, HUB_DATA_DIR and HUB_CONFIG from the environment. */
+        public static Options fromEnvironment() {
+            Options d = defaults();
+            return new Options(
+                    intEnv("HUB_PORT", d.httpPort()), intEnv("HUB_DYNAMODB_PORT", d.dynamoPort()),
+                    Path.of(env("HUB_DATA_DIR", d.dataDirectory().toString())), d.tableName(),
+                    System.getenv(HubSettings.HUB_CONFIG), d.streamPollMillis(), d.sweepMillis(), d.clock());
+        }
+
+        public Options withPorts(int http, int dynamo) {
+            return new Options(http, dynamo, dataDirectory, tableName, configLocation, streamPollMillis, sweepMillis, clock);
+        }
+
+        public Options withDataDirectory(Path directory) {
+            return new Options(httpPort, dynamoPort, directory, tableName, configLocation, streamPollMillis, sweepMillis, clock);
+        }
+
+        public Options withTableName(String name) {
+            return new Options(httpPort, dynamoPort, dataDirectory, name, configLocation, streamPollMillis, sweepMillis, clock);
+        }
+
+        public Options withSweepMillis(long millis) {
+            return new Options(httpPort, dynamoPort, dataDirectory, tableName, configLocation, streamPollMillis, millis, clock);
+        }
+
+        private static String env(String name, String fallback) {
+            String v = System.getenv(name);
+            return v == null || v.isBlank() ? fallback : v;
+        }
+
+        private static int intEnv(String name, int fallback) {
+            return Integer.parseInt(env(name, Integer.toString(fallback)));
+        }
+    }
+
+    private final DynamoDbLocalServer dynamo;
+    private final Hub hub;
+    private final DynamoDbStreamsClient streams;
+    private final StreamFeed feed;
+    private final ScheduledExecutorService schedule;
+    private final HttpGateway gateway;
+    private final SandboxPartners sandbox;
+    private final String baseUrl;
+    private final Path dataDirectory;
+
+    private LocalHub(DynamoDbLocalServer dynamo, Hub hub, DynamoDbStreamsClient streams, StreamFeed feed,
+                     ScheduledExecutorService schedule, HttpGateway gateway, SandboxPartners sandbox, String baseUrl,
+                     Path dataDirectory) {
+        this.dynamo = dynamo;
+        this.hub = hub;
+        this.streams = streams;
+        this.feed = feed;
+        this.schedule = schedule;
+        this.gateway = gateway;
+        this.sandbox = sandbox;
+        this.baseUrl = baseUrl;
+        this.dataDirectory = dataDirectory;
+    }
+
+    public static LocalHub start(Options options) throws IOException {
+        int httpPort = options.httpPort() == 0 ? freePort() : options.httpPort();
+        int dynamoPort = options.dynamoPort() == 0 ? freePort() : options.dynamoPort();
+        Path data = options.dataDirectory() == null ? Files.createTempDirectory("referral-hub-")
+                : options.dataDirectory().toAbsolutePath();
+        DynamoDbLocalServer dynamo = DynamoDbLocalServer.start(dynamoPort,
+                options.dataDirectory() == null ? null : data.resolve("dynamodb"));
+        String baseUrl = "http://localhost:" + httpPort;
+        Map<String, String> settings = new HashMap<>();
+        settings.put(HubSettings.REFERRALS_TABLE, options.tableName());
+        settings.put(HubSettings.ARCHIVE_DIR, data.resolve("archive").toString());
+        settings.put(HubSettings.AWS_ENDPOINT_URL, dynamo.endpoint());
+        settings.put(HubSettings.AWS_REGION, "ca-central-1");
+        settings.put(HubSettings.HUB_BASE_URL, baseUrl);
+        if (options.configLocation() != null) {
+            settings.put(HubSettings.HUB_CONFIG, options.configLocation());
+        }
+        Hub hub = null;
+        try {
+            hub = Hub.start(HubSettings.of(settings), options.clock());
+            ReferralTableDefinition.ensureExists(hub.dynamo(), options.tableName());
+            String streamArn = hub.dynamo().describeTable(r -> r.tableName(options.tableName())).table().latestStreamArn();
+            DynamoDbStreamsClient streams = DynamoDbStreamsClient.builder()
+                    .endpointOverride(URI.create(dynamo.endpoint()))
+                    .region(Region.CA_CENTRAL_1)
+                    .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
+                    .httpClient(UrlConnectionHttpClient.create())
+                    .build();
+            StreamFeed feed = new StreamFeed(streams, streamArn, new DispatchStreamFunction(hub))
+                    .start(options.streamPollMillis());
+            DispatchSweepFunction sweep = new DispatchSweepFunction(hub);
+            ScheduledExecutorService schedule = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "local-dispatch-schedule");
+                t.setDaemon(true);
+                return t;
+            });
+            schedule.scheduleWithFixedDelay(() -> {
+                try {
+                    sweep.handleRequest(new ScheduledEvent(), new LocalLambdaContext("dispatch-sweep"));
+                } catch (RuntimeException e) {
+                    LOG.warn("dispatch sweep failed: {}", e.getClass().getSimpleName());
+                }
+            }, options.sweepMillis(), options.sweepMillis(), TimeUnit.MILLISECONDS);
+            Hub running = hub;
+            SandboxPartners sandbox = new SandboxPartners(() -> running.services().config(), options.clock());
+            HttpGateway gateway = new HttpGateway(httpPort, new ReferralApiFunction(hub), sandbox).start();
+            return new LocalHub(dynamo, hub, streams, feed, schedule, gateway, sandbox, baseUrl, data);
+        } catch (RuntimeException | IOException e) {
+            if (hub != null) {
+                hub.close();
+            }
+            dynamo.close();
+            throw e;
+        }
+    }
+
+    public String baseUrl() {
+        return baseUrl;
+    }
+
+    public Hub hub() {
+        return hub;
+    }
+
+    public Path dataDirectory() {
+        return dataDirectory;
+    }
+
+    /** Demo API keys by agency id, from the packaged demo credentials. */
+    public static Map<String, String> demoKeys() {
+        try (InputStream in = LocalHub.class.getClassLoader().getResourceAsStream("demo-credentials.yaml")) {
+            JsonNode root = new ObjectMapper(new YAMLFactory()).readTree(in);
+            Map<String, String> keys = new LinkedHashMap<>();
+            root.path("agencyKeys").fields().forEachRemaining(e -> keys.put(e.getKey(), e.getValue().asText()));
+            return keys;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the demo credentials", e);
+        }
+    }
+
+    String banner(String dynamoEndpoint) {
+        StringBuilder b = new StringBuilder();
+        b.append("\nReferral Hub — local hub is up\n");
+        b.append("  HTTP API (agencies)      ").append(baseUrl).append("/v1/referrals\n");
+        b.append("  Health                   ").append(baseUrl).append("/health\n");
+        b.append("  Sandbox partners         ").append(baseUrl).append("/sandbox/partners/{partnerId}/deliveries\n");
+        b.append("  DynamoDB Local           ").append(dynamoEndpoint).append("\n");
+        b.append("  Data directory           ").append(dataDirectory).append("\n");
+        b.append("  Partners                 ");
+        b.append(String.join(", ", hub.services().config().partners().stream().map(p -> p.id()).toList())).append("\n");
+        b.append("  Demo agency API keys (X-Api-Key):\n");
+        demoKeys().forEach((agency, key) -> b.append(String.format("    %-16s %s%n", agency, key)));
+        b.append("Press Ctrl-C to stop.\n");
+        return b.toString();
+    }
+
+    @Override
+    public void close() {
+        gateway.close();
+        schedule.shutdownNow();
+        feed.close();
+        streams.close();
+        hub.close();
+        dynamo.close();
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    public static void main(String[] args) throws Exception {
+        Options options = Options.fromEnvironment();
+        LocalHub local = start(options);
+        Runtime.getRuntime().addShutdownHook(new Thread(local::close, "local-hub-shutdown"));
+        System.out.println(local.banner(local.dynamo.endpoint()));
+        Thread.currentThread().join();
+    }
+}

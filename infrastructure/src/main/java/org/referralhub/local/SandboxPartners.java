@@ -1,0 +1,106 @@
+package org.referralhub.local;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.NullNode;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+import org.referralhub.config.HubConfiguration;
+import org.referralhub.config.Partner;
+import org.referralhub.delivery.WebhookSignature;
+import org.referralhub.referral.CanonicalJson;
+
+/**
+ * Stand-ins for the delivery partners' webhooks, so a delivery can be seen on one machine. Each verifies the
+ * Standard Webhooks signature with the partner's secret, notes a repeated webhook-id (as a careful partner would),
+ * and keeps what it received for {@code GET /sandbox/partners/{id}/deliveries}. It can be told to fail its next
+ * requests, to watch the hub retry.
+ */
+final class SandboxPartners {
+
+    /** One request a sandbox partner received. */
+    record Received(Instant receivedAt, String webhookId, boolean signatureVerified, boolean repeat,
+                    int answeredStatus, JsonNode referral) {
+    }
+
+    private final Supplier<HubConfiguration> config;
+    private final Clock clock;
+    private final Map<String, List<Received>> received = new ConcurrentHashMap<>();
+    private final Map<String, Set<String>> seenIds = new ConcurrentHashMap<>();
+    private final Map<String, Failures> failures = new ConcurrentHashMap<>();
+
+    SandboxPartners(Supplier<HubConfiguration> config, Clock clock) {
+        this.config = config;
+        this.clock = clock;
+    }
+
+    private record Failures(AtomicInteger remaining, int status) {
+    }
+
+    /** A partner's webhook was called: answers the HTTP status the partner gives back. */
+    int receive(String partnerId, Map<String, String> headers, byte[] body) {
+        Partner partner = config.get().partner(partnerId).orElse(null);
+        if (partner == null || partner.intake() == null || partner.intake().signingSecret() == null) {
+            return 404;
+        }
+        String text = new String(body, StandardCharsets.UTF_8);
+        String id = headers.get(WebhookSignature.ID_HEADER);
+        boolean verified = new WebhookSignature(partner.intake().signingSecret()).verify(id,
+                headers.get(WebhookSignature.TIMESTAMP_HEADER), headers.get(WebhookSignature.SIGNATURE_HEADER),
+                text, clock.instant());
+        int status = 200;
+        Failures failing = failures.get(partnerId);
+        if (!verified) {
+            status = 401;
+        } else if (failing != null && failing.remaining().getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+            status = failing.status();
+        }
+        boolean repeat = verified && status == 200
+                && !seenIds.computeIfAbsent(partnerId, k -> ConcurrentHashMap.newKeySet()).add(id);
+        JsonNode referral;
+        try {
+            referral = CanonicalJson.MAPPER.readTree(text);
+        } catch (IOException e) {
+            referral = NullNode.getInstance();
+        }
+        received.computeIfAbsent(partnerId, k -> new CopyOnWriteArrayList<>())
+                .add(new Received(clock.instant(), id, verified, repeat, status, referral));
+        return status;
+    }
+
+    /** The partner answers {@code status} to its next {@code count} signed requests. */
+    void failNext(String partnerId, int count, int status) {
+        failures.put(partnerId, new Failures(new AtomicInteger(count), status));
+    }
+
+    boolean knows(String partnerId) {
+        return config.get().partner(partnerId).isPresent();
+    }
+
+    List<Received> deliveries(String partnerId) {
+        return new ArrayList<>(received.getOrDefault(partnerId, List.of()));
+    }
+
+    Map<String, Object> summary(String partnerId) {
+        List<Received> all = deliveries(partnerId);
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("partnerId", partnerId);
+        out.put("count", all.size());
+        out.put("deliveries", all);
+        return out;
+    }
+
+    static String json(Object value) {
+        return CanonicalJson.write(value);
+    }
+}

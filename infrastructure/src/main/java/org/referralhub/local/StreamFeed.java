@@ -1,0 +1,175 @@
+package org.referralhub.local;
+
+import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
+import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
+import com.amazonaws.services.lambda.runtime.events.models.dynamodb.AttributeValue;
+import com.amazonaws.services.lambda.runtime.events.models.dynamodb.StreamRecord;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.referralhub.functions.DispatchStreamFunction;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.dynamodb.model.GetRecordsResponse;
+import software.amazon.awssdk.services.dynamodb.model.Record;
+import software.amazon.awssdk.services.dynamodb.model.Shard;
+import software.amazon.awssdk.services.dynamodb.model.ShardIteratorType;
+import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
+
+/**
+ * What Lambda's event source mapping does in AWS, done locally: reads the referrals table's stream in DynamoDB
+ * Local and invokes the same {@link DispatchStreamFunction} with the same {@link DynamodbEvent}s. A batch whose
+ * handler reports failures is offered again from the first failed record. It starts at the stream's end: anything
+ * pending from before a restart is found by the dispatch sweep, which reads the table, not the stream.
+ */
+final class StreamFeed implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(StreamFeed.class);
+
+    private final DynamoDbStreamsClient streams;
+    private final String streamArn;
+    private final DispatchStreamFunction handler;
+    private final ScheduledExecutorService poller = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "local-stream-feed");
+        t.setDaemon(true);
+        return t;
+    });
+    private final Map<String, String> iterators = new HashMap<>();
+    private final Map<String, List<Record>> retries = new HashMap<>();
+
+    StreamFeed(DynamoDbStreamsClient streams, String streamArn, DispatchStreamFunction handler) {
+        this.streams = streams;
+        this.streamArn = streamArn;
+        this.handler = handler;
+    }
+
+    StreamFeed start(long intervalMillis) {
+        for (Shard shard : streams.describeStream(r -> r.streamArn(streamArn)).streamDescription().shards()) {
+            iterators.put(shard.shardId(), streams.getShardIterator(r -> r.streamArn(streamArn)
+                    .shardId(shard.shardId()).shardIteratorType(ShardIteratorType.LATEST)).shardIterator());
+        }
+        poller.scheduleWithFixedDelay(this::pollSafely, 0, intervalMillis, TimeUnit.MILLISECONDS);
+        return this;
+    }
+
+    private void pollSafely() {
+        try {
+            poll();
+        } catch (RuntimeException e) {
+            LOG.warn("stream feed poll failed: {}", e.getClass().getSimpleName());
+        }
+    }
+
+    private void poll() {
+        refreshShards();
+        for (Map.Entry<String, String> entry : new ArrayList<>(iterators.entrySet())) {
+            String shardId = entry.getKey();
+            List<Record> batch = new ArrayList<>(retries.getOrDefault(shardId, List.of()));
+            if (entry.getValue() != null) {
+                GetRecordsResponse response = streams.getRecords(r -> r.shardIterator(entry.getValue()).limit(100));
+                batch.addAll(response.records());
+                iterators.put(shardId, response.nextShardIterator());
+            }
+            if (batch.isEmpty()) {
+                continue;
+            }
+            StreamsEventResponse result = handler.handleRequest(event(batch), new LocalLambdaContext("dispatch-stream"));
+            retries.put(shardId, failedFrom(batch, result));
+        }
+    }
+
+    private void refreshShards() {
+        for (Shard shard : streams.describeStream(r -> r.streamArn(streamArn)).streamDescription().shards()) {
+            if (!iterators.containsKey(shard.shardId())) {
+                iterators.put(shard.shardId(), streams.getShardIterator(r -> r.streamArn(streamArn)
+                        .shardId(shard.shardId()).shardIteratorType(ShardIteratorType.TRIM_HORIZON)).shardIterator());
+            }
+        }
+    }
+
+    /** As Lambda does: the batch is retried from the lowest failed sequence number. */
+    private static List<Record> failedFrom(List<Record> batch, StreamsEventResponse result) {
+        if (result == null || result.getBatchItemFailures() == null || result.getBatchItemFailures().isEmpty()) {
+            return List.of();
+        }
+        String lowest = result.getBatchItemFailures().stream().map(f -> f.getItemIdentifier()).min(String::compareTo).get();
+        return batch.stream().filter(r -> r.dynamodb().sequenceNumber().compareTo(lowest) >= 0).toList();
+    }
+
+    private DynamodbEvent event(List<Record> records) {
+        DynamodbEvent event = new DynamodbEvent();
+        List<DynamodbEvent.DynamodbStreamRecord> converted = new ArrayList<>();
+        for (Record r : records) {
+            DynamodbEvent.DynamodbStreamRecord record = new DynamodbEvent.DynamodbStreamRecord();
+            record.setEventID(r.eventID());
+            record.setEventName(r.eventNameAsString());
+            record.setEventVersion(r.eventVersion());
+            record.setEventSource("aws:dynamodb");
+            record.setAwsRegion(r.awsRegion());
+            record.setEventSourceARN(streamArn);
+            StreamRecord data = new StreamRecord();
+            data.setSequenceNumber(r.dynamodb().sequenceNumber());
+            data.setSizeBytes(r.dynamodb().sizeBytes());
+            data.setStreamViewType(com.amazonaws.services.lambda.runtime.events.models.dynamodb.StreamViewType.fromValue(r.dynamodb().streamViewTypeAsString()));
+            if (r.dynamodb().approximateCreationDateTime() != null) {
+                data.setApproximateCreationDateTime(java.util.Date.from(r.dynamodb().approximateCreationDateTime()));
+            }
+            data.setKeys(convert(r.dynamodb().keys()));
+            if (r.dynamodb().hasNewImage()) {
+                data.setNewImage(convert(r.dynamodb().newImage()));
+            }
+            if (r.dynamodb().hasOldImage()) {
+                data.setOldImage(convert(r.dynamodb().oldImage()));
+            }
+            record.setDynamodb(data);
+            converted.add(record);
+        }
+        event.setRecords(converted);
+        return event;
+    }
+
+    private static Map<String, AttributeValue> convert(Map<String, software.amazon.awssdk.services.dynamodb.model.AttributeValue> image) {
+        Map<String, AttributeValue> out = new LinkedHashMap<>();
+        image.forEach((k, v) -> out.put(k, convert(v)));
+        return out;
+    }
+
+    private static AttributeValue convert(software.amazon.awssdk.services.dynamodb.model.AttributeValue v) {
+        AttributeValue out = new AttributeValue();
+        if (v.s() != null) {
+            out.setS(v.s());
+        } else if (v.n() != null) {
+            out.setN(v.n());
+        } else if (v.bool() != null) {
+            out.setBOOL(v.bool());
+        } else if (Boolean.TRUE.equals(v.nul())) {
+            out.setNULL(true);
+        } else if (v.hasM()) {
+            out.setM(convert(v.m()));
+        } else if (v.hasL()) {
+            out.setL(v.l().stream().map(StreamFeed::convert).toList());
+        } else if (v.hasSs()) {
+            out.setSS(v.ss());
+        } else if (v.hasNs()) {
+            out.setNS(v.ns());
+        } else if (v.b() != null) {
+            out.setB(v.b().asByteBuffer());
+        }
+        return out;
+    }
+
+    @Override
+    public void close() {
+        poller.shutdownNow();
+        try {
+            poller.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

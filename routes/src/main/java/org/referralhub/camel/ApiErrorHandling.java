@@ -1,0 +1,64 @@
+package org.referralhub.camel;
+
+import java.util.Map;
+import org.apache.camel.Exchange;
+import org.apache.camel.builder.RouteConfigurationBuilder;
+import org.referralhub.intake.InvalidReferralException;
+import org.referralhub.referral.CanonicalJson;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.core.exception.SdkException;
+
+/**
+ * The one place API errors become answers: problems as they are, invalid referrals as 400 with field errors,
+ * an unavailable store as 503 with Retry-After, anything else as a 500 that says nothing of the input.
+ */
+public final class ApiErrorHandling extends RouteConfigurationBuilder {
+
+    public static final String ID = "api";
+    static final String RECEIPT_ID = "receiptId";
+    private static final Logger LOG = LoggerFactory.getLogger(ApiErrorHandling.class);
+
+    @Override
+    public void configuration() {
+        routeConfiguration(ID)
+                .onException(ApiProblem.class).handled(true)
+                    .process(e -> reply(e, e.getProperty(Exchange.EXCEPTION_CAUGHT, ApiProblem.class).body()))
+                .end()
+                .onException(InvalidReferralException.class).handled(true)
+                    .process(e -> {
+                        InvalidReferralException invalid = e.getProperty(Exchange.EXCEPTION_CAUGHT, InvalidReferralException.class);
+                        reply(e, new ApiProblem.Body("/problems/invalid-referral", "The referral is not valid", 400,
+                                invalid.getMessage(), null, e.getProperty(RECEIPT_ID, String.class), invalid.errors()));
+                    })
+                .end()
+                .onException(SdkException.class).handled(true)
+                    .process(e -> {
+                        LOG.warn("store unavailable for {} (receipt {}): {}", e.getFromRouteId(),
+                                e.getProperty(RECEIPT_ID), e.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class).getClass().getSimpleName());
+                        reply(e, new ApiProblem.Body("/problems/unavailable", "The hub cannot store referrals right now",
+                                503, "Nothing was stored. Send the same request again later; an Idempotency-Key makes that safe.",
+                                null, e.getProperty(RECEIPT_ID, String.class), null));
+                        ApiReply r = e.getMessage().getBody(ApiReply.class);
+                        e.getMessage().setBody(r.withHeader("Retry-After", "5"));
+                    })
+                .end()
+                .onException(Exception.class).handled(true)
+                    .process(e -> {
+                        Exception cause = e.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+                        LOG.error("unexpected failure in {} (receipt {}): {}", e.getFromRouteId(),
+                                e.getProperty(RECEIPT_ID), cause.getClass().getName());
+                        reply(e, new ApiProblem.Body("/problems/internal", "Internal error", 500,
+                                "The hub could not process the request. The payload, if any, is archived.", null,
+                                e.getProperty(RECEIPT_ID, String.class), null));
+                    })
+                .end();
+    }
+
+    private static void reply(Exchange exchange, ApiProblem.Body body) {
+        ApiRequest request = exchange.getProperty(ApiRequest.PROPERTY, ApiRequest.class);
+        ApiProblem.Body withInstance = body.instance() == null && request != null ? body.withInstance(request.path()) : body;
+        exchange.getMessage().setBody(new ApiReply(body.status(),
+                Map.of("Content-Type", "application/problem+json"), CanonicalJson.write(withInstance)));
+    }
+}

@@ -1,0 +1,37 @@
+package org.referralhub.camel;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.util.List;
+import org.referralhub.intake.FieldError;
+
+/**
+ * An RFC 9457 problem: the body of every error answer, sent as {@code application/problem+json}. Thrown by routes
+ * and turned into the answer by {@link ApiErrorHandling}. Never carries client data.
+ */
+public class ApiProblem extends RuntimeException {
+
+    private final Body body;
+
+    public ApiProblem(int status, String type, String title, String detail) {
+        this(new Body("/problems/" + type, title, status, detail, null, null, null));
+    }
+
+    public ApiProblem(Body body) {
+        super(body.title() + ": " + body.detail(), null, false, false);
+        this.body = body;
+    }
+
+    public Body body() {
+        return body;
+    }
+
+    /** The problem document. {@code receiptId} names the archived payload, so an agency can quote it. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Body(String type, String title, int status, String detail, String instance, String receiptId,
+                       List<FieldError> errors) {
+
+        public Body withInstance(String newInstance) {
+            return new Body(type, title, status, detail, newInstance, receiptId, errors);
+        }
+    }
+}

@@ -1,0 +1,36 @@
+package org.referralhub.camel;
+
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * An HTTP request as the hub's API routes see it, whichever gateway it came through.
+ *
+ * @param headers header names in lower case, as API Gateway HTTP APIs deliver them
+ */
+public record ApiRequest(String method, String path, Map<String, String> pathParameters, Map<String, String> headers,
+                         byte[] body, String requestId, String sourceIp) {
+
+    /** The exchange property that keeps the request while the body changes along a route. */
+    public static final String PROPERTY = "apiRequest";
+
+    public ApiRequest {
+        pathParameters = pathParameters == null ? Map.of() : Map.copyOf(pathParameters);
+        Map<String, String> lower = new HashMap<>();
+        if (headers != null) {
+            headers.forEach((k, v) -> lower.put(k.toLowerCase(Locale.ROOT), v));
+        }
+        headers = Map.copyOf(lower);
+        body = body == null ? new byte[0] : body;
+    }
+
+    public String header(String name) {
+        return headers.get(name.toLowerCase(Locale.ROOT));
+    }
+
+    public String bodyText() {
+        return new String(body, StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,67 @@
+package org.referralhub.camel;
+
+import java.io.InterruptedIOException;
+import java.net.ConnectException;
+import java.net.UnknownHostException;
+import java.time.Instant;
+import org.apache.camel.Exchange;
+import org.apache.camel.builder.RouteConfigurationBuilder;
+import org.apache.camel.http.base.HttpOperationFailedException;
+import org.referralhub.config.Partner;
+import org.referralhub.referral.Channel;
+import org.referralhub.referral.Referral;
+
+/**
+ * The one place delivery failures are handled: a failure after a referral was claimed becomes a recorded attempt
+ * with its retry scheduled; a failure before (the store unreachable) propagates, so the trigger retries.
+ */
+public final class DeliveryErrorHandling extends RouteConfigurationBuilder {
+
+    public static final String ID = "delivery";
+
+    private final HubServices hub;
+    private final org.referralhub.delivery.DeliveryLedger ledger;
+
+    public DeliveryErrorHandling(HubServices hub, org.referralhub.delivery.DeliveryLedger ledger) {
+        this.hub = hub;
+        this.ledger = ledger;
+    }
+
+    @Override
+    public void configuration() {
+        routeConfiguration(ID)
+                .onException(Exception.class)
+                    .onWhen(exchangeProperty(DispatchRoutes.ATTEMPT_STARTED).isNotNull())
+                    .handled(true)
+                    .process(this::recordFailure)
+                .end();
+    }
+
+    private void recordFailure(Exchange exchange) {
+        Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        Referral referral = exchange.getProperty(DispatchRoutes.REFERRAL, Referral.class);
+        Partner partner = exchange.getProperty(DispatchRoutes.PARTNER, Partner.class);
+        Integer status = cause instanceof HttpOperationFailedException http ? http.getStatusCode() : null;
+        ledger.failed(referral.referralId(), partner, Channel.WEBHOOK,
+                exchange.getProperty(DispatchRoutes.ATTEMPT_STARTED, Instant.class), status, describe(cause));
+    }
+
+    /** What went wrong, in words that never carry client data. */
+    static String describe(Throwable cause) {
+        for (Throwable t = cause; t != null; t = t.getCause()) {
+            if (t instanceof HttpOperationFailedException http) {
+                return "partner answered HTTP " + http.getStatusCode();
+            }
+            if (t instanceof ConnectException) {
+                return "connection refused";
+            }
+            if (t instanceof UnknownHostException) {
+                return "unknown host";
+            }
+            if (t instanceof InterruptedIOException) {
+                return "timed out";
+            }
+        }
+        return cause.getClass().getSimpleName();
+    }
+}

@@ -1,0 +1,23 @@
+package org.referralhub.camel;
+
+/** The hub's entry points: every handler and trigger calls one of these {@code direct:} routes. */
+public final class Endpoints {
+
+    /** An agency posts a referral (body: {@link ApiRequest}; answers {@link ApiReply}). */
+    public static final String WEBHOOK_INTAKE = "direct:webhook-intake";
+    /** An agency reads one of its referrals (body: {@link ApiRequest}; answers {@link ApiReply}). */
+    public static final String REFERRAL_READ = "direct:referral-read";
+    /** Health of the hub's stores (body: {@link ApiRequest}; answers {@link ApiReply}). */
+    public static final String HEALTH = "direct:health";
+    /** Any channel: store an assembled referral, de-duplicated (body: Referral; answers ReferralStore.Stored). */
+    public static final String ACCEPT_REFERRAL = "direct:accept-referral";
+    /** Deliver one referral if its delivery is due (body: referral id). */
+    public static final String DISPATCH = "direct:dispatch";
+    /** Deliver every referral whose delivery is due (answers the number of referrals tried). */
+    public static final String DISPATCH_DUE = "direct:dispatch-due";
+    /** Hand one claimed referral to its partner's webhook. */
+    static final String DELIVER_WEBHOOK = "direct:deliver-webhook";
+
+    private Endpoints() {
+    }
+}

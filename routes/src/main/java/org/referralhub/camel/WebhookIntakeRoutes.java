@@ -1,0 +1,190 @@
+package org.referralhub.camel;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectReader;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.camel.Exchange;
+import org.apache.camel.builder.RouteBuilder;
+import org.referralhub.archive.RawPayload;
+import org.referralhub.config.Agency;
+import org.referralhub.config.ApiKeys;
+import org.referralhub.intake.ReferralIntake;
+import org.referralhub.referral.CanonicalJson;
+import org.referralhub.referral.Channel;
+import org.referralhub.referral.Referral;
+import org.referralhub.referral.ReferralIds;
+import org.referralhub.store.ReferralStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The webhook channel: agencies post referrals as JSON in their own shape and read them back.
+ * Order matters: authenticate, check size, archive the raw body, then parse, so no accepted input is ever lost.
+ */
+public final class WebhookIntakeRoutes extends RouteBuilder {
+
+    public static final String API_KEY_HEADER = "x-api-key";
+    public static final String IDEMPOTENCY_KEY_HEADER = "idempotency-key";
+    private static final Logger LOG = LoggerFactory.getLogger(WebhookIntakeRoutes.class);
+    private static final String AGENCY = "agency";
+    private static final String RAW_REF = "rawPayloadRef";
+    private static final String RECEIVED_AT = "receivedAt";
+    private static final String PAYLOAD = "payload";
+    private static final ObjectReader JSON_READER;
+
+    static {
+        com.fasterxml.jackson.databind.ObjectMapper mapper = CanonicalJson.MAPPER.copy();
+        mapper.getFactory().setStreamReadConstraints(StreamReadConstraints.builder()
+                .maxNestingDepth(64).maxStringLength(64 * 1024).maxNumberLength(32).build());
+        JSON_READER = mapper.readerFor(JsonNode.class);
+    }
+
+    private final HubServices hub;
+
+    public WebhookIntakeRoutes(HubServices hub) {
+        this.hub = hub;
+    }
+
+    @Override
+    public void configure() {
+        from(Endpoints.WEBHOOK_INTAKE).routeId("webhook-intake").routeConfigurationId(ApiErrorHandling.ID)
+                .process(this::keepRequest)
+                .process(this::authenticate)
+                .process(this::checkSize)
+                .process(this::archive)
+                .process(this::checkContentType)
+                .process(this::parse)
+                .process(this::assemble)
+                .to(Endpoints.ACCEPT_REFERRAL)
+                .process(this::replyAccepted);
+
+        from(Endpoints.REFERRAL_READ).routeId("referral-read").routeConfigurationId(ApiErrorHandling.ID)
+                .process(this::keepRequest)
+                .process(this::authenticate)
+                .process(this::readReferral);
+
+        from(Endpoints.HEALTH).routeId("health").routeConfigurationId(ApiErrorHandling.ID)
+                .process(this::keepRequest)
+                .process(e -> {
+                    hub.store().checkAvailable();
+                    hub.archive().checkAvailable();
+                    e.getMessage().setBody(ApiReply.json(200, Map.of("status", "up")));
+                });
+    }
+
+    private void keepRequest(Exchange exchange) throws org.apache.camel.InvalidPayloadException {
+        exchange.setProperty(ApiRequest.PROPERTY, exchange.getMessage().getMandatoryBody(ApiRequest.class));
+    }
+
+    private static ApiRequest request(Exchange exchange) {
+        return exchange.getProperty(ApiRequest.PROPERTY, ApiRequest.class);
+    }
+
+    private void authenticate(Exchange exchange) {
+        String key = request(exchange).header(API_KEY_HEADER);
+        if (key == null || key.isBlank()) {
+            throw new ApiProblem(401, "unauthenticated", "Missing API key",
+                    "Send your agency's API key in the X-Api-Key header.");
+        }
+        Agency agency = hub.config().agenciesByKeyHash().get(ApiKeys.hash(key.trim()));
+        if (agency == null) {
+            LOG.warn("refused an unknown API key from {}", request(exchange).sourceIp());
+            throw new ApiProblem(401, "unauthenticated", "Unknown API key",
+                    "The X-Api-Key is not a current key of any agency.");
+        }
+        exchange.setProperty(AGENCY, agency);
+    }
+
+    private void checkSize(Exchange exchange) {
+        int size = request(exchange).body().length;
+        if (size > hub.maxBodyBytes()) {
+            throw new ApiProblem(413, "too-large", "Payload too large",
+                    "A referral body may be at most " + hub.maxBodyBytes() + " bytes; this one has " + size + ".");
+        }
+    }
+
+    private void archive(Exchange exchange) {
+        ApiRequest request = request(exchange);
+        Agency agency = exchange.getProperty(AGENCY, Agency.class);
+        Instant receivedAt = hub.clock().instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+        String receiptId = ReferralIds.newId(receivedAt);
+        String ref = hub.archive().store(new RawPayload(receiptId, Channel.WEBHOOK, agency.id(), receivedAt,
+                request.header("content-type"), request.body()));
+        exchange.setProperty(ApiErrorHandling.RECEIPT_ID, receiptId);
+        exchange.setProperty(RAW_REF, ref);
+        exchange.setProperty(RECEIVED_AT, receivedAt);
+    }
+
+    private void checkContentType(Exchange exchange) {
+        String type = request(exchange).header("content-type");
+        String media = type == null ? "" : type.split(";")[0].trim().toLowerCase(Locale.ROOT);
+        if (!media.equals("application/json") && !(media.startsWith("application/") && media.endsWith("+json"))) {
+            throw new ApiProblem(415, "unsupported-media-type", "Unsupported content type",
+                    "Send the referral as JSON with Content-Type: application/json.");
+        }
+    }
+
+    private void parse(Exchange exchange) {
+        try {
+            JsonNode payload = JSON_READER.readValue(request(exchange).body());
+            if (payload == null || !payload.isObject()) {
+                throw new ApiProblem(400, "malformed", "Malformed referral", "The body must be one JSON object.");
+            }
+            exchange.setProperty(PAYLOAD, payload);
+        } catch (JsonProcessingException e) {
+            // Jackson's own message can quote the input; say only where it broke.
+            String where = e.getLocation() == null ? ""
+                    : " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")";
+            throw new ApiProblem(400, "malformed", "Malformed referral", "The body is not valid JSON" + where + ".");
+        } catch (java.io.IOException e) {
+            throw new ApiProblem(400, "malformed", "Malformed referral", "The body could not be read as JSON.");
+        }
+    }
+
+    private void assemble(Exchange exchange) {
+        Agency agency = exchange.getProperty(AGENCY, Agency.class);
+        Instant receivedAt = exchange.getProperty(RECEIVED_AT, Instant.class);
+        ReferralIntake.Receipt receipt = new ReferralIntake.Receipt(ReferralIds.newId(receivedAt), agency,
+                Channel.WEBHOOK, agency.webhookMapping(), receivedAt, exchange.getProperty(RAW_REF, String.class));
+        Referral referral = hub.intake().assemble(receipt, exchange.getProperty(PAYLOAD, JsonNode.class));
+        exchange.getMessage().setBody(referral);
+        exchange.getMessage().setHeader(IntakeRoutes.IDEMPOTENCY_KEY, request(exchange).header(IDEMPOTENCY_KEY_HEADER));
+    }
+
+    private void replyAccepted(Exchange exchange) throws org.apache.camel.InvalidPayloadException {
+        ReferralStore.Stored stored = exchange.getMessage().getMandatoryBody(ReferralStore.Stored.class);
+        Referral referral = stored.referral();
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("referralId", referral.referralId());
+        body.put("status", referral.status().code());
+        if (referral.statusReason() != null) {
+            body.put("statusReason", referral.statusReason());
+        }
+        body.put("partnerId", referral.partnerId());
+        body.put("deliveryState", referral.delivery() == null ? null : referral.delivery().state().code());
+        body.put("duplicate", stored.duplicate());
+        if (!referral.screening().reasons().isEmpty()) {
+            body.put("screening", referral.screening());
+        }
+        body.put("receiptId", exchange.getProperty(ApiErrorHandling.RECEIPT_ID));
+        exchange.getMessage().setBody(ApiReply.json(202, body)
+                .withHeader("Location", "/v1/referrals/" + referral.referralId()));
+    }
+
+    private void readReferral(Exchange exchange) {
+        Agency agency = exchange.getProperty(AGENCY, Agency.class);
+        String id = request(exchange).pathParameters().get("id");
+        Referral referral = ReferralIds.isWellFormed(id) ? hub.store().find(id)
+                .filter(r -> agency.id().equals(r.agencyId())).orElse(null) : null;
+        if (referral == null) {
+            throw new ApiProblem(404, "not-found", "No such referral",
+                    "Your agency has no referral with this id.");
+        }
+        exchange.getMessage().setBody(ApiReply.json(200, referral));
+    }
+}

@@ -1,0 +1,55 @@
+package org.referralhub.config;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * Everything administrators decide: programs and their eligibility rules, agencies and how their data maps
+ * onto the canonical referral, partners and their intake channels, routing rules and delivery retries.
+ * Loaded from YAML (see {@link ConfigurationLoader}); data, not code.
+ */
+@JsonIgnoreProperties(ignoreUnknown = false)
+public record HubConfiguration(
+        List<Program> programs,
+        List<Agency> agencies,
+        Map<String, FieldMappingSet> mappings,
+        List<Partner> partners,
+        RoutingTable routing,
+        DeliveryPolicy delivery) {
+
+    public HubConfiguration {
+        programs = programs == null ? List.of() : List.copyOf(programs);
+        agencies = agencies == null ? List.of() : List.copyOf(agencies);
+        mappings = mappings == null ? Map.of() : Map.copyOf(mappings);
+        partners = partners == null ? List.of() : List.copyOf(partners);
+        routing = routing == null ? new RoutingTable(List.of(), null) : routing;
+        delivery = delivery == null ? DeliveryPolicy.DEFAULT : delivery;
+    }
+
+    public Optional<Agency> agency(String id) {
+        return agencies.stream().filter(a -> a.id().equals(id)).findFirst();
+    }
+
+    public Optional<Partner> partner(String id) {
+        return partners.stream().filter(p -> p.id().equals(id)).findFirst();
+    }
+
+    public Optional<Program> program(String id) {
+        return programs.stream().filter(p -> p.id().equals(id)).findFirst();
+    }
+
+    /** Agencies by the SHA-256 of their API keys. */
+    public Map<String, Agency> agenciesByKeyHash() {
+        return agencies.stream()
+                .flatMap(a -> a.apiKeyHashes().stream().map(h -> Map.entry(h, a)))
+                .collect(Collectors.toUnmodifiableMap(Map.Entry::getKey, Map.Entry::getValue));
+    }
+
+    public Map<String, Partner> partnersById() {
+        return partners.stream().collect(Collectors.toUnmodifiableMap(Partner::id, Function.identity()));
+    }
+}

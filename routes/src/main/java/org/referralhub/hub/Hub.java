@@ -1,0 +1,174 @@
+package org.referralhub.hub;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Map;
+import org.apache.camel.CamelContext;
+import org.apache.camel.ProducerTemplate;
+import org.apache.camel.component.http.HttpComponent;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.referralhub.archive.DirectoryRawArchive;
+import org.referralhub.archive.RawArchive;
+import org.referralhub.archive.S3RawArchive;
+import org.referralhub.camel.ApiErrorHandling;
+import org.referralhub.camel.DeliveryErrorHandling;
+import org.referralhub.camel.DispatchRoutes;
+import org.referralhub.camel.HubServices;
+import org.referralhub.camel.IntakeRoutes;
+import org.referralhub.camel.WebhookDeliveryRoutes;
+import org.referralhub.camel.WebhookIntakeRoutes;
+import org.referralhub.config.ConfigurationLoader;
+import org.referralhub.config.DeliveryPolicy;
+import org.referralhub.config.HubConfiguration;
+import org.referralhub.delivery.DeliveryLedger;
+import org.referralhub.intake.ReferralIntake;
+import org.referralhub.store.ReferralStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.EnvironmentVariableCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.enhanced.dynamodb.DynamoDbEnhancedClient;
+import software.amazon.awssdk.http.SdkHttpClient;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/**
+ * One running hub: SDK clients, configuration, stores and the CamelContext with every route, built once per
+ * Lambda container (or once in the local hub) and shared by all handlers. Callers reach the routes through
+ * {@link #producer()} and the {@code direct:} endpoints in {@link org.referralhub.camel.Endpoints}.
+ */
+public final class Hub implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Hub.class);
+
+    private final HubServices services;
+    private final CamelContext camel;
+    private final ProducerTemplate producer;
+    private final SdkHttpClient http;
+    private final DynamoDbClient dynamo;
+    private final S3Client s3;
+
+    private Hub(HubServices services, CamelContext camel, SdkHttpClient http, DynamoDbClient dynamo, S3Client s3) {
+        this.services = services;
+        this.camel = camel;
+        this.producer = camel.createProducerTemplate();
+        this.http = http;
+        this.dynamo = dynamo;
+        this.s3 = s3;
+    }
+
+    public static Hub start(HubSettings settings) {
+        return start(settings, Clock.systemUTC());
+    }
+
+    public static Hub start(HubSettings settings, Clock clock) {
+        long started = System.nanoTime();
+        SdkHttpClient http = UrlConnectionHttpClient.create();
+        Region region = Region.of(settings.get(HubSettings.AWS_REGION).orElse("ca-central-1"));
+        URI endpoint = settings.get(HubSettings.AWS_ENDPOINT_URL).map(URI::create).orElse(null);
+        AwsCredentialsProvider credentials = credentials(endpoint);
+        var dynamoBuilder = DynamoDbClient.builder().httpClient(http).region(region).credentialsProvider(credentials);
+        if (endpoint != null) {
+            dynamoBuilder.endpointOverride(endpoint);
+        }
+        DynamoDbClient dynamo = dynamoBuilder.build();
+        ReferralStore store = new ReferralStore(DynamoDbEnhancedClient.builder().dynamoDbClient(dynamo).build(),
+                settings.require(HubSettings.REFERRALS_TABLE));
+
+        S3Client s3 = null;
+        RawArchive archive;
+        if (settings.get(HubSettings.ARCHIVE_BUCKET).isPresent()) {
+            var s3Builder = S3Client.builder().httpClient(http).region(region).credentialsProvider(credentials);
+            if (endpoint != null) {
+                s3Builder.endpointOverride(endpoint).forcePathStyle(true);
+            }
+            s3 = s3Builder.build();
+            archive = new S3RawArchive(s3, settings.require(HubSettings.ARCHIVE_BUCKET));
+        } else {
+            archive = new DirectoryRawArchive(Path.of(settings.get(HubSettings.ARCHIVE_DIR).orElseThrow(() ->
+                    new IllegalStateException("set " + HubSettings.ARCHIVE_BUCKET + " (AWS) or "
+                            + HubSettings.ARCHIVE_DIR + " (local) for the raw-payload archive"))));
+        }
+
+        HubConfiguration config = ConfigurationLoader.load(settings.configLocation(),
+                Map.of("hubBaseUrl", settings.get(HubSettings.HUB_BASE_URL).orElse("http://localhost:8080")));
+        HubServices services = new HubServices(config, new ReferralIntake(config), store, archive, clock,
+                settings.maxBodyBytes());
+        CamelContext camel = camel(services);
+        LOG.info("hub started in {} ms", (System.nanoTime() - started) / 1_000_000);
+        return new Hub(services, camel, http, dynamo, s3);
+    }
+
+    private static AwsCredentialsProvider credentials(URI endpoint) {
+        if (endpoint != null && System.getenv("AWS_ACCESS_KEY_ID") == null) {
+            // DynamoDB Local and LocalStack accept any credentials
+            return StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local"));
+        }
+        return System.getenv("AWS_LAMBDA_FUNCTION_NAME") != null
+                ? EnvironmentVariableCredentialsProvider.create() : DefaultCredentialsProvider.builder().build();
+    }
+
+    private static CamelContext camel(HubServices services) {
+        DeliveryPolicy policy = services.config().delivery();
+        DeliveryLedger ledger = new DeliveryLedger(services.store(), policy, services.clock());
+        CamelContext camel = new DefaultCamelContext();
+        camel.getCamelContextExtension().setName("referral-hub");
+        HttpComponent http = new HttpComponent();
+        http.setConnectTimeout(policy.connectTimeoutSeconds() * 1000L);
+        http.setConnectionRequestTimeout(policy.connectTimeoutSeconds() * 1000L);
+        http.setResponseTimeout(policy.responseTimeoutSeconds() * 1000L);
+        http.setSoTimeout(policy.responseTimeoutSeconds() * 1000L);
+        http.setFollowRedirects(false);
+        http.setCookieManagementDisabled(true);
+        camel.addComponent("http", http);
+        camel.addComponent("https", http);
+        try {
+            camel.addRoutes(new ApiErrorHandling());
+            camel.addRoutes(new DeliveryErrorHandling(services, ledger));
+            camel.addRoutes(new WebhookIntakeRoutes(services));
+            camel.addRoutes(new IntakeRoutes(services));
+            camel.addRoutes(new DispatchRoutes(services));
+            camel.addRoutes(new WebhookDeliveryRoutes(services, ledger));
+            camel.start();
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot start the hub's routes", e);
+        }
+        return camel;
+    }
+
+    public HubServices services() {
+        return services;
+    }
+
+    public ProducerTemplate producer() {
+        return producer;
+    }
+
+    public CamelContext camel() {
+        return camel;
+    }
+
+    public DynamoDbClient dynamo() {
+        return dynamo;
+    }
+
+    @Override
+    public void close() {
+        try {
+            camel.close();
+        } catch (Exception e) {
+            LOG.warn("routes did not stop cleanly: {}", e.getClass().getSimpleName());
+        }
+        dynamo.close();
+        if (s3 != null) {
+            s3.close();
+        }
+        http.close();
+    }
+}

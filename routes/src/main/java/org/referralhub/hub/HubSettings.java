@@ -1,0 +1,86 @@
+package org.referralhub.hub;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The hub's deployment settings, as environment variables: in AWS template.yaml sets them with {@code !Ref}, the
+ * local hub sets them itself. {@link #VARIABLES} lists every name the code reads, and a test checks template.yaml
+ * sets each one that AWS needs.
+ */
+public final class HubSettings {
+
+    /** DynamoDB table holding referrals, claims and delivery state. */
+    public static final String REFERRALS_TABLE = "REFERRALS_TABLE";
+    /** S3 bucket of the raw-payload archive (AWS). */
+    public static final String ARCHIVE_BUCKET = "ARCHIVE_BUCKET";
+    /** Directory of the raw-payload archive (local hub, when no bucket is set). */
+    public static final String ARCHIVE_DIR = "ARCHIVE_DIR";
+    /** Where the configuration is: a file path, or {@code classpath:...} (default: the packaged demo). */
+    public static final String HUB_CONFIG = "HUB_CONFIG";
+    /** The hub's public base URL, filled into the configuration's {@code {{hubBaseUrl}}} placeholders. */
+    public static final String HUB_BASE_URL = "HUB_BASE_URL";
+    /** Largest accepted webhook body in bytes (default 262144). */
+    public static final String MAX_BODY_BYTES = "MAX_BODY_BYTES";
+    /** Endpoint override for every AWS client: LocalStack, DynamoDB Local or any compatible endpoint. */
+    public static final String AWS_ENDPOINT_URL = "AWS_ENDPOINT_URL";
+    /** Region (Lambda sets it). */
+    public static final String AWS_REGION = "AWS_REGION";
+
+    /** Every variable the code reads, and whether a deployed function must have it set by the template. */
+    public static final Map<String, Boolean> VARIABLES = Map.of(
+            REFERRALS_TABLE, true,
+            ARCHIVE_BUCKET, true,
+            ARCHIVE_DIR, false,
+            HUB_CONFIG, true,
+            HUB_BASE_URL, true,
+            MAX_BODY_BYTES, true,
+            AWS_ENDPOINT_URL, false,
+            AWS_REGION, false);
+
+    public static final String DEFAULT_CONFIG = "classpath:hub-config.yaml";
+    public static final int DEFAULT_MAX_BODY_BYTES = 256 * 1024;
+
+    private final Map<String, String> values;
+
+    private HubSettings(Map<String, String> values) {
+        this.values = Map.copyOf(values);
+    }
+
+    public static HubSettings fromEnvironment() {
+        Map<String, String> found = new HashMap<>();
+        for (String name : VARIABLES.keySet()) {
+            String value = System.getenv(name);
+            if (value != null && !value.isBlank()) {
+                found.put(name, value);
+            }
+        }
+        return new HubSettings(found);
+    }
+
+    public static HubSettings of(Map<String, String> values) {
+        List<String> unknown = values.keySet().stream().filter(k -> !VARIABLES.containsKey(k)).toList();
+        if (!unknown.isEmpty()) {
+            throw new IllegalArgumentException("unknown setting(s) " + unknown);
+        }
+        return new HubSettings(values);
+    }
+
+    public Optional<String> get(String name) {
+        return Optional.ofNullable(values.get(name));
+    }
+
+    public String require(String name) {
+        return get(name).orElseThrow(() -> new IllegalStateException("environment variable " + name + " is not set"));
+    }
+
+    public int maxBodyBytes() {
+        return get(MAX_BODY_BYTES).map(Integer::parseInt).orElse(DEFAULT_MAX_BODY_BYTES);
+    }
+
+    public String configLocation() {
+        return get(HUB_CONFIG).orElse(DEFAULT_CONFIG);
+    }
+}

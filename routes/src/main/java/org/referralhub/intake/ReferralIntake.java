@@ -1,0 +1,91 @@
+package org.referralhub.intake;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.referralhub.config.Agency;
+import org.referralhub.config.HubConfiguration;
+import org.referralhub.config.Program;
+import org.referralhub.referral.Channel;
+import org.referralhub.referral.Client;
+import org.referralhub.referral.Consent;
+import org.referralhub.referral.Delivery;
+import org.referralhub.referral.Referral;
+import org.referralhub.referral.ReferralSource;
+import org.referralhub.referral.ReferralStatus;
+import org.referralhub.referral.RoutingDecision;
+import org.referralhub.referral.Screening;
+import org.referralhub.routing.ReferralRouter;
+import org.referralhub.screening.EligibilityScreen;
+
+/**
+ * Turns one agency payload into a canonical referral, ready to store: map, normalize, validate, pre-screen and
+ * route. Plain Java and free of side effects, so every channel, and a sandbox, can run it.
+ */
+public final class ReferralIntake {
+
+    private final HubConfiguration config;
+    private final ReferralMapper mapper;
+    private final ReferralValidator validator = new ReferralValidator();
+    private final EligibilityScreen screen = new EligibilityScreen();
+    private final ReferralRouter router = new ReferralRouter();
+
+    public ReferralIntake(HubConfiguration config) {
+        this.config = config;
+        this.mapper = new ReferralMapper(config.mappings());
+    }
+
+    /** Where the payload came from, as the channel knows it. */
+    public record Receipt(String referralId, Agency agency, Channel channel, String mappingId, Instant receivedAt,
+                          String rawPayloadRef) {
+    }
+
+    /**
+     * @throws InvalidReferralException with every field error when the payload cannot become a referral
+     */
+    public Referral assemble(Receipt receipt, JsonNode payload) {
+        ReferralDraft draft = mapper.map(receipt.mappingId(), payload);
+        List<FieldError> errors = new ArrayList<>(validator.validate(draft, receipt.receivedAt()));
+        String programId = draft.program() != null ? draft.program() : receipt.agency().program();
+        Optional<Program> program = config.program(programId);
+        if (program.isEmpty()) {
+            errors.add(new FieldError(CanonicalField.PROGRAM.path(), draft.source(CanonicalField.PROGRAM),
+                    "unknown-program", "names a program the hub does not run"));
+        }
+        if (!errors.isEmpty()) {
+            throw new InvalidReferralException(errors.size() == 1 ? "1 field needs attention"
+                    : errors.size() + " fields need attention", errors);
+        }
+        Client client = draft.client();
+        Consent consent = draft.consent();
+        Instant now = receipt.receivedAt();
+        Screening screening = screen.screen(program.get().eligibility(), client, consent, draft.suitable(), now);
+        ReferralSource source = new ReferralSource(receipt.agency().id(), receipt.channel(), draft.agencyReference(),
+                now, receipt.rawPayloadRef());
+        Referral referral = new Referral(Referral.SCHEMA_VERSION, receipt.referralId(), programId, source, client,
+                consent, screening, null, null, null, null, List.of(), null)
+                .movedTo(ReferralStatus.REQUESTED, null, null, now, "agency:" + receipt.agency().id());
+        if (!screening.forwardable()) {
+            String reason = screening.eligible() ? "not-suitable" : "not-eligible";
+            return referral.movedTo(ReferralStatus.REJECTED, null, reason, now, "hub:screening")
+                    .withDelivery(Delivery.withheld());
+        }
+        Optional<ReferralRouter.Route> route = router.route(config.routing(), receipt.agency().id(), client);
+        if (route.isEmpty()) {
+            return referral.movedTo(ReferralStatus.ON_HOLD, null, "no-partner", now, "hub:routing")
+                    .withDelivery(Delivery.withheld());
+        }
+        RoutingDecision decision = new RoutingDecision(route.get().partnerId(), route.get().ruleId(), now);
+        Referral routed = new Referral(referral.schemaVersion(), referral.referralId(), referral.program(),
+                referral.source(), client, consent, screening, decision, referral.status(), referral.statusReason(),
+                referral.businessStatus(), referral.statusHistory(), null);
+        return routed.withDelivery(Delivery.pending(deliveryId(receipt.referralId(), decision.partnerId()), now));
+    }
+
+    /** The idempotency id a partner sees on every attempt of one delivery. */
+    public static String deliveryId(String referralId, String partnerId) {
+        return "dlv_" + referralId + "_" + partnerId;
+    }
+}

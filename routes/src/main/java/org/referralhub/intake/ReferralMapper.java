@@ -1,0 +1,109 @@
+package org.referralhub.intake;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.MissingNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.referralhub.config.FieldMapping;
+import org.referralhub.config.FieldMappingSet;
+
+/**
+ * The mapping engine: reads an agency's payload through its configured {@link FieldMappingSet} and yields a
+ * {@link ReferralDraft} of normalized canonical fields. The same engine serves every channel: a JSON body, a
+ * spreadsheet row (an object of header -> cell) or an e-mail form.
+ */
+public final class ReferralMapper {
+
+    private static final FieldMappingSet CANONICAL_SET = canonicalSet();
+
+    private final Map<String, FieldMappingSet> mappings;
+    private final Map<String, Map<CanonicalField, CompiledMapping>> compiled = new java.util.concurrent.ConcurrentHashMap<>();
+
+    public ReferralMapper(Map<String, FieldMappingSet> mappings) {
+        Map<String, FieldMappingSet> all = new LinkedHashMap<>(mappings);
+        all.putIfAbsent(FieldMappingSet.CANONICAL, CANONICAL_SET);
+        this.mappings = Map.copyOf(all);
+        for (String id : this.mappings.keySet()) {
+            compiled(id);
+        }
+    }
+
+    /** The built-in mapping: each canonical field from the path of the same name. */
+    public static FieldMappingSet canonicalSet() {
+        Map<String, FieldMapping> fields = new LinkedHashMap<>();
+        for (CanonicalField f : CanonicalField.values()) {
+            fields.put(f.path(), FieldMapping.from(f.path()));
+        }
+        return new FieldMappingSet("the canonical referral format v1", fields);
+    }
+
+    public boolean knows(String mappingId) {
+        return mappings.containsKey(mappingId);
+    }
+
+    public ReferralDraft map(String mappingId, JsonNode payload) {
+        Map<CanonicalField, CompiledMapping> set = compiled(mappingId);
+        EnumMap<CanonicalField, Object> values = new EnumMap<>(CanonicalField.class);
+        Map<CanonicalField, String> sources = new EnumMap<>(CanonicalField.class);
+        List<FieldError> errors = new ArrayList<>();
+        if (payload == null || !payload.isObject()) {
+            errors.add(new FieldError("", null, "not-an-object", "the referral must be a JSON object"));
+            return new ReferralDraft(values, sources, errors);
+        }
+        for (Map.Entry<CanonicalField, CompiledMapping> e : set.entrySet()) {
+            CanonicalField field = e.getKey();
+            CompiledMapping mapping = e.getValue();
+            JsonNode raw = MissingNode.getInstance();
+            String source = mapping.paths.isEmpty() ? null : mapping.paths.get(0).toString();
+            for (FieldPath path : mapping.paths) {
+                JsonNode candidate = path.resolve(payload);
+                if (!FieldReader.isBlank(candidate)) {
+                    raw = candidate;
+                    source = path.toString();
+                    break;
+                }
+            }
+            sources.put(field, source);
+            if (FieldReader.isBlank(raw)) {
+                if (mapping.config.defaultValue() == null) {
+                    continue;
+                }
+                raw = TextNode.valueOf(String.valueOf(mapping.config.defaultValue()));
+            }
+            try {
+                Object value = FieldReader.read(field, raw, mapping.config.dateFormat(), mapping.config.split(),
+                        mapping.config.values());
+                if (value != null && !(value instanceof List<?> l && l.isEmpty())
+                        && !(value instanceof String s && s.isEmpty())) {
+                    values.put(field, value);
+                }
+            } catch (FieldReader.Unreadable u) {
+                errors.add(new FieldError(field.path(), source, u.code, u.getMessage()));
+            }
+        }
+        return new ReferralDraft(values, sources, errors);
+    }
+
+    private Map<CanonicalField, CompiledMapping> compiled(String mappingId) {
+        return compiled.computeIfAbsent(mappingId, id -> {
+            FieldMappingSet set = mappings.get(id);
+            if (set == null) {
+                throw new IllegalArgumentException("no mapping named '" + id + "'");
+            }
+            Map<CanonicalField, CompiledMapping> out = new EnumMap<>(CanonicalField.class);
+            set.fields().forEach((path, mapping) -> {
+                CanonicalField field = CanonicalField.byPath(path).orElseThrow(() -> new IllegalArgumentException(
+                        "mapping '" + id + "' maps to '" + path + "', which is not a canonical field"));
+                out.put(field, new CompiledMapping(mapping, mapping.from().stream().map(FieldPath::parse).toList()));
+            });
+            return out;
+        });
+    }
+
+    private record CompiledMapping(FieldMapping config, List<FieldPath> paths) {
+    }
+}

@@ -1,0 +1,240 @@
+package org.referralhub.store;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.UnaryOperator;
+import org.referralhub.referral.CanonicalJson;
+import org.referralhub.referral.Delivery;
+import org.referralhub.referral.Referral;
+import org.referralhub.referral.Sha256;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.enhanced.dynamodb.DynamoDbEnhancedClient;
+import software.amazon.awssdk.enhanced.dynamodb.DynamoDbTable;
+import software.amazon.awssdk.enhanced.dynamodb.Expression;
+import software.amazon.awssdk.enhanced.dynamodb.Key;
+import software.amazon.awssdk.enhanced.dynamodb.model.Page;
+import software.amazon.awssdk.enhanced.dynamodb.model.PutItemEnhancedRequest;
+import software.amazon.awssdk.enhanced.dynamodb.model.QueryConditional;
+import software.amazon.awssdk.enhanced.dynamodb.model.QueryEnhancedRequest;
+import software.amazon.awssdk.enhanced.dynamodb.model.TransactPutItemEnhancedRequest;
+import software.amazon.awssdk.enhanced.dynamodb.model.TransactWriteItemsEnhancedRequest;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
+
+/**
+ * Referrals in DynamoDB. A new referral is written in one transaction with the claims on its agency reference and
+ * Idempotency-Key, so a duplicate can never become a second referral, and nothing is half-written. Changes are
+ * optimistic: read, change, write if the version is still the one read.
+ */
+public final class ReferralStore {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ReferralStore.class);
+    private static final String REFERRAL_PREFIX = "REFERRAL#";
+    private static final String REFERRAL_SK = "REFERRAL";
+    private static final String CLAIM_SK = "CLAIM";
+    private static final String DISPATCH_PARTITION = "DISPATCH";
+    private static final Duration IDEMPOTENCY_KEY_LIFETIME = Duration.ofDays(7);
+    private static final int MAX_CONFLICT_RETRIES = 10;
+    private static final Expression ITEM_ABSENT = Expression.builder()
+            .expression("attribute_not_exists(#pk)").putExpressionName("#pk", ReferralItem.PK).build();
+
+    private static final java.time.format.DateTimeFormatter SORTABLE_TIME =
+            java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(java.time.ZoneOffset.UTC);
+
+    private final DynamoDbEnhancedClient enhanced;
+    private final DynamoDbTable<ReferralItem> table;
+
+    public ReferralStore(DynamoDbEnhancedClient enhanced, String tableName) {
+        this.enhanced = enhanced;
+        this.table = enhanced.table(tableName, ReferralItem.SCHEMA);
+    }
+
+    /** The result of storing a new referral: the referral that holds the claim, and whether it was already there. */
+    public record Stored(Referral referral, boolean duplicate) {
+    }
+
+    /**
+     * Stores a new referral unless its agency reference or Idempotency-Key was claimed before; then answers the
+     * referral that claimed it.
+     */
+    public Stored insert(Referral referral, String idempotencyKey, Instant now) {
+        List<ReferralItem> claims = claims(referral, idempotencyKey, now);
+        TransactWriteItemsEnhancedRequest.Builder tx = TransactWriteItemsEnhancedRequest.builder()
+                .addPutItem(table, TransactPutItemEnhancedRequest.builder(ReferralItem.class)
+                        .item(toItem(referral, 1L)).conditionExpression(ITEM_ABSENT).build());
+        for (ReferralItem claim : claims) {
+            tx.addPutItem(table, TransactPutItemEnhancedRequest.builder(ReferralItem.class)
+                    .item(claim).conditionExpression(ITEM_ABSENT).build());
+        }
+        try {
+            enhanced.transactWriteItems(tx.build());
+            return new Stored(referral, false);
+        } catch (TransactionCanceledException e) {
+            List<CancellationReason> reasons = e.cancellationReasons();
+            for (int i = 0; i < claims.size(); i++) {
+                CancellationReason reason = reasons.size() > i + 1 ? reasons.get(i + 1) : null;
+                if (reason != null && "ConditionalCheckFailed".equals(reason.code())) {
+                    Key claimKey = key(claims.get(i).getPk(), CLAIM_SK);
+                    ReferralItem existing = table.getItem(r -> r.key(claimKey).consistentRead(true));
+                    if (existing != null) {
+                        Optional<Referral> original = find(existing.getReferralId());
+                        if (original.isPresent()) {
+                            LOG.info("referral {} is a duplicate of {}", referral.referralId(), existing.getReferralId());
+                            return new Stored(original.get(), true);
+                        }
+                    }
+                }
+            }
+            throw e;
+        }
+    }
+
+    /** Answers normally when the table can be reached; throws otherwise (health checks). */
+    public void checkAvailable() {
+        table.describeTable();
+    }
+
+    public Optional<Referral> find(String referralId) {
+        ReferralItem item = table.getItem(r -> r.key(key(REFERRAL_PREFIX + referralId, REFERRAL_SK)).consistentRead(true));
+        return Optional.ofNullable(item).map(i -> CanonicalJson.readReferral(i.getDocument()));
+    }
+
+    /**
+     * Applies a change to the stored referral, retrying on a concurrent write. The change may answer its argument
+     * unchanged to write nothing. Answers the referral as stored afterwards, or empty if there is none.
+     */
+    public Optional<Referral> modify(String referralId, UnaryOperator<Referral> change) {
+        for (int attempt = 0; attempt < MAX_CONFLICT_RETRIES; attempt++) {
+            ReferralItem item = table.getItem(r -> r.key(key(REFERRAL_PREFIX + referralId, REFERRAL_SK)).consistentRead(true));
+            if (item == null) {
+                return Optional.empty();
+            }
+            Referral current = CanonicalJson.readReferral(item.getDocument());
+            Referral changed = change.apply(current);
+            if (changed == current) {
+                return Optional.of(current);
+            }
+            long version = item.getVersion() == null ? 0 : item.getVersion();
+            try {
+                table.putItem(PutItemEnhancedRequest.builder(ReferralItem.class)
+                        .item(toItem(changed, version + 1))
+                        .conditionExpression(Expression.builder().expression("#v = :v")
+                                .putExpressionName("#v", "version")
+                                .putExpressionValue(":v", AttributeValue.fromN(Long.toString(version))).build())
+                        .build());
+                return Optional.of(changed);
+            } catch (ConditionalCheckFailedException conflict) {
+                LOG.debug("referral {} changed concurrently, retrying", referralId);
+            }
+        }
+        throw new IllegalStateException("referral " + referralId + " kept changing; gave up after "
+                + MAX_CONFLICT_RETRIES + " tries");
+    }
+
+    /**
+     * Claims the delivery of a referral for {@code lease}: answers the referral if its delivery was due and nobody
+     * else held it, empty otherwise. Two dispatchers can never both hold the same delivery.
+     */
+    public Optional<Referral> claimDelivery(String referralId, Instant now, Duration lease) {
+        boolean[] claimed = {false};
+        Optional<Referral> after = modify(referralId, r -> {
+            claimed[0] = false;
+            if (r.delivery() == null || !r.delivery().isDueAt(now)) {
+                return r;
+            }
+            claimed[0] = true;
+            return r.withDelivery(r.delivery().leasedUntil(now.plus(lease)));
+        });
+        return claimed[0] ? after : Optional.empty();
+    }
+
+    /** Ids of referrals whose delivery is due at {@code now}, oldest first. */
+    public List<String> dueForDelivery(Instant now, int limit) {
+        QueryConditional due = QueryConditional.sortLessThanOrEqualTo(
+                Key.builder().partitionValue(DISPATCH_PARTITION).sortValue(sortable(now) + "~").build());
+        List<String> ids = new ArrayList<>();
+        for (Page<ReferralItem> page : table.index(ReferralItem.DISPATCH_DUE)
+                .query(QueryEnhancedRequest.builder().queryConditional(due).limit(limit).build())) {
+            for (ReferralItem item : page.items()) {
+                ids.add(item.getPk().substring(REFERRAL_PREFIX.length()));
+                if (ids.size() >= limit) {
+                    return ids;
+                }
+            }
+        }
+        return ids;
+    }
+
+    private List<ReferralItem> claims(Referral referral, String idempotencyKey, Instant now) {
+        List<ReferralItem> claims = new ArrayList<>();
+        if (idempotencyKey != null && !idempotencyKey.isBlank()) {
+            ReferralItem claim = claim("IDEMPOTENCY#" + referral.agencyId() + "#" + Sha256.hex(idempotencyKey), referral);
+            claim.setExpiresAt(now.plus(IDEMPOTENCY_KEY_LIFETIME).getEpochSecond());
+            claims.add(claim);
+        }
+        String reference = referral.source().agencyReference();
+        if (reference != null && !reference.isBlank()) {
+            claims.add(claim("AGENCYREF#" + referral.agencyId() + "#" + Sha256.hex(reference), referral));
+        }
+        return claims;
+    }
+
+    private static ReferralItem claim(String pk, Referral referral) {
+        ReferralItem claim = new ReferralItem();
+        claim.setPk(pk);
+        claim.setSk(CLAIM_SK);
+        claim.setKind("claim");
+        claim.setReferralId(referral.referralId());
+        claim.setAgencyId(referral.agencyId());
+        return claim;
+    }
+
+    static ReferralItem toItem(Referral referral, long version) {
+        ReferralItem item = new ReferralItem();
+        String id = referral.referralId();
+        String received = sortable(referral.source().receivedAt());
+        item.setPk(REFERRAL_PREFIX + id);
+        item.setSk(REFERRAL_SK);
+        item.setKind("referral");
+        item.setReferralId(id);
+        item.setAgencyId(referral.agencyId());
+        item.setPartnerId(referral.partnerId());
+        item.setStatus(referral.status().code());
+        item.setReceivedAt(received);
+        item.setDocument(CanonicalJson.write(referral));
+        item.setVersion(version);
+        if (referral.partnerId() != null) {
+            item.setGsi1pk("PARTNER#" + referral.partnerId());
+            item.setGsi1sk(referral.status().code() + "#" + received + "#" + id);
+        }
+        item.setGsi2pk("AGENCY#" + referral.agencyId());
+        item.setGsi2sk(received + "#" + id);
+        Delivery delivery = referral.delivery();
+        if (delivery != null) {
+            item.setDeliveryState(delivery.state().code());
+            if (delivery.state() == Delivery.State.PENDING && delivery.nextAttemptAt() != null) {
+                Instant due = delivery.leaseUntil() != null && delivery.leaseUntil().isAfter(delivery.nextAttemptAt())
+                        ? delivery.leaseUntil() : delivery.nextAttemptAt();
+                item.setDuePk(DISPATCH_PARTITION);
+                item.setDueSk(sortable(due) + "#" + id);
+            }
+        }
+        return item;
+    }
+
+    /** Fixed-width UTC time, so index sort keys compare as text in time order. */
+    static String sortable(Instant instant) {
+        return SORTABLE_TIME.format(instant);
+    }
+
+    private static Key key(String pk, String sk) {
+        return Key.builder().partitionValue(pk).sortValue(sk).build();
+    }
+
+}
