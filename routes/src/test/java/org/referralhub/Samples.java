@@ -1,0 +1,32 @@
+package org.referralhub;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.Map;
+import org.referralhub.config.ConfigurationLoader;
+import org.referralhub.config.HubConfiguration;
+import org.referralhub.referral.CanonicalJson;
+
+/** The demo configuration and the sample agency payloads that ship with the hub. */
+public final class Samples {
+
+    private Samples() {
+    }
+
+    public static HubConfiguration demoConfiguration() {
+        return ConfigurationLoader.load("classpath:hub-config.yaml", Map.of("hubBaseUrl", "http://localhost:8080"));
+    }
+
+    public static JsonNode payload(String name) {
+        try (InputStream in = Samples.class.getClassLoader().getResourceAsStream("samples/" + name)) {
+            if (in == null) {
+                throw new IllegalArgumentException("no sample " + name);
+            }
+            return CanonicalJson.MAPPER.readTree(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

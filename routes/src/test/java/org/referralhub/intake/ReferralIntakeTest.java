@@ -1,0 +1,103 @@
+package org.referralhub.intake;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+import org.referralhub.Samples;
+import org.referralhub.config.Agency;
+import org.referralhub.config.HubConfiguration;
+import org.referralhub.referral.Channel;
+import org.referralhub.referral.Delivery;
+import org.referralhub.referral.Referral;
+import org.referralhub.referral.ReferralIds;
+import org.referralhub.referral.ReferralStatus;
+
+class ReferralIntakeTest {
+
+    private static final Instant NOW = Instant.parse("2026-11-23T15:00:00Z");
+    private final HubConfiguration config = Samples.demoConfiguration();
+    private final ReferralIntake intake = new ReferralIntake(config);
+
+    private Referral assemble(String agencyId, JsonNode payload) {
+        Agency agency = config.agency(agencyId).orElseThrow();
+        return intake.assemble(new ReferralIntake.Receipt(ReferralIds.newId(NOW), agency, Channel.WEBHOOK,
+                agency.webhookMapping(), NOW, "file:///archive/raw/x.json"), payload);
+    }
+
+    @Test
+    void anEligibleReferralIsRequestedRoutedAndQueuedForDelivery() {
+        Referral referral = assemble("cics", Samples.payload("cics-canonical.json"));
+        assertThat(referral.status()).isEqualTo(ReferralStatus.REQUESTED);
+        assertThat(referral.screening().eligible()).isTrue();
+        assertThat(referral.routing().partnerId()).isEqualTo("jvs-toronto");
+        assertThat(referral.routing().ruleId()).isEqualTo("north-york");
+        assertThat(referral.delivery().state()).isEqualTo(Delivery.State.PENDING);
+        assertThat(referral.delivery().idempotencyId()).isEqualTo("dlv_" + referral.referralId() + "_jvs-toronto");
+        assertThat(referral.source().rawPayloadRef()).isEqualTo("file:///archive/raw/x.json");
+        assertThat(referral.statusHistory()).extracting(s -> s.by()).containsExactly("agency:cics");
+    }
+
+    @Test
+    void eachDemoAgencyShapeIsRoutedByTheDemoRules() {
+        assertThat(assemble("cet", Samples.payload("cet-formtool.json")).partnerId()).isEqualTo("humber");
+        assertThat(assemble("college-boreal", Samples.payload("college-boreal-crm.json")).partnerId()).isEqualTo("acces-employment");
+        assertThat(assemble("polycultural", Samples.payload("polycultural-crm.json")).partnerId()).isEqualTo("jobstart");
+    }
+
+    @Test
+    void anIneligibleReferralIsStoredAsRejectedWithReasonsAndNeverDelivered() {
+        ObjectNode payload = Samples.payload("cics-canonical.json").deepCopy();
+        ((ObjectNode) payload.get("client")).put("englishLevel", 5).put("arrivalDate", "2015-01-10");
+        Referral referral = assemble("cics", payload);
+        assertThat(referral.status()).isEqualTo(ReferralStatus.REJECTED);
+        assertThat(referral.statusReason()).isEqualTo("not-eligible");
+        assertThat(referral.screening().reasons()).extracting(r -> r.code())
+                .containsExactlyInAnyOrder("english-level-too-low", "arrived-too-long-ago");
+        assertThat(referral.delivery().state()).isEqualTo(Delivery.State.WITHHELD);
+        assertThat(referral.routing()).isNull();
+        assertThat(referral.statusHistory()).extracting(s -> s.status())
+                .containsExactly(ReferralStatus.REQUESTED, ReferralStatus.REJECTED);
+    }
+
+    @Test
+    void withoutConsentNothingIsForwarded() {
+        ObjectNode payload = Samples.payload("cics-canonical.json").deepCopy();
+        ((ObjectNode) payload.get("consent")).put("given", false);
+        Referral referral = assemble("cics", payload);
+        assertThat(referral.delivery().state()).isEqualTo(Delivery.State.WITHHELD);
+        assertThat(referral.screening().reasons()).extracting(r -> r.code()).contains("consent-missing");
+    }
+
+    @Test
+    void aCoachsNotSuitableWithholdsAnEligibleClient() {
+        ObjectNode payload = Samples.payload("polycultural-crm.json").deepCopy();
+        payload.put("Coach Assessment", "Not suitable");
+        Referral referral = assemble("polycultural", payload);
+        assertThat(referral.screening().eligible()).isTrue();
+        assertThat(referral.statusReason()).isEqualTo("not-suitable");
+        assertThat(referral.delivery().state()).isEqualTo(Delivery.State.WITHHELD);
+    }
+
+    @Test
+    void anInvalidPayloadListsEveryProblem() {
+        ObjectNode payload = Samples.payload("cics-canonical.json").deepCopy();
+        ObjectNode client = (ObjectNode) payload.get("client");
+        client.remove("lastName");
+        client.remove("email");
+        client.remove("phone");
+        client.put("arrivalDate", "2099-01-01");
+        payload.put("program", "no-such-program");
+        assertThatThrownBy(() -> assemble("cics", payload))
+                .isInstanceOfSatisfying(InvalidReferralException.class, e -> assertThat(e.errors())
+                        .extracting(FieldError::field, FieldError::code)
+                        .containsExactlyInAnyOrder(
+                                org.assertj.core.groups.Tuple.tuple("client.lastName", "required"),
+                                org.assertj.core.groups.Tuple.tuple("client.email", "contact-required"),
+                                org.assertj.core.groups.Tuple.tuple("client.arrivalDate", "future-date"),
+                                org.assertj.core.groups.Tuple.tuple("program", "unknown-program")));
+    }
+}
