@@ -216,7 +216,7 @@ public final class LocalHub implements AutoCloseable {
         dynamo.close();
     }
 
-    private static int freePort() throws IOException {
+    static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         }

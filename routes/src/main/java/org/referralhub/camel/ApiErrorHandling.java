@@ -29,7 +29,7 @@ public final class ApiErrorHandling extends RouteConfigurationBuilder {
                     .process(e -> {
                         InvalidReferralException invalid = e.getProperty(Exchange.EXCEPTION_CAUGHT, InvalidReferralException.class);
                         reply(e, new ApiProblem.Body("/problems/invalid-referral", "The referral is not valid", 400,
-                                invalid.getMessage(), null, e.getProperty(RECEIPT_ID, String.class), invalid.errors()));
+                                invalid.getMessage(), null, null, invalid.errors()));
                     })
                 .end()
                 .onException(SdkException.class).handled(true)
@@ -38,7 +38,7 @@ public final class ApiErrorHandling extends RouteConfigurationBuilder {
                                 e.getProperty(RECEIPT_ID), e.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class).getClass().getSimpleName());
                         reply(e, new ApiProblem.Body("/problems/unavailable", "The hub cannot store referrals right now",
                                 503, "Nothing was stored. Send the same request again later; an Idempotency-Key makes that safe.",
-                                null, e.getProperty(RECEIPT_ID, String.class), null));
+                                null, null, null));
                         ApiReply r = e.getMessage().getBody(ApiReply.class);
                         e.getMessage().setBody(r.withHeader("Retry-After", "5"));
                     })
@@ -50,15 +50,16 @@ public final class ApiErrorHandling extends RouteConfigurationBuilder {
                                 e.getProperty(RECEIPT_ID), cause.getClass().getName());
                         reply(e, new ApiProblem.Body("/problems/internal", "Internal error", 500,
                                 "The hub could not process the request. The payload, if any, is archived.", null,
-                                e.getProperty(RECEIPT_ID, String.class), null));
+                                null, null));
                     })
                 .end();
     }
 
     private static void reply(Exchange exchange, ApiProblem.Body body) {
         ApiRequest request = exchange.getProperty(ApiRequest.PROPERTY, ApiRequest.class);
-        ApiProblem.Body withInstance = body.instance() == null && request != null ? body.withInstance(request.path()) : body;
+        ApiProblem.Body complete = body.completedWith(request == null ? null : request.path(),
+                exchange.getProperty(RECEIPT_ID, String.class));
         exchange.getMessage().setBody(new ApiReply(body.status(),
-                Map.of("Content-Type", "application/problem+json"), CanonicalJson.write(withInstance)));
+                Map.of("Content-Type", "application/problem+json"), CanonicalJson.write(complete)));
     }
 }

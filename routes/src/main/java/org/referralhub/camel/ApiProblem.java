@@ -30,8 +30,10 @@ public class ApiProblem extends RuntimeException {
     public record Body(String type, String title, int status, String detail, String instance, String receiptId,
                        List<FieldError> errors) {
 
-        public Body withInstance(String newInstance) {
-            return new Body(type, title, status, detail, newInstance, receiptId, errors);
+        /** The same problem, completed with the request path and the archive receipt where it lacks them. */
+        public Body completedWith(String path, String receipt) {
+            return new Body(type, title, status, detail, instance == null ? path : instance,
+                    receiptId == null ? receipt : receiptId, errors);
         }
     }
 }

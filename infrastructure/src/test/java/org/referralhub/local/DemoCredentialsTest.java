@@ -1,0 +1,23 @@
+package org.referralhub.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.referralhub.config.ApiKeys;
+import org.referralhub.config.ConfigurationLoader;
+import org.referralhub.config.HubConfiguration;
+
+class DemoCredentialsTest {
+
+    @Test
+    void everyDemoKeyOpensItsOwnAgencyAndNoOther() {
+        HubConfiguration config = ConfigurationLoader.load("classpath:hub-config.yaml", Map.of("hubBaseUrl", "http://x"));
+        Map<String, String> keys = LocalHub.demoKeys();
+        assertThat(keys.keySet()).containsExactlyInAnyOrderElementsOf(config.agencies().stream().map(a -> a.id()).toList());
+        keys.forEach((agency, key) -> {
+            assertThat(key).startsWith("rhk_" + agency + "_");
+            assertThat(config.agenciesByKeyHash().get(ApiKeys.hash(key)).id()).isEqualTo(agency);
+        });
+    }
+}

@@ -1,0 +1,129 @@
+package org.referralhub.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.referralhub.functions.AwsEvents;
+import org.referralhub.functions.ReferralApiFunction;
+import org.referralhub.hub.Hub;
+import org.referralhub.hub.HubSettings;
+import org.referralhub.referral.CanonicalJson;
+import org.referralhub.store.ReferralTableDefinition;
+
+/** The API handler fed with API Gateway HTTP API (payload 2.0) event JSON, against a real DynamoDB Local. */
+class ReferralApiFunctionIT {
+
+    private static DynamoDbLocalServer dynamo;
+    private Hub hub;
+    private ReferralApiFunction handler;
+
+    @TempDir
+    Path archive;
+
+    @BeforeAll
+    static void startDynamo() throws Exception {
+        dynamo = DynamoDbLocalServer.start(LocalHub.freePort(), null);
+    }
+
+    @AfterAll
+    static void stopDynamo() {
+        dynamo.close();
+    }
+
+    @BeforeEach
+    void startHub() {
+        String table = "referrals-" + UUID.randomUUID();
+        hub = Hub.start(HubSettings.of(Map.of(
+                HubSettings.REFERRALS_TABLE, table,
+                HubSettings.ARCHIVE_DIR, archive.toString(),
+                HubSettings.AWS_ENDPOINT_URL, dynamo.endpoint(),
+                HubSettings.HUB_BASE_URL, "http://localhost:9")));
+        ReferralTableDefinition.ensureExists(hub.dynamo(), table);
+        handler = new ReferralApiFunction(hub);
+    }
+
+    @AfterEach
+    void stopHub() {
+        hub.close();
+    }
+
+    private APIGatewayV2HTTPResponse invoke(String event) {
+        return handler.handleRequest(AwsEvents.read(APIGatewayV2HTTPEvent.class, "events/" + event),
+                new LocalLambdaContext("referral-api"));
+    }
+
+    private APIGatewayV2HTTPResponse invoke(String event, String referralId) throws Exception {
+        String json;
+        try (InputStream in = getClass().getClassLoader().getResourceAsStream("events/" + event)) {
+            json = new String(in.readAllBytes(), StandardCharsets.UTF_8).replace("REFERRAL_ID", referralId);
+        }
+        return handler.handleRequest(AwsEvents.read(APIGatewayV2HTTPEvent.class,
+                new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8))), new LocalLambdaContext("referral-api"));
+    }
+
+    private static JsonNode body(APIGatewayV2HTTPResponse response) throws Exception {
+        return CanonicalJson.MAPPER.readTree(response.getBody());
+    }
+
+    @Test
+    void aFormToolWebhookEventIsAcceptedStoredAndReadable() throws Exception {
+        APIGatewayV2HTTPResponse posted = invoke("apigw-post-referral.json");
+        assertThat(posted.getStatusCode()).isEqualTo(202);
+        JsonNode accepted = body(posted);
+        String id = accepted.get("referralId").asText();
+        assertThat(accepted.get("status").asText()).isEqualTo("requested");
+        assertThat(accepted.get("partnerId").asText()).isEqualTo("humber");
+        assertThat(posted.getHeaders()).containsEntry("Location", "/v1/referrals/" + id);
+
+        APIGatewayV2HTTPResponse read = invoke("apigw-get-referral.json", id);
+        assertThat(read.getStatusCode()).isEqualTo(200);
+        JsonNode referral = body(read);
+        assertThat(referral.at("/client/email").asText()).isEqualTo("rajesh.kumar@example.com");
+        assertThat(referral.at("/source/agencyReference").asText()).isEqualTo("cet-7f3a9c21");
+        assertThat(referral.at("/delivery/state").asText()).isEqualTo("pending");
+        String raw = referral.at("/source/rawPayloadRef").asText();
+        assertThat(Files.readString(Path.of(java.net.URI.create(raw)))).contains("\"form_response\"");
+    }
+
+    @Test
+    void theSameEventTwiceIsOneReferral() throws Exception {
+        String first = body(invoke("apigw-post-referral.json")).get("referralId").asText();
+        JsonNode again = body(invoke("apigw-post-referral.json"));
+        assertThat(again.get("referralId").asText()).isEqualTo(first);
+        assertThat(again.get("duplicate").asBoolean()).isTrue();
+    }
+
+    @Test
+    void aBase64BodyWithTheWrongContentTypeIsArchivedThenRefusedWith415() throws Exception {
+        APIGatewayV2HTTPResponse response = invoke("apigw-post-referral-base64.json");
+        assertThat(response.getStatusCode()).isEqualTo(415);
+        assertThat(response.getHeaders()).containsEntry("Content-Type", "application/problem+json");
+        String receipt = body(response).get("receiptId").asText();
+        try (var files = Files.walk(archive)) {
+            assertThat(files.filter(f -> f.getFileName().toString().startsWith(receipt))).hasSize(1);
+        }
+    }
+
+    @Test
+    void healthAndUnknownRoutesAnswerAsAnApi() throws Exception {
+        assertThat(invoke("apigw-health.json").getStatusCode()).isEqualTo(200);
+        APIGatewayV2HTTPResponse unknown = invoke("apigw-unknown-route.json");
+        assertThat(unknown.getStatusCode()).isEqualTo(404);
+        assertThat(body(unknown).get("status").asInt()).isEqualTo(404);
+    }
+}

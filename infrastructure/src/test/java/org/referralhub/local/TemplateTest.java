@@ -1,0 +1,144 @@
+package org.referralhub.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.referralhub.functions.ReferralApiFunction;
+import org.referralhub.hub.HubSettings;
+import org.referralhub.store.ReferralTableDefinition;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.AbstractConstruct;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.ScalarNode;
+import org.yaml.snakeyaml.nodes.SequenceNode;
+import org.yaml.snakeyaml.nodes.Tag;
+
+/** template.yaml and the code agree: handlers exist, every variable the code needs is set, the table matches. */
+class TemplateTest {
+
+    private static final Map<String, Object> TEMPLATE = load();
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> load() {
+        try {
+            String root = System.getProperty("hub.repository.root", "..");
+            String text = Files.readString(Path.of(root, "template.yaml"));
+            return new Yaml(new CloudFormationTags()).load(text);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read template.yaml", e);
+        }
+    }
+
+    /** Reads !Ref, !GetAtt, !Sub as plain maps, as CloudFormation means them. */
+    private static final class CloudFormationTags extends SafeConstructor {
+        CloudFormationTags() {
+            super(new LoaderOptions());
+            for (String tag : List.of("Ref", "GetAtt", "Sub", "Join", "If", "Equals", "Select", "Split", "FindInMap")) {
+                this.yamlConstructors.put(new Tag("!" + tag), new AbstractConstruct() {
+                    @Override
+                    public Object construct(Node node) {
+                        Object value = node instanceof ScalarNode s ? s.getValue()
+                                : node instanceof SequenceNode q ? constructSequence(q) : constructMapping((org.yaml.snakeyaml.nodes.MappingNode) node);
+                        return Map.of(tag.equals("Ref") ? "Ref" : "Fn::" + tag, value);
+                    }
+                });
+            }
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Map<String, Object>> resources(String type) {
+        Map<String, Object> resources = (Map<String, Object>) TEMPLATE.get("Resources");
+        Map<String, Map<String, Object>> out = new LinkedHashMap<>();
+        resources.forEach((name, r) -> {
+            Map<String, Object> resource = (Map<String, Object>) r;
+            if (type.equals(resource.get("Type"))) {
+                out.put(name, (Map<String, Object>) resource.get("Properties"));
+            }
+        });
+        return out;
+    }
+
+    @Test
+    void everyFunctionsHandlerIsALambdaRequestHandler() throws Exception {
+        Map<String, Map<String, Object>> functions = resources("AWS::Serverless::Function");
+        assertThat(functions).isNotEmpty();
+        for (var function : functions.entrySet()) {
+            String handler = (String) function.getValue().get("Handler");
+            assertThat(handler).as(function.getKey()).endsWith("::handleRequest");
+            Class<?> type = Class.forName(handler.substring(0, handler.indexOf("::")));
+            assertThat(RequestHandler.class.isAssignableFrom(type)).as(handler).isTrue();
+            assertThat(type.getConstructor()).as(handler + " needs a no-arg constructor for Lambda").isNotNull();
+            assertThat(type.getSimpleName()).isEqualTo(function.getKey());
+        }
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void everyVariableTheCodeNeedsInAwsIsSetWithRef() {
+        Map<String, Object> globals = (Map<String, Object>) ((Map<String, Object>) TEMPLATE.get("Globals")).get("Function");
+        Map<String, Object> variables = (Map<String, Object>) ((Map<String, Object>) globals.get("Environment")).get("Variables");
+        Set<String> required = HubSettings.VARIABLES.entrySet().stream().filter(Map.Entry::getValue)
+                .map(Map.Entry::getKey).collect(Collectors.toSet());
+        assertThat(variables.keySet()).containsAll(required);
+        assertThat(variables.get(HubSettings.REFERRALS_TABLE)).isEqualTo(Map.of("Ref", "ReferralsTable"));
+        assertThat(variables.get(HubSettings.ARCHIVE_BUCKET)).isEqualTo(Map.of("Ref", "RawArchiveBucket"));
+        for (String name : variables.keySet()) {
+            if (!name.equals("JAVA_TOOL_OPTIONS")) {
+                assertThat(HubSettings.VARIABLES).as("template sets %s, which the code never reads", name).containsKey(name);
+            }
+        }
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void theHttpApiRoutesAreTheOnesTheHandlerServes() {
+        Set<String> routeKeys = new HashSet<>();
+        Map<String, Object> api = resources("AWS::Serverless::Function").get("ReferralApiFunction");
+        ((Map<String, Object>) api.get("Events")).values().forEach(e -> {
+            Map<String, Object> properties = (Map<String, Object>) ((Map<String, Object>) e).get("Properties");
+            routeKeys.add(properties.get("Method") + " " + properties.get("Path"));
+        });
+        assertThat(routeKeys).isEqualTo(ReferralApiFunction.ROUTES.keySet());
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void theTableHasTheIndexesStreamAndTtlTheCodeUses() {
+        Map<String, Object> table = resources("AWS::DynamoDB::Table").get("ReferralsTable");
+        List<String> indexes = new ArrayList<>();
+        for (Object index : (List<Object>) table.get("GlobalSecondaryIndexes")) {
+            indexes.add((String) ((Map<String, Object>) index).get("IndexName"));
+        }
+        assertThat(indexes).containsExactlyInAnyOrderElementsOf(ReferralTableDefinition.INDEXES);
+        assertThat(((Map<String, Object>) table.get("StreamSpecification")).get("StreamViewType")).isEqualTo("NEW_AND_OLD_IMAGES");
+        assertThat(((Map<String, Object>) table.get("TimeToLiveSpecification")).get("AttributeName")).isEqualTo("expiresAt");
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void noPolicyGrantsWildcardActionsOrResources() {
+        for (var function : resources("AWS::Serverless::Function").entrySet()) {
+            for (Object policy : (List<Object>) function.getValue().get("Policies")) {
+                for (Object statement : (List<Object>) ((Map<String, Object>) policy).get("Statement")) {
+                    Map<String, Object> s = (Map<String, Object>) statement;
+                    assertThat(s.get("Action").toString()).as(function.getKey()).doesNotContain("*");
+                    assertThat(s.get("Resource")).as(function.getKey()).isNotEqualTo("*");
+                }
+            }
+        }
+    }
+}
