@@ -72,6 +72,10 @@ public final class LocalHub implements AutoCloseable {
             return new Options(httpPort, dynamoPort, dataDirectory, name, configLocation, streamPollMillis, sweepMillis, clock);
         }
 
+        public Options withConfigLocation(String location) {
+            return new Options(httpPort, dynamoPort, dataDirectory, tableName, location, streamPollMillis, sweepMillis, clock);
+        }
+
         public Options withSweepMillis(long millis) {
             return new Options(httpPort, dynamoPort, dataDirectory, tableName, configLocation, streamPollMillis, millis, clock);
         }

@@ -126,6 +126,8 @@ public final class Hub implements AutoCloseable {
         http.setSoTimeout(policy.responseTimeoutSeconds() * 1000L);
         http.setFollowRedirects(false);
         http.setCookieManagementDisabled(true);
+        // the hub schedules and records every retry itself: the client must not retry behind its back
+        http.setHttpClientConfigurer(builder -> builder.disableAutomaticRetries());
         camel.addComponent("http", http);
         camel.addComponent("https", http);
         try {

@@ -1,0 +1,107 @@
+package org.referralhub.local;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.function.Predicate;
+import org.referralhub.referral.CanonicalJson;
+
+/** What an agency's system does over HTTP, for the integration tests: real requests to a running local hub. */
+final class HubClient {
+
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final String baseUrl;
+
+    HubClient(String baseUrl) {
+        this.baseUrl = baseUrl;
+    }
+
+    record Reply(int status, String contentType, JsonNode body) {
+    }
+
+    Reply post(String apiKey, String contentType, byte[] body, String idempotencyKey) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + "/v1/referrals"))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+        if (apiKey != null) {
+            request.header("X-Api-Key", apiKey);
+        }
+        if (contentType != null) {
+            request.header("Content-Type", contentType);
+        }
+        if (idempotencyKey != null) {
+            request.header("Idempotency-Key", idempotencyKey);
+        }
+        return send(request.build());
+    }
+
+    Reply postJson(String apiKey, String json) throws Exception {
+        return post(apiKey, "application/json", json.getBytes(StandardCharsets.UTF_8), null);
+    }
+
+    Reply get(String path, String apiKey) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + path)).GET();
+        if (apiKey != null) {
+            request.header("X-Api-Key", apiKey);
+        }
+        return send(request.build());
+    }
+
+    Reply postSandbox(String path, String json) throws Exception {
+        return send(HttpRequest.newBuilder(URI.create(baseUrl + path))
+                .POST(HttpRequest.BodyPublishers.ofString(json)).header("Content-Type", "application/json").build());
+    }
+
+    /** Reads the referral until the condition holds, or fails after the timeout. */
+    JsonNode awaitReferral(String id, String apiKey, Predicate<JsonNode> condition, Duration timeout) throws Exception {
+        Instant deadline = Instant.now().plus(timeout);
+        JsonNode last = null;
+        while (Instant.now().isBefore(deadline)) {
+            Reply reply = get("/v1/referrals/" + id, apiKey);
+            last = reply.body();
+            if (reply.status() == 200 && condition.test(last)) {
+                return last;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("referral " + id + " did not reach the expected state in " + timeout + "; last: " + last);
+    }
+
+    private Reply send(HttpRequest request) throws IOException, InterruptedException {
+        HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+        JsonNode body = response.body().length == 0 ? null : CanonicalJson.MAPPER.readTree(response.body());
+        return new Reply(response.statusCode(), response.headers().firstValue("content-type").orElse(null), body);
+    }
+
+    static byte[] sample(String name) throws IOException {
+        try (InputStream in = HubClient.class.getClassLoader().getResourceAsStream("samples/" + name)) {
+            return in.readAllBytes();
+        }
+    }
+
+    /** The demo configuration with retries fast enough for a test: backoff from 1 s, at most 4 attempts. */
+    static String fastRetryConfiguration(Path directory) throws IOException {
+        String demo;
+        try (InputStream in = HubClient.class.getClassLoader().getResourceAsStream("hub-config.yaml")) {
+            demo = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        String fast = demo.replace("maxAttempts: 8", "maxAttempts: 4")
+                .replace("initialBackoffSeconds: 5", "initialBackoffSeconds: 1")
+                .replace("connectTimeoutSeconds: 5", "connectTimeoutSeconds: 2")
+                .replace("responseTimeoutSeconds: 15", "responseTimeoutSeconds: 3");
+        if (fast.equals(demo)) {
+            throw new IllegalStateException("the demo configuration's delivery section changed; update this test");
+        }
+        Path file = directory.resolve("hub-config-fast-retry.yaml");
+        Files.writeString(file, fast);
+        return file.toString();
+    }
+}
