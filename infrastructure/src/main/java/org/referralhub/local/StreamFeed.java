@@ -30,6 +30,8 @@ import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
 final class StreamFeed implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(StreamFeed.class);
+    /** As template.yaml's MaximumRetryAttempts: then the batch is dropped; the sweep still finds pending deliveries. */
+    private static final int MAX_RETRIES = 10;
 
     private final DynamoDbStreamsClient streams;
     private final String streamArn;
@@ -41,6 +43,7 @@ final class StreamFeed implements AutoCloseable {
     });
     private final Map<String, String> iterators = new HashMap<>();
     private final Map<String, List<Record>> retries = new HashMap<>();
+    private final Map<String, Integer> retryCounts = new HashMap<>();
 
     StreamFeed(DynamoDbStreamsClient streams, String streamArn, DispatchStreamFunction handler) {
         this.streams = streams;
@@ -79,7 +82,18 @@ final class StreamFeed implements AutoCloseable {
                 continue;
             }
             StreamsEventResponse result = handler.handleRequest(event(batch), new LocalLambdaContext("dispatch-stream"));
-            retries.put(shardId, failedFrom(batch, result));
+            List<Record> failed = failedFrom(batch, result);
+            int tries = failed.isEmpty() ? 0 : retryCounts.merge(shardId, 1, Integer::sum);
+            if (failed.isEmpty() || tries > MAX_RETRIES) {
+                if (!failed.isEmpty()) {
+                    LOG.warn("dropping {} stream records of shard {} after {} retries; the dispatch sweep takes over",
+                            failed.size(), shardId, MAX_RETRIES);
+                }
+                retries.remove(shardId);
+                retryCounts.remove(shardId);
+            } else {
+                retries.put(shardId, failed);
+            }
         }
     }
 

@@ -16,7 +16,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.referralhub.delivery.WebhookSignature;
-import org.referralhub.referral.CanonicalJson;
 
 /**
  * The local hub as a newcomer runs it: real DynamoDB Local, the HTTP gateway, the stream-fed dispatcher and the
@@ -149,8 +148,8 @@ class LocalHubIT {
 
     @Test
     void anAgencyCannotReadAnotherAgencysReferral() throws Exception {
-        String id = agency.post(KEYS.get("cics"), "application/json", HubClient.sample("cics-canonical.json")
-                .clone(), "isolation-" + UUID.randomUUID()).body().get("referralId").asText();
+        String id = agency.post(KEYS.get("cics"), "application/json", HubClient.sample("cics-canonical.json"),
+                "isolation-" + UUID.randomUUID()).body().get("referralId").asText();
         assertThat(agency.get("/v1/referrals/" + id, KEYS.get("cics")).status()).isEqualTo(200);
         HubClient.Reply other = agency.get("/v1/referrals/" + id, KEYS.get("nych"));
         assertThat(other.status()).isEqualTo(404);
@@ -195,6 +194,5 @@ class LocalHubIT {
         assertThat(http.send(request, java.net.http.HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(401);
         assertThat(sandboxDeliveries("costi", "dlv_forged")).singleElement()
                 .satisfies(d -> assertThat(d.get("signatureVerified").asBoolean()).isFalse());
-        assertThat(CanonicalJson.MAPPER).isNotNull();
     }
 }

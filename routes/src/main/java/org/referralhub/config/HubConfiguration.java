@@ -4,7 +4,6 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
@@ -47,9 +46,5 @@ public record HubConfiguration(
         return agencies.stream()
                 .flatMap(a -> a.apiKeyHashes().stream().map(h -> Map.entry(h, a)))
                 .collect(Collectors.toUnmodifiableMap(Map.Entry::getKey, Map.Entry::getValue));
-    }
-
-    public Map<String, Partner> partnersById() {
-        return partners.stream().collect(Collectors.toUnmodifiableMap(Partner::id, Function.identity()));
     }
 }
