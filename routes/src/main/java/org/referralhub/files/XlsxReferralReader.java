@@ -1,0 +1,416 @@
+package org.referralhub.files;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.math.BigDecimal;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipException;
+import java.util.zip.ZipFile;
+import javax.xml.stream.XMLInputFactory;
+import javax.xml.stream.XMLStreamConstants;
+import javax.xml.stream.XMLStreamException;
+import javax.xml.stream.XMLStreamReader;
+
+/**
+ * An XLSX workbook, read without a spreadsheet library: the sheet's XML is streamed with StAX (DTDs and external
+ * entities off), shared strings and the styles that mark date cells are read first, and every part is read through a
+ * size cap so a zip bomb is refused rather than expanded. The first row names the columns.
+ */
+final class XlsxReferralReader implements ReferralFileReader {
+
+    private static final XMLInputFactory XML = XMLInputFactory.newFactory();
+
+    static {
+        XML.setProperty(XMLInputFactory.SUPPORT_DTD, false);
+        XML.setProperty(XMLInputFactory.IS_SUPPORTING_EXTERNAL_ENTITIES, false);
+        XML.setProperty(XMLInputFactory.IS_COALESCING, true);
+    }
+
+    private final Path copy;
+    private final ZipFile zip;
+    private final FileLimits limits;
+    private final List<String> sharedStrings;
+    private final List<Boolean> dateStyles;
+    private final InputStream sheetStream;
+    private final XMLStreamReader sheet;
+    private final List<String> header;
+    private FileRow next;
+    private boolean done;
+
+    XlsxReferralReader(InputStream in, String sheetName, FileLimits limits) throws IOException {
+        this.limits = limits;
+        this.copy = Files.createTempFile("referral-hub-", ".xlsx");
+        try (OutputStream out = Files.newOutputStream(copy)) {
+            in.transferTo(out);
+        }
+        try {
+            this.zip = new ZipFile(copy.toFile());
+        } catch (ZipException e) {
+            Files.deleteIfExists(copy);
+            throw new UnreadableFileException("the file is not a readable XLSX workbook (a damaged zip)");
+        }
+        try {
+            String sheetPath = sheetPath(sheetName);
+            this.sharedStrings = sharedStrings();
+            this.dateStyles = dateStyles();
+            ZipEntry entry = zip.getEntry(sheetPath);
+            if (entry == null) {
+                throw new UnreadableFileException("the workbook has no worksheet part " + sheetPath);
+            }
+            this.sheetStream = capped(zip.getInputStream(entry));
+            this.sheet = XML.createXMLStreamReader(sheetStream);
+            List<String> first = readRow() == null ? null : lastCells;
+            if (first == null || first.stream().allMatch(h -> h == null || h.isBlank())) {
+                throw new UnreadableFileException("the sheet has no header row naming its columns");
+            }
+            if (first.size() > limits.maxColumns()) {
+                throw new UnreadableFileException("the sheet has more than " + limits.maxColumns() + " columns");
+            }
+            this.header = first.stream().map(h -> h == null ? "" : h.strip()).toList();
+        } catch (XMLStreamException e) {
+            close();
+            throw new UnreadableFileException("the workbook's XML cannot be read");
+        } catch (RuntimeException | IOException e) {
+            close();
+            throw e;
+        }
+    }
+
+    @Override
+    public String format() {
+        return "xlsx";
+    }
+
+    private String sheetPath(String wanted) throws IOException, XMLStreamException {
+        Map<String, String> targets = new HashMap<>();
+        XMLStreamReader rels = xml("xl/_rels/workbook.xml.rels");
+        while (rels != null && rels.hasNext()) {
+            if (rels.next() == XMLStreamConstants.START_ELEMENT && rels.getLocalName().equals("Relationship")) {
+                targets.put(rels.getAttributeValue(null, "Id"), rels.getAttributeValue(null, "Target"));
+            }
+        }
+        XMLStreamReader workbook = xml("xl/workbook.xml");
+        if (workbook == null) {
+            throw new UnreadableFileException("the file is a zip but not an XLSX workbook");
+        }
+        Map<String, String> sheets = new LinkedHashMap<>();
+        while (workbook.hasNext()) {
+            if (workbook.next() == XMLStreamConstants.START_ELEMENT && workbook.getLocalName().equals("sheet")) {
+                String id = null;
+                for (int i = 0; i < workbook.getAttributeCount(); i++) {
+                    if (workbook.getAttributeLocalName(i).equals("id")) {
+                        id = workbook.getAttributeValue(i);
+                    }
+                }
+                sheets.put(workbook.getAttributeValue(null, "name"), targets.get(id));
+            }
+        }
+        if (sheets.isEmpty()) {
+            throw new UnreadableFileException("the workbook has no sheet");
+        }
+        String target = wanted == null ? sheets.values().iterator().next() : sheets.get(wanted);
+        if (target == null) {
+            throw new UnreadableFileException("the workbook has no sheet named '" + wanted + "'");
+        }
+        return target.startsWith("/") ? target.substring(1) : "xl/" + target;
+    }
+
+    private List<String> sharedStrings() throws IOException, XMLStreamException {
+        List<String> strings = new ArrayList<>();
+        XMLStreamReader r = xml("xl/sharedStrings.xml");
+        StringBuilder current = null;
+        boolean inText = false;
+        while (r != null && r.hasNext()) {
+            int event = r.next();
+            if (event == XMLStreamConstants.START_ELEMENT) {
+                switch (r.getLocalName()) {
+                    case "si" -> current = new StringBuilder();
+                    case "t" -> inText = true;
+                    case "rPh" -> inText = false;
+                    default -> { }
+                }
+            } else if (event == XMLStreamConstants.CHARACTERS && inText && current != null) {
+                current.append(r.getText());
+            } else if (event == XMLStreamConstants.END_ELEMENT) {
+                if (r.getLocalName().equals("t")) {
+                    inText = false;
+                } else if (r.getLocalName().equals("si")) {
+                    strings.add(current.toString());
+                    current = null;
+                }
+            }
+        }
+        return strings;
+    }
+
+    /** For each cell style index, whether its number format shows a date. */
+    private List<Boolean> dateStyles() throws IOException, XMLStreamException {
+        Map<Integer, Boolean> customFormats = new HashMap<>();
+        List<Boolean> styles = new ArrayList<>();
+        XMLStreamReader r = xml("xl/styles.xml");
+        boolean inCellXfs = false;
+        while (r != null && r.hasNext()) {
+            int event = r.next();
+            if (event == XMLStreamConstants.START_ELEMENT) {
+                switch (r.getLocalName()) {
+                    case "numFmt" -> customFormats.put(Integer.parseInt(r.getAttributeValue(null, "numFmtId")),
+                            isDatePattern(r.getAttributeValue(null, "formatCode")));
+                    case "cellXfs" -> inCellXfs = true;
+                    case "xf" -> {
+                        if (inCellXfs) {
+                            String id = r.getAttributeValue(null, "numFmtId");
+                            int format = id == null ? 0 : Integer.parseInt(id);
+                            styles.add(customFormats.getOrDefault(format, isBuiltInDate(format)));
+                        }
+                    }
+                    default -> { }
+                }
+            } else if (event == XMLStreamConstants.END_ELEMENT && r.getLocalName().equals("cellXfs")) {
+                inCellXfs = false;
+            }
+        }
+        return styles;
+    }
+
+    private static boolean isBuiltInDate(int id) {
+        return id >= 14 && id <= 22 || id >= 45 && id <= 47;
+    }
+
+    private static boolean isDatePattern(String code) {
+        if (code == null) {
+            return false;
+        }
+        String plain = code.replaceAll("\"[^\"]*\"|\\[[^]]*]|\\\\.", "").toLowerCase(java.util.Locale.ROOT);
+        return plain.matches(".*[dy].*") || plain.matches(".*m.*") && !plain.matches(".*[0#].*");
+    }
+
+    private XMLStreamReader xml(String part) throws IOException, XMLStreamException {
+        ZipEntry entry = zip.getEntry(part);
+        return entry == null ? null : XML.createXMLStreamReader(capped(zip.getInputStream(entry)));
+    }
+
+    /** Reading more than the limit from one part means a zip bomb, or a sheet too large to take. */
+    private InputStream capped(InputStream in) {
+        return new FilterInputStream(in) {
+            private long read;
+
+            @Override
+            public int read() throws IOException {
+                int b = super.read();
+                if (b >= 0) {
+                    count(1);
+                }
+                return b;
+            }
+
+            @Override
+            public int read(byte[] buffer, int offset, int length) throws IOException {
+                int n = super.read(buffer, offset, length);
+                if (n > 0) {
+                    count(n);
+                }
+                return n;
+            }
+
+            private void count(int n) {
+                read += n;
+                if (read > limits.maxUnzippedBytes()) {
+                    throw new UnreadableFileException("the workbook expands beyond "
+                            + limits.maxUnzippedBytes() / (1024 * 1024) + " MB; it is refused as a possible zip bomb");
+                }
+            }
+        };
+    }
+
+    private int rowNumber;
+    private List<String> lastCells;
+
+    /** Reads the next row element into {@link #lastCells}; answers its row number, or null at the end. */
+    private Integer readRow() throws XMLStreamException {
+        while (sheet.hasNext()) {
+            int event = sheet.next();
+            if (event == XMLStreamConstants.START_ELEMENT && sheet.getLocalName().equals("row")) {
+                String r = sheet.getAttributeValue(null, "r");
+                rowNumber = r == null ? rowNumber + 1 : Integer.parseInt(r);
+                lastCells = cells();
+                return rowNumber;
+            }
+        }
+        return null;
+    }
+
+    private List<String> cells() throws XMLStreamException {
+        List<String> cells = new ArrayList<>();
+        int column = 0;
+        String type = null;
+        int style = 0;
+        StringBuilder value = new StringBuilder();
+        boolean inValue = false;
+        while (sheet.hasNext()) {
+            int event = sheet.next();
+            if (event == XMLStreamConstants.START_ELEMENT) {
+                switch (sheet.getLocalName()) {
+                    case "c" -> {
+                        String ref = sheet.getAttributeValue(null, "r");
+                        column = ref == null ? cells.size() : columnIndex(ref);
+                        if (column >= limits.maxColumns()) {
+                            throw new UnreadableFileException("row " + rowNumber + " has more than "
+                                    + limits.maxColumns() + " columns");
+                        }
+                        type = sheet.getAttributeValue(null, "t");
+                        String s = sheet.getAttributeValue(null, "s");
+                        style = s == null ? 0 : Integer.parseInt(s);
+                        value.setLength(0);
+                    }
+                    case "v", "t" -> inValue = true;
+                    default -> { }
+                }
+            } else if (event == XMLStreamConstants.CHARACTERS && inValue) {
+                if (value.length() + sheet.getTextLength() > limits.maxCellChars()) {
+                    throw new UnreadableFileException("a cell of row " + rowNumber + " is longer than "
+                            + limits.maxCellChars() + " characters");
+                }
+                value.append(sheet.getText());
+            } else if (event == XMLStreamConstants.END_ELEMENT) {
+                switch (sheet.getLocalName()) {
+                    case "v", "t" -> inValue = false;
+                    case "c" -> {
+                        while (cells.size() <= column) {
+                            cells.add(null);
+                        }
+                        cells.set(column, cellText(type, style, value.toString()));
+                    }
+                    case "row" -> {
+                        return cells;
+                    }
+                    default -> { }
+                }
+            }
+        }
+        return cells;
+    }
+
+    private String cellText(String type, int style, String raw) {
+        if (raw.isEmpty()) {
+            return null;
+        }
+        if ("s".equals(type)) {
+            int index = Integer.parseInt(raw.trim());
+            return index < sharedStrings.size() ? sharedStrings.get(index) : null;
+        }
+        if ("b".equals(type)) {
+            return "1".equals(raw.trim()) ? "true" : "false";
+        }
+        if (type == null || "n".equals(type)) {
+            BigDecimal number;
+            try {
+                number = new BigDecimal(raw.trim());
+            } catch (NumberFormatException e) {
+                return raw;
+            }
+            if (style < dateStyles.size() && dateStyles.get(style)) {
+                return excelDate(number.doubleValue());
+            }
+            return number.stripTrailingZeros().toPlainString();
+        }
+        return raw;
+    }
+
+    /** Excel's 1900 date system: day 1 is 1900-01-01, with its fictional 1900-02-29. */
+    static String excelDate(double serial) {
+        long days = (long) Math.floor(serial);
+        LocalDate date = LocalDate.of(1899, 12, 30).plusDays(days);
+        double fraction = serial - days;
+        if (fraction < 1e-9) {
+            return date.toString();
+        }
+        LocalDateTime time = date.atStartOfDay().plusSeconds(Math.round(fraction * 86_400));
+        return time.toString();
+    }
+
+    static int columnIndex(String cellReference) {
+        int index = 0;
+        for (char c : cellReference.toCharArray()) {
+            if (c < 'A' || c > 'Z') {
+                break;
+            }
+            index = index * 26 + (c - 'A' + 1);
+        }
+        return index - 1;
+    }
+
+    @Override
+    public boolean hasNext() {
+        if (next != null) {
+            return true;
+        }
+        if (done) {
+            return false;
+        }
+        try {
+            while (true) {
+                Integer number = readRow();
+                if (number == null) {
+                    done = true;
+                    return false;
+                }
+                if (number - 1 > limits.maxRows()) {
+                    throw new UnreadableFileException("the sheet has more than " + limits.maxRows() + " rows");
+                }
+                ObjectNode fields = JsonNodeFactory.instance.objectNode();
+                for (int i = 0; i < header.size() && i < lastCells.size(); i++) {
+                    String value = lastCells.get(i);
+                    if (!header.get(i).isEmpty() && value != null && !value.isBlank() && !fields.has(header.get(i))) {
+                        fields.put(header.get(i), value);
+                    }
+                }
+                if (!fields.isEmpty()) {
+                    next = new FileRow(number, fields);
+                    return true;
+                }
+            }
+        } catch (XMLStreamException e) {
+            throw new UnreadableFileException("the sheet's XML breaks after row " + rowNumber);
+        }
+    }
+
+    @Override
+    public FileRow next() {
+        if (!hasNext()) {
+            throw new NoSuchElementException();
+        }
+        FileRow out = next;
+        next = null;
+        return out;
+    }
+
+    @Override
+    public void close() {
+        try {
+            if (zip != null) {
+                zip.close();
+            }
+        } catch (IOException e) {
+            // abandoning the file
+        }
+        try {
+            Files.deleteIfExists(copy);
+        } catch (IOException e) {
+            // a temporary file left behind is removed with the container
+        }
+    }
+}
