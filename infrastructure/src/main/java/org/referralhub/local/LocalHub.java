@@ -20,6 +20,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.referralhub.functions.DispatchStreamFunction;
 import org.referralhub.functions.DispatchSweepFunction;
+import org.referralhub.functions.FileIntakeFunction;
 import org.referralhub.functions.ReferralApiFunction;
 import org.referralhub.hub.Hub;
 import org.referralhub.hub.HubSettings;
@@ -44,40 +45,42 @@ public final class LocalHub implements AutoCloseable {
      * How to run the local hub. Port 0 picks a free port. A null data directory keeps everything in memory and in a
      * temporary archive.
      */
-    public record Options(int httpPort, int dynamoPort, Path dataDirectory, String tableName, String configLocation,
-                          long streamPollMillis, long sweepMillis, Clock clock) {
+    public record Options(int httpPort, int dynamoPort, int sftpPort, Path dataDirectory, String tableName,
+                          String configLocation, long streamPollMillis, long sweepMillis, Clock clock) {
 
         public static Options defaults() {
-            return new Options(8080, 8000, Path.of("data"), "referrals", null, 250, 5000, Clock.systemUTC());
+            return new Options(8080, 8000, 2222, Path.of("data"), "referrals", null, 250, 5000, Clock.systemUTC());
         }
 
-        /** Reads HUB_PORT, HUB_DYNAMODB_PORT, HUB_DATA_DIR and HUB_CONFIG from the environment. */
+        /** Reads HUB_PORT, HUB_DYNAMODB_PORT, HUB_SFTP_PORT, HUB_DATA_DIR and HUB_CONFIG from the environment. */
         public static Options fromEnvironment() {
             Options d = defaults();
             return new Options(
                     intEnv("HUB_PORT", d.httpPort()), intEnv("HUB_DYNAMODB_PORT", d.dynamoPort()),
+                    intEnv("HUB_SFTP_PORT", d.sftpPort()),
                     Path.of(env("HUB_DATA_DIR", d.dataDirectory().toString())), d.tableName(),
                     System.getenv(HubSettings.HUB_CONFIG), d.streamPollMillis(), d.sweepMillis(), d.clock());
         }
 
-        public Options withPorts(int http, int dynamo) {
-            return new Options(http, dynamo, dataDirectory, tableName, configLocation, streamPollMillis, sweepMillis, clock);
+        /** Every port at once; 0 picks a free one. */
+        public Options withPorts(int http, int dynamo, int sftp) {
+            return new Options(http, dynamo, sftp, dataDirectory, tableName, configLocation, streamPollMillis, sweepMillis, clock);
         }
 
         public Options withDataDirectory(Path directory) {
-            return new Options(httpPort, dynamoPort, directory, tableName, configLocation, streamPollMillis, sweepMillis, clock);
+            return new Options(httpPort, dynamoPort, sftpPort, directory, tableName, configLocation, streamPollMillis, sweepMillis, clock);
         }
 
         public Options withTableName(String name) {
-            return new Options(httpPort, dynamoPort, dataDirectory, name, configLocation, streamPollMillis, sweepMillis, clock);
+            return new Options(httpPort, dynamoPort, sftpPort, dataDirectory, name, configLocation, streamPollMillis, sweepMillis, clock);
         }
 
         public Options withConfigLocation(String location) {
-            return new Options(httpPort, dynamoPort, dataDirectory, tableName, location, streamPollMillis, sweepMillis, clock);
+            return new Options(httpPort, dynamoPort, sftpPort, dataDirectory, tableName, location, streamPollMillis, sweepMillis, clock);
         }
 
         public Options withSweepMillis(long millis) {
-            return new Options(httpPort, dynamoPort, dataDirectory, tableName, configLocation, streamPollMillis, millis, clock);
+            return new Options(httpPort, dynamoPort, sftpPort, dataDirectory, tableName, configLocation, streamPollMillis, millis, clock);
         }
 
         private static String env(String name, String fallback) {
@@ -96,19 +99,21 @@ public final class LocalHub implements AutoCloseable {
     private final StreamFeed feed;
     private final ScheduledExecutorService schedule;
     private final HttpGateway gateway;
+    private final LocalSftpServer sftp;
     private final SandboxPartners sandbox;
     private final String baseUrl;
     private final Path dataDirectory;
 
     private LocalHub(DynamoDbLocalServer dynamo, Hub hub, DynamoDbStreamsClient streams, StreamFeed feed,
-                     ScheduledExecutorService schedule, HttpGateway gateway, SandboxPartners sandbox, String baseUrl,
-                     Path dataDirectory) {
+                     ScheduledExecutorService schedule, HttpGateway gateway, LocalSftpServer sftp,
+                     SandboxPartners sandbox, String baseUrl, Path dataDirectory) {
         this.dynamo = dynamo;
         this.hub = hub;
         this.streams = streams;
         this.feed = feed;
         this.schedule = schedule;
         this.gateway = gateway;
+        this.sftp = sftp;
         this.sandbox = sandbox;
         this.baseUrl = baseUrl;
         this.dataDirectory = dataDirectory;
@@ -125,6 +130,7 @@ public final class LocalHub implements AutoCloseable {
         Map<String, String> settings = new HashMap<>();
         settings.put(HubSettings.REFERRALS_TABLE, options.tableName());
         settings.put(HubSettings.ARCHIVE_DIR, data.resolve("archive").toString());
+        settings.put(HubSettings.FILE_DROP_DIR, data.resolve("sftp").toString());
         settings.put(HubSettings.AWS_ENDPOINT_URL, dynamo.endpoint());
         settings.put(HubSettings.AWS_REGION, "ca-central-1");
         settings.put(HubSettings.HUB_BASE_URL, baseUrl);
@@ -159,8 +165,11 @@ public final class LocalHub implements AutoCloseable {
             }, options.sweepMillis(), options.sweepMillis(), TimeUnit.MILLISECONDS);
             Hub running = hub;
             SandboxPartners sandbox = new SandboxPartners(() -> running.services().config(), options.clock());
+            LocalSftpServer sftp = new LocalSftpServer(options.sftpPort() == 0 ? freePort() : options.sftpPort(),
+                    data.resolve("sftp"), data.resolve("ssh_host_key"), () -> running.services().config(),
+                    new FileIntakeFunction(hub)).start();
             HttpGateway gateway = new HttpGateway(httpPort, new ReferralApiFunction(hub), sandbox).start();
-            return new LocalHub(dynamo, hub, streams, feed, schedule, gateway, sandbox, baseUrl, data);
+            return new LocalHub(dynamo, hub, streams, feed, schedule, gateway, sftp, sandbox, baseUrl, data);
         } catch (RuntimeException | IOException e) {
             if (hub != null) {
                 hub.close();
@@ -182,13 +191,31 @@ public final class LocalHub implements AutoCloseable {
         return dataDirectory;
     }
 
+    public int sftpPort() {
+        return sftp.port();
+    }
+
+    /** The home directory of an SFTP user on the local server. */
+    public Path sftpHome(String username) {
+        return dataDirectory.resolve("sftp").resolve(username);
+    }
+
     /** Demo API keys by agency id, from the packaged demo credentials. */
     public static Map<String, String> demoKeys() {
+        return demoCredentials("agencyKeys");
+    }
+
+    /** Demo SFTP passwords by username, from the packaged demo credentials. */
+    public static Map<String, String> demoSftpPasswords() {
+        return demoCredentials("sftpPasswords");
+    }
+
+    private static Map<String, String> demoCredentials(String section) {
         try (InputStream in = LocalHub.class.getClassLoader().getResourceAsStream("demo-credentials.yaml")) {
             JsonNode root = new ObjectMapper(new YAMLFactory()).readTree(in);
-            Map<String, String> keys = new LinkedHashMap<>();
-            root.path("agencyKeys").fields().forEachRemaining(e -> keys.put(e.getKey(), e.getValue().asText()));
-            return keys;
+            Map<String, String> values = new LinkedHashMap<>();
+            root.path(section).fields().forEachRemaining(e -> values.put(e.getKey(), e.getValue().asText()));
+            return values;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the demo credentials", e);
         }
@@ -200,12 +227,15 @@ public final class LocalHub implements AutoCloseable {
         b.append("  HTTP API (agencies)      ").append(baseUrl).append("/v1/referrals\n");
         b.append("  Health                   ").append(baseUrl).append("/health\n");
         b.append("  Sandbox partners         ").append(baseUrl).append("/sandbox/partners/{partnerId}/deliveries\n");
+        b.append("  SFTP (agency files)      sftp -P ").append(sftp.port()).append(" <agency>@localhost   (upload to inbound/)\n");
         b.append("  DynamoDB Local           ").append(dynamoEndpoint).append("\n");
         b.append("  Data directory           ").append(dataDirectory).append("\n");
         b.append("  Partners                 ");
         b.append(String.join(", ", hub.services().config().partners().stream().map(p -> p.id()).toList())).append("\n");
         b.append("  Demo agency API keys (X-Api-Key):\n");
         demoKeys().forEach((agency, key) -> b.append(String.format("    %-16s %s%n", agency, key)));
+        b.append("  Demo SFTP users and passwords:\n");
+        demoSftpPasswords().forEach((user, password) -> b.append(String.format("    %-16s %s%n", user, password)));
         b.append("Press Ctrl-C to stop.\n");
         return b.toString();
     }
@@ -213,6 +243,7 @@ public final class LocalHub implements AutoCloseable {
     @Override
     public void close() {
         gateway.close();
+        sftp.close();
         schedule.shutdownNow();
         feed.close();
         streams.close();

@@ -20,4 +20,16 @@ class DemoCredentialsTest {
             assertThat(config.agenciesByKeyHash().get(ApiKeys.hash(key)).id()).isEqualTo(agency);
         });
     }
+
+    @Test
+    void everyDemoSftpPasswordOpensItsOwnAccount() {
+        HubConfiguration config = ConfigurationLoader.load("classpath:hub-config.yaml", Map.of("hubBaseUrl", "http://x"));
+        Map<String, String> passwords = LocalHub.demoSftpPasswords();
+        assertThat(passwords).hasSize(7);
+        passwords.forEach((user, password) -> {
+            var account = config.agencyBySftpUser(user).orElseThrow().sftp();
+            assertThat(org.referralhub.config.Passwords.matches(password, account.passwordHash())).isTrue();
+            assertThat(org.referralhub.config.Passwords.matches(password + "x", account.passwordHash())).isFalse();
+        });
+    }
 }

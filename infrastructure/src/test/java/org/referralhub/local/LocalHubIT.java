@@ -33,7 +33,7 @@ class LocalHubIT {
 
     @BeforeAll
     static void start() throws Exception {
-        hub = LocalHub.start(LocalHub.Options.defaults().withPorts(0, 0).withDataDirectory(data)
+        hub = LocalHub.start(LocalHub.Options.defaults().withPorts(0, 0, 0).withDataDirectory(data)
                 .withTableName("referrals-" + UUID.randomUUID())
                 .withConfigLocation(HubClient.fastRetryConfiguration(data)).withSweepMillis(300));
         agency = new HubClient(hub.baseUrl());

@@ -19,7 +19,7 @@ class LocalHubRestartIT {
     Path data;
 
     private LocalHub start(String table) throws Exception {
-        return LocalHub.start(LocalHub.Options.defaults().withPorts(0, 0).withDataDirectory(data).withTableName(table)
+        return LocalHub.start(LocalHub.Options.defaults().withPorts(0, 0, 0).withDataDirectory(data).withTableName(table)
                 .withConfigLocation(HubClient.fastRetryConfiguration(data)).withSweepMillis(300));
     }
 

@@ -51,6 +51,7 @@ class ReferralApiFunctionIT {
         hub = Hub.start(HubSettings.of(Map.of(
                 HubSettings.REFERRALS_TABLE, table,
                 HubSettings.ARCHIVE_DIR, archive.toString(),
+                HubSettings.FILE_DROP_DIR, archive.resolve("sftp").toString(),
                 HubSettings.AWS_ENDPOINT_URL, dynamo.endpoint(),
                 HubSettings.HUB_BASE_URL, "http://localhost:9")));
         ReferralTableDefinition.ensureExists(hub.dynamo(), table);

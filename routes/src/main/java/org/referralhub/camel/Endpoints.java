@@ -9,6 +9,8 @@ public final class Endpoints {
     public static final String REFERRAL_READ = "direct:referral-read";
     /** Health of the hub's stores (body: {@link ApiRequest}; answers {@link ApiReply}). */
     public static final String HEALTH = "direct:health";
+    /** An agency file landed in an inbound folder (body: its drop key; answers FileImport.Summary). */
+    public static final String FILE_INTAKE = "direct:file-intake";
     /** Any channel: store an assembled referral, de-duplicated (body: Referral; answers ReferralStore.Stored). */
     public static final String ACCEPT_REFERRAL = "direct:accept-referral";
     /** Deliver one referral if its delivery is due (body: referral id). */

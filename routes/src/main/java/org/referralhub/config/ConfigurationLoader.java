@@ -94,13 +94,23 @@ public final class ConfigurationLoader {
             problems.add(e.getMessage());
         }
         Set<String> keyHashes = new HashSet<>();
+        Set<String> sftpUsers = new HashSet<>();
         for (Agency agency : config.agencies()) {
             if (config.program(agency.program()).isEmpty()) {
                 problems.add("agency '" + agency.id() + "' refers to program '" + agency.program() + "', which does not exist");
             }
-            if (!FieldMappingSet.CANONICAL.equals(agency.webhookMapping())
-                    && !config.mappings().containsKey(agency.webhookMapping())) {
-                problems.add("agency '" + agency.id() + "' uses mapping '" + agency.webhookMapping() + "', which does not exist");
+            for (String mapping : java.util.List.of(agency.webhookMapping(), agency.fileMapping())) {
+                if (!FieldMappingSet.CANONICAL.equals(mapping) && !config.mappings().containsKey(mapping)) {
+                    problems.add("agency '" + agency.id() + "' uses mapping '" + mapping + "', which does not exist");
+                }
+            }
+            if (agency.sftp() != null) {
+                String user = agency.sftp().username();
+                if (user == null || !user.matches("[a-z0-9][a-z0-9_-]{2,31}")) {
+                    problems.add("agency '" + agency.id() + "' has an SFTP username that is not 3-32 of a-z 0-9 _ -");
+                } else if (!sftpUsers.add(user)) {
+                    problems.add("SFTP username '" + user + "' is used twice");
+                }
             }
             for (String hash : agency.apiKeyHashes()) {
                 if (!hash.matches("[0-9a-f]{64}")) {

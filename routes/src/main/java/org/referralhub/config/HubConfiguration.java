@@ -41,6 +41,11 @@ public record HubConfiguration(
         return programs.stream().filter(p -> p.id().equals(id)).findFirst();
     }
 
+    /** The agency whose SFTP account has this username. */
+    public Optional<Agency> agencyBySftpUser(String username) {
+        return agencies.stream().filter(a -> a.sftp() != null && a.sftp().username().equals(username)).findFirst();
+    }
+
     /** Agencies by the SHA-256 of their API keys. */
     public Map<String, Agency> agenciesByKeyHash() {
         return agencies.stream()

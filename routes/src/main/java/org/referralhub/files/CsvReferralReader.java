@@ -133,6 +133,11 @@ final class CsvReferralReader implements ReferralFileReader {
     }
 
     @Override
+    public List<String> headers() {
+        return List.copyOf(header);
+    }
+
+    @Override
     public boolean hasNext() {
         try {
             return records.hasNext();

@@ -17,6 +17,11 @@ public interface ReferralFileReader extends Iterator<FileRow>, AutoCloseable {
     /** The format actually read, for results and logs: csv, xlsx, json or jsonl. */
     String format();
 
+    /** The header row's column names (empty for JSON, whose records name their own keys). */
+    default java.util.List<String> headers() {
+        return java.util.List.of();
+    }
+
     @Override
     void close();
 

@@ -354,6 +354,11 @@ final class XlsxReferralReader implements ReferralFileReader {
     }
 
     @Override
+    public List<String> headers() {
+        return List.copyOf(header);
+    }
+
+    @Override
     public boolean hasNext() {
         if (next != null) {
             return true;

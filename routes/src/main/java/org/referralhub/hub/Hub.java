@@ -14,6 +14,7 @@ import org.referralhub.archive.S3RawArchive;
 import org.referralhub.camel.ApiErrorHandling;
 import org.referralhub.camel.DeliveryErrorHandling;
 import org.referralhub.camel.DispatchRoutes;
+import org.referralhub.camel.FileIntakeRoutes;
 import org.referralhub.camel.HubServices;
 import org.referralhub.camel.IntakeRoutes;
 import org.referralhub.camel.WebhookDeliveryRoutes;
@@ -22,6 +23,11 @@ import org.referralhub.config.ConfigurationLoader;
 import org.referralhub.config.DeliveryPolicy;
 import org.referralhub.config.HubConfiguration;
 import org.referralhub.delivery.DeliveryLedger;
+import org.referralhub.files.DirectoryFileDropStore;
+import org.referralhub.files.FileDropStore;
+import org.referralhub.files.FileImport;
+import org.referralhub.files.FileLimits;
+import org.referralhub.files.S3FileDropStore;
 import org.referralhub.intake.ReferralIntake;
 import org.referralhub.store.ReferralStore;
 import org.slf4j.Logger;
@@ -96,11 +102,29 @@ public final class Hub implements AutoCloseable {
                             + HubSettings.ARCHIVE_DIR + " (local) for the raw-payload archive"))));
         }
 
+        FileDropStore fileDrop;
+        if (settings.get(HubSettings.FILE_DROP_BUCKET).isPresent()) {
+            if (s3 == null) {
+                var s3Builder = S3Client.builder().httpClient(http).region(region).credentialsProvider(credentials);
+                if (endpoint != null) {
+                    s3Builder.endpointOverride(endpoint).forcePathStyle(true);
+                }
+                s3 = s3Builder.build();
+            }
+            fileDrop = new S3FileDropStore(s3, settings.require(HubSettings.FILE_DROP_BUCKET));
+        } else {
+            fileDrop = new DirectoryFileDropStore(Path.of(settings.get(HubSettings.FILE_DROP_DIR).orElseThrow(() ->
+                    new IllegalStateException("set " + HubSettings.FILE_DROP_BUCKET + " (AWS) or "
+                            + HubSettings.FILE_DROP_DIR + " (local) for agency file drops"))));
+        }
+
         HubConfiguration config = ConfigurationLoader.load(settings.configLocation(),
                 Map.of("hubBaseUrl", settings.get(HubSettings.HUB_BASE_URL).orElse("http://localhost:8080")));
-        HubServices services = new HubServices(config, new ReferralIntake(config), store, archive, clock,
-                settings.maxBodyBytes());
-        CamelContext camel = camel(services);
+        ReferralIntake intake = new ReferralIntake(config);
+        HubServices services = new HubServices(config, intake, store, archive, clock, settings.maxBodyBytes());
+        FileImport files = new FileImport(config, intake, store, archive, fileDrop, clock, FileLimits.DEFAULT,
+                settings.maxFileBytes());
+        CamelContext camel = camel(services, files);
         LOG.info("hub started in {} ms", (System.nanoTime() - started) / 1_000_000);
         return new Hub(services, camel, http, dynamo, s3);
     }
@@ -114,7 +138,7 @@ public final class Hub implements AutoCloseable {
                 ? EnvironmentVariableCredentialsProvider.create() : DefaultCredentialsProvider.builder().build();
     }
 
-    private static CamelContext camel(HubServices services) {
+    private static CamelContext camel(HubServices services, FileImport files) {
         DeliveryPolicy policy = services.config().delivery();
         DeliveryLedger ledger = new DeliveryLedger(services.store(), policy, services.clock());
         CamelContext camel = new DefaultCamelContext();
@@ -135,6 +159,7 @@ public final class Hub implements AutoCloseable {
             camel.addRoutes(new DeliveryErrorHandling(services, ledger));
             camel.addRoutes(new WebhookIntakeRoutes(services));
             camel.addRoutes(new IntakeRoutes(services));
+            camel.addRoutes(new FileIntakeRoutes(files));
             camel.addRoutes(new DispatchRoutes(services));
             camel.addRoutes(new WebhookDeliveryRoutes(services, ledger));
             camel.start();

@@ -22,6 +22,12 @@ public final class HubSettings {
     public static final String HUB_CONFIG = "HUB_CONFIG";
     /** The hub's public base URL, filled into the configuration's {@code {{hubBaseUrl}}} placeholders. */
     public static final String HUB_BASE_URL = "HUB_BASE_URL";
+    /** S3 bucket behind the SFTP server, where agencies drop files (AWS). */
+    public static final String FILE_DROP_BUCKET = "FILE_DROP_BUCKET";
+    /** Directory of the local SFTP server's homes (local hub, when no bucket is set). */
+    public static final String FILE_DROP_DIR = "FILE_DROP_DIR";
+    /** Largest accepted agency file in bytes (default 52428800). */
+    public static final String MAX_FILE_BYTES = "MAX_FILE_BYTES";
     /** Largest accepted webhook body in bytes (default 262144). */
     public static final String MAX_BODY_BYTES = "MAX_BODY_BYTES";
     /** Endpoint override for every AWS client: LocalStack, DynamoDB Local or any compatible endpoint. */
@@ -30,18 +36,22 @@ public final class HubSettings {
     public static final String AWS_REGION = "AWS_REGION";
 
     /** Every variable the code reads, and whether a deployed function must have it set by the template. */
-    public static final Map<String, Boolean> VARIABLES = Map.of(
-            REFERRALS_TABLE, true,
-            ARCHIVE_BUCKET, true,
-            ARCHIVE_DIR, false,
-            HUB_CONFIG, true,
-            HUB_BASE_URL, true,
-            MAX_BODY_BYTES, true,
-            AWS_ENDPOINT_URL, false,
-            AWS_REGION, false);
+    public static final Map<String, Boolean> VARIABLES = Map.ofEntries(
+            Map.entry(REFERRALS_TABLE, true),
+            Map.entry(ARCHIVE_BUCKET, true),
+            Map.entry(ARCHIVE_DIR, false),
+            Map.entry(HUB_CONFIG, true),
+            Map.entry(HUB_BASE_URL, true),
+            Map.entry(MAX_BODY_BYTES, true),
+            Map.entry(FILE_DROP_BUCKET, true),
+            Map.entry(FILE_DROP_DIR, false),
+            Map.entry(MAX_FILE_BYTES, true),
+            Map.entry(AWS_ENDPOINT_URL, false),
+            Map.entry(AWS_REGION, false));
 
     public static final String DEFAULT_CONFIG = "classpath:hub-config.yaml";
     public static final int DEFAULT_MAX_BODY_BYTES = 256 * 1024;
+    public static final long DEFAULT_MAX_FILE_BYTES = 50L * 1024 * 1024;
 
     private final Map<String, String> values;
 
@@ -78,6 +88,10 @@ public final class HubSettings {
 
     public int maxBodyBytes() {
         return get(MAX_BODY_BYTES).map(Integer::parseInt).orElse(DEFAULT_MAX_BODY_BYTES);
+    }
+
+    public long maxFileBytes() {
+        return get(MAX_FILE_BYTES).map(Long::parseLong).orElse(DEFAULT_MAX_FILE_BYTES);
     }
 
     public String configLocation() {

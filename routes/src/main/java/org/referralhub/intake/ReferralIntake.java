@@ -46,7 +46,18 @@ public final class ReferralIntake {
      * @throws InvalidReferralException with every field error when the payload cannot become a referral
      */
     public Referral assemble(Receipt receipt, JsonNode payload) {
-        ReferralDraft draft = mapper.map(receipt.mappingId(), payload);
+        return assemble(receipt, mapper.map(receipt.mappingId(), payload));
+    }
+
+    /** The mapping of one file, bound once to its header row (see {@link ReferralMapper#forHeaders}). */
+    public java.util.function.Function<JsonNode, ReferralDraft> mapperFor(String mappingId, List<String> headers) {
+        return mapper.forHeaders(mappingId, headers);
+    }
+
+    /**
+     * @throws InvalidReferralException with every field error when the draft cannot become a referral
+     */
+    public Referral assemble(Receipt receipt, ReferralDraft draft) {
         List<FieldError> errors = new ArrayList<>(validator.validate(draft, receipt.receivedAt()));
         String programId = draft.program() != null ? draft.program() : receipt.agency().program();
         Optional<Program> program = config.program(programId);

@@ -46,7 +46,27 @@ public final class ReferralMapper {
     }
 
     public ReferralDraft map(String mappingId, JsonNode payload) {
-        Map<CanonicalField, CompiledMapping> set = compiled(mappingId);
+        return map(compiled(mappingId), payload);
+    }
+
+    /**
+     * A mapping bound to one file's header row: each source name that matches a header regardless of case, accents
+     * and spacing ("prenom" and "Prénom ") is read from that header. Done once per file, not once per row.
+     */
+    public java.util.function.Function<JsonNode, ReferralDraft> forHeaders(String mappingId, List<String> headers) {
+        Map<String, String> byFolded = new java.util.HashMap<>();
+        for (String header : headers) {
+            byFolded.putIfAbsent(Languages.key(header), header);
+        }
+        Map<CanonicalField, CompiledMapping> bound = new EnumMap<>(CanonicalField.class);
+        compiled(mappingId).forEach((field, mapping) -> bound.put(field, new CompiledMapping(mapping.config,
+                mapping.config.from().stream()
+                        .map(from -> byFolded.containsKey(Languages.key(from)) ? byFolded.get(Languages.key(from)) : from)
+                        .map(FieldPath::parse).toList())));
+        return payload -> map(bound, payload);
+    }
+
+    private ReferralDraft map(Map<CanonicalField, CompiledMapping> set, JsonNode payload) {
         EnumMap<CanonicalField, Object> values = new EnumMap<>(CanonicalField.class);
         Map<CanonicalField, String> sources = new EnumMap<>(CanonicalField.class);
         List<FieldError> errors = new ArrayList<>();

@@ -41,6 +41,7 @@ public final class ReferralStore {
     private static final String DISPATCH_PARTITION = "DISPATCH";
     private static final Duration IDEMPOTENCY_KEY_LIFETIME = Duration.ofDays(7);
     private static final int MAX_CONFLICT_RETRIES = 10;
+    private static final int MAX_TX_ACTIONS = 100;
     private static final Expression ITEM_ABSENT = Expression.builder()
             .expression("attribute_not_exists(#pk)").putExpressionName("#pk", ReferralItem.PK).build();
 
@@ -98,6 +99,105 @@ public final class ReferralStore {
     /** Answers normally when the table can be reached; throws otherwise (health checks). */
     public void checkAvailable() {
         table.describeTable();
+    }
+
+    /**
+     * Stores many new referrals in few round trips: transactions of up to {@value #MAX_TX_ACTIONS} writes (each
+     * referral with its claims). A transaction refused because a claim exists, or because two rows of the batch
+     * claim the same reference, is redone referral by referral, so each row gets its own answer.
+     */
+    public List<Stored> insertAll(List<Referral> referrals, Instant now) {
+        List<Stored> out = new ArrayList<>(referrals.size());
+        List<Referral> chunk = new ArrayList<>();
+        int actions = 0;
+        for (Referral referral : referrals) {
+            int needed = 1 + claims(referral, null, now).size();
+            if (actions + needed > MAX_TX_ACTIONS) {
+                out.addAll(insertChunk(chunk, now));
+                chunk.clear();
+                actions = 0;
+            }
+            chunk.add(referral);
+            actions += needed;
+        }
+        out.addAll(insertChunk(chunk, now));
+        return out;
+    }
+
+    private List<Stored> insertChunk(List<Referral> chunk, Instant now) {
+        if (chunk.isEmpty()) {
+            return List.of();
+        }
+        if (chunk.size() > 1) {
+            TransactWriteItemsEnhancedRequest.Builder tx = TransactWriteItemsEnhancedRequest.builder();
+            for (Referral referral : chunk) {
+                tx.addPutItem(table, TransactPutItemEnhancedRequest.builder(ReferralItem.class)
+                        .item(toItem(referral, 1L)).conditionExpression(ITEM_ABSENT).build());
+                for (ReferralItem claim : claims(referral, null, now)) {
+                    tx.addPutItem(table, TransactPutItemEnhancedRequest.builder(ReferralItem.class)
+                            .item(claim).conditionExpression(ITEM_ABSENT).build());
+                }
+            }
+            try {
+                enhanced.transactWriteItems(tx.build());
+                return chunk.stream().map(r -> new Stored(r, false)).toList();
+            } catch (software.amazon.awssdk.services.dynamodb.model.DynamoDbException e) {
+                // cancelled on a claim, or refused for two writes to one item: both are answered row by row
+                if (!(e instanceof TransactionCanceledException) && e.statusCode() >= 500) {
+                    throw e;
+                }
+                LOG.debug("batch of {} referrals holds a duplicate; storing one by one", chunk.size());
+            }
+        }
+        return chunk.stream().map(r -> insert(r, null, now)).toList();
+    }
+
+    /** The state of an agency file the hub has seen, by its content hash. */
+    public record FileClaim(String receiptId, boolean done, Instant startedAt) {
+    }
+
+    /**
+     * Claims the processing of a file by its content hash: answers empty when this caller may process it, or the
+     * claim that stands (done, or in progress and younger than {@code stale}).
+     */
+    public Optional<FileClaim> claimFile(String agencyId, String contentHash, String receiptId, Instant now,
+                                         Duration stale) {
+        Key key = key("FILE#" + agencyId + "#" + contentHash, CLAIM_SK);
+        ReferralItem claim = new ReferralItem();
+        claim.setPk(key.partitionKeyValue().s());
+        claim.setSk(CLAIM_SK);
+        claim.setKind("file");
+        claim.setAgencyId(agencyId);
+        claim.setReferralId(receiptId);
+        claim.setStatus("processing");
+        claim.setReceivedAt(sortable(now));
+        try {
+            table.putItem(PutItemEnhancedRequest.builder(ReferralItem.class).item(claim).conditionExpression(
+                    Expression.builder().expression("attribute_not_exists(#pk) OR (#s = :processing AND #at < :stale)")
+                            .putExpressionName("#pk", ReferralItem.PK).putExpressionName("#s", "status")
+                            .putExpressionName("#at", "receivedAt")
+                            .putExpressionValue(":processing", AttributeValue.fromS("processing"))
+                            .putExpressionValue(":stale", AttributeValue.fromS(sortable(now.minus(stale)))).build())
+                    .build());
+            return Optional.empty();
+        } catch (ConditionalCheckFailedException taken) {
+            ReferralItem existing = table.getItem(r -> r.key(key).consistentRead(true));
+            return Optional.of(new FileClaim(existing.getReferralId(), "done".equals(existing.getStatus()),
+                    Instant.parse(existing.getReceivedAt())));
+        }
+    }
+
+    /** Marks a claimed file as fully processed. */
+    public void fileDone(String agencyId, String contentHash, String receiptId, Instant now) {
+        ReferralItem claim = new ReferralItem();
+        claim.setPk("FILE#" + agencyId + "#" + contentHash);
+        claim.setSk(CLAIM_SK);
+        claim.setKind("file");
+        claim.setAgencyId(agencyId);
+        claim.setReferralId(receiptId);
+        claim.setStatus("done");
+        claim.setReceivedAt(sortable(now));
+        table.putItem(claim);
     }
 
     public Optional<Referral> find(String referralId) {

@@ -1,0 +1,180 @@
+package org.referralhub.local;
+
+import com.amazonaws.services.lambda.runtime.events.S3Event;
+import com.amazonaws.services.lambda.runtime.events.models.s3.S3EventNotification;
+import java.io.IOException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.CopyOption;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.PublicKey;
+import java.util.Collection;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.Supplier;
+import org.apache.sshd.common.config.keys.AuthorizedKeyEntry;
+import org.apache.sshd.common.config.keys.KeyUtils;
+import org.apache.sshd.common.config.keys.PublicKeyEntryResolver;
+import org.apache.sshd.common.file.virtualfs.VirtualFileSystemFactory;
+import org.apache.sshd.server.SshServer;
+import org.apache.sshd.server.keyprovider.SimpleGeneratorHostKeyProvider;
+import org.apache.sshd.server.session.ServerSession;
+import org.apache.sshd.sftp.server.FileHandle;
+import org.apache.sshd.sftp.server.Handle;
+import org.apache.sshd.sftp.server.SftpEventListener;
+import org.apache.sshd.sftp.server.SftpSubsystemFactory;
+import org.referralhub.config.Agency;
+import org.referralhub.config.HubConfiguration;
+import org.referralhub.config.Passwords;
+import org.referralhub.files.FileImport;
+import org.referralhub.functions.FileIntakeFunction;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The local stand-in for Transfer Family: an SFTP server (Apache MINA SSHD) with one account per agency that has
+ * one, password or public-key login, each user confined to its own home ({@code inbound/}, {@code results/},
+ * {@code archive/}, {@code error/}). When a client finishes writing a file in {@code inbound/} (closes it, or
+ * renames a temporary name to its final one), the server sends the same S3 event AWS would to the same
+ * {@link FileIntakeFunction}. The host key is kept in the data directory so clients' known_hosts stay valid.
+ */
+final class LocalSftpServer implements AutoCloseable {
+
+    static final String BUCKET = "local-file-drop";
+    private static final Logger LOG = LoggerFactory.getLogger(LocalSftpServer.class);
+    private static final List<String> FOLDERS = List.of(FileImport.INBOUND, "results", "archive", "error");
+
+    private final SshServer server;
+    private final ExecutorService intake = Executors.newFixedThreadPool(2, r -> {
+        Thread t = new Thread(r, "local-file-intake");
+        t.setDaemon(true);
+        return t;
+    });
+
+    LocalSftpServer(int port, Path root, Path hostKey, Supplier<HubConfiguration> config, FileIntakeFunction handler)
+            throws IOException {
+        server = SshServer.setUpDefaultServer();
+        server.setHost("127.0.0.1");
+        server.setPort(port);
+        server.setKeyPairProvider(new SimpleGeneratorHostKeyProvider(hostKey));
+        server.setPasswordAuthenticator((user, password, session) -> config.get().agencyBySftpUser(user)
+                .map(Agency::sftp).map(a -> a.passwordHash() != null && Passwords.matches(password, a.passwordHash()))
+                .orElse(false));
+        server.setPublickeyAuthenticator((user, key, session) -> config.get().agencyBySftpUser(user)
+                .map(a -> a.sftp().authorizedKeys().stream().anyMatch(k -> sameKey(k, key))).orElse(false));
+        VirtualFileSystemFactory homes = new VirtualFileSystemFactory();
+        for (Agency agency : config.get().agencies()) {
+            if (agency.sftp() != null) {
+                Path home = root.resolve(agency.sftp().username());
+                for (String folder : FOLDERS) {
+                    Files.createDirectories(home.resolve(folder));
+                }
+                homes.setUserHomeDir(agency.sftp().username(), home);
+            }
+        }
+        server.setFileSystemFactory(homes);
+        SftpSubsystemFactory sftp = new SftpSubsystemFactory.Builder().build();
+        sftp.addSftpEventListener(new UploadComplete(handler));
+        server.setSubsystemFactories(List.of(sftp));
+    }
+
+    private static boolean sameKey(String authorized, PublicKey presented) {
+        try {
+            PublicKey key = AuthorizedKeyEntry.parseAuthorizedKeyEntry(authorized)
+                    .resolvePublicKey(null, PublicKeyEntryResolver.IGNORING);
+            return KeyUtils.compareKeys(key, presented);
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    LocalSftpServer start() throws IOException {
+        server.start();
+        return this;
+    }
+
+    int port() {
+        return server.getPort();
+    }
+
+    /** Turns "a file is complete in inbound/" into the S3 event Transfer Family's bucket would send. */
+    private final class UploadComplete implements SftpEventListener {
+        private final FileIntakeFunction handler;
+
+        UploadComplete(FileIntakeFunction handler) {
+            this.handler = handler;
+        }
+
+        @Override
+        public void closed(ServerSession session, String remoteHandle, Handle local, Throwable thrown) {
+            if (thrown == null && local instanceof FileHandle file
+                    && file.getOpenOptions().contains(StandardOpenOption.WRITE)) {
+                completed(session.getUsername(), file.getFile());
+            }
+        }
+
+        @Override
+        public void moved(ServerSession session, Path source, Path target, Collection<CopyOption> options,
+                          Throwable thrown) {
+            if (thrown == null) {
+                completed(session.getUsername(), target);
+            }
+        }
+
+        private void completed(String user, Path path) {
+            String inHome = path.toAbsolutePath().toString();
+            if (!inHome.startsWith("/" + FileImport.INBOUND + "/")) {
+                return;
+            }
+            String key = user + inHome;
+            FileImport.DropKey drop = FileImport.DropKey.parse(key).orElse(null);
+            if (drop == null || drop.isTemporary()) {
+                return;
+            }
+            intake.submit(() -> {
+                try {
+                    handler.handleRequest(event(key, path), new LocalLambdaContext("file-intake"));
+                } catch (RuntimeException e) {
+                    LOG.error("file intake failed for a file of user {}: {}", user, e.getClass().getName());
+                }
+            });
+        }
+    }
+
+    private static S3Event event(String key, Path path) {
+        long size;
+        try {
+            size = Files.size(path);
+        } catch (IOException e) {
+            size = 0;
+        }
+        var object = new S3EventNotification.S3ObjectEntity(URLEncoder.encode(key, StandardCharsets.UTF_8)
+                .replace("%2F", "/"), size, null, null, Long.toHexString(System.nanoTime()));
+        var bucket = new S3EventNotification.S3BucketEntity(BUCKET,
+                new S3EventNotification.UserIdentityEntity("local"), "arn:aws:s3:::" + BUCKET);
+        var entity = new S3EventNotification.S3Entity("file-drop", bucket, object, "1.0");
+        var record = new S3EventNotification.S3EventNotificationRecord("ca-central-1", "ObjectCreated:Put", "aws:s3",
+                java.time.Instant.now().toString(), "2.1", new S3EventNotification.RequestParametersEntity("127.0.0.1"),
+                new S3EventNotification.ResponseElementsEntity("local", "local"), entity,
+                new S3EventNotification.UserIdentityEntity("local"));
+        return new S3Event(List.of(record));
+    }
+
+    @Override
+    public void close() {
+        try {
+            server.stop(true);
+        } catch (IOException e) {
+            LOG.warn("SFTP server did not stop cleanly");
+        }
+        intake.shutdown();
+        try {
+            intake.awaitTermination(30, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,106 @@
+package org.referralhub.local;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.PublicKey;
+import java.time.Duration;
+import java.util.List;
+import org.apache.sshd.client.SshClient;
+import org.apache.sshd.client.session.ClientSession;
+import org.apache.sshd.common.config.keys.KeyUtils;
+import org.apache.sshd.server.keyprovider.SimpleGeneratorHostKeyProvider;
+import org.apache.sshd.sftp.client.SftpClient;
+import org.apache.sshd.sftp.client.SftpClientFactory;
+
+/**
+ * An agency's SFTP client for the integration tests: a real SSH client that checks the server's host key against
+ * the one the local hub keeps, logs in with a password or a key, and uploads.
+ */
+final class SftpAgency implements AutoCloseable {
+
+    private final SshClient client;
+    private final ClientSession session;
+    private final SftpClient sftp;
+
+    private SftpAgency(SshClient client, ClientSession session) throws IOException {
+        this.client = client;
+        this.session = session;
+        this.sftp = SftpClientFactory.instance().createSftpClient(session);
+    }
+
+    static SftpAgency withPassword(LocalHub hub, String user, String password) throws IOException {
+        SshClient client = client(hub);
+        ClientSession session = client.connect(user, "127.0.0.1", hub.sftpPort()).verify(Duration.ofSeconds(10)).getSession();
+        session.addPasswordIdentity(password);
+        try {
+            session.auth().verify(Duration.ofSeconds(10));
+        } catch (IOException e) {
+            session.close();
+            client.stop();
+            throw e;
+        }
+        return new SftpAgency(client, session);
+    }
+
+    static SftpAgency withKey(LocalHub hub, String user, KeyPair key) throws IOException {
+        SshClient client = client(hub);
+        ClientSession session = client.connect(user, "127.0.0.1", hub.sftpPort()).verify(Duration.ofSeconds(10)).getSession();
+        session.addPublicKeyIdentity(key);
+        session.auth().verify(Duration.ofSeconds(10));
+        return new SftpAgency(client, session);
+    }
+
+    private static SshClient client(LocalHub hub) {
+        SshClient client = SshClient.setUpDefaultClient();
+        List<KeyPair> hostKeys = new SimpleGeneratorHostKeyProvider(hub.dataDirectory().resolve("ssh_host_key"))
+                .loadKeys(null);
+        PublicKey expected = hostKeys.get(0).getPublic();
+        client.setServerKeyVerifier((session, address, key) -> KeyUtils.compareKeys(expected, key));
+        client.start();
+        return client;
+    }
+
+    /** Writes a file whole under the given path (relative to the user's home). */
+    void upload(String path, byte[] content) throws IOException {
+        try (OutputStream out = sftp.write(path)) {
+            out.write(content);
+        }
+    }
+
+    void rename(String from, String to) throws IOException {
+        sftp.rename(from, to);
+    }
+
+    byte[] download(String path) throws IOException {
+        try (var in = sftp.read(path)) {
+            return in.readAllBytes();
+        }
+    }
+
+    List<String> list(String directory) throws IOException {
+        List<String> names = new java.util.ArrayList<>();
+        for (SftpClient.DirEntry entry : sftp.readDir(directory)) {
+            if (!entry.getFilename().startsWith(".")) {
+                names.add(entry.getFilename());
+            }
+        }
+        return names;
+    }
+
+    static String openSshPublicKey(KeyPair key) throws IOException {
+        return org.apache.sshd.common.config.keys.PublicKeyEntry.toString(key.getPublic());
+    }
+
+    static Path home(LocalHub hub, String user) {
+        return hub.sftpHome(user);
+    }
+
+    @Override
+    public void close() throws IOException {
+        sftp.close();
+        session.close();
+        client.stop();
+    }
+}

@@ -1,0 +1,26 @@
+package org.referralhub.files;
+
+/**
+ * Where agencies' files land and their results go: S3 behind Transfer Family in AWS, the local SFTP server's
+ * directory locally. Keys are {@code <sftp user>/<folder>/<file name>}.
+ */
+public interface FileDropStore {
+
+    /** The file's bytes; refuses a file larger than {@code maxBytes}. */
+    byte[] read(String key, long maxBytes);
+
+    /** Writes a file whole: readers never see half of it. */
+    void write(String key, byte[] content);
+
+    /** Moves a file, keeping it (nothing is deleted). */
+    void move(String from, String to);
+
+    boolean exists(String key);
+
+    /** A file over the size limit. */
+    final class TooLargeException extends RuntimeException {
+        public TooLargeException(long size, long max) {
+            super("the file has " + size + " bytes; at most " + max + " are accepted", null, false, false);
+        }
+    }
+}

@@ -1,0 +1,92 @@
+package org.referralhub.files;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The answer to an agency file: one CSV row per input row (row number, outcome, referral id, status, reasons),
+ * and a last line when the file could not be read to its end. Values that a spreadsheet would run as a formula are
+ * neutralized.
+ */
+public final class ResultsFile {
+
+    /** What happened to one row. */
+    public enum Outcome {
+        ACCEPTED, DUPLICATE, REJECTED;
+
+        String code() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    public record Line(int row, Outcome outcome, String referralId, String status, String reasons) {
+    }
+
+    private final List<Line> lines = new ArrayList<>();
+    private String stopReason;
+    private int accepted;
+    private int duplicates;
+    private int rejected;
+
+    public void add(Line line) {
+        lines.add(line);
+        switch (line.outcome()) {
+            case ACCEPTED -> accepted++;
+            case DUPLICATE -> duplicates++;
+            case REJECTED -> rejected++;
+        }
+    }
+
+    /** The file could not be read past this point; rows before it keep their outcome. */
+    public void stopped(String reason) {
+        this.stopReason = reason;
+    }
+
+    public int accepted() {
+        return accepted;
+    }
+
+    public int duplicates() {
+        return duplicates;
+    }
+
+    public int rejected() {
+        return rejected;
+    }
+
+    public List<Line> lines() {
+        return List.copyOf(lines);
+    }
+
+    public String stopReason() {
+        return stopReason;
+    }
+
+    public byte[] toCsv() {
+        StringBuilder out = new StringBuilder("row,outcome,referralId,status,reasons\r\n");
+        List<Line> inOrder = new ArrayList<>(lines);
+        inOrder.sort(java.util.Comparator.comparingInt(Line::row));
+        for (Line line : inOrder) {
+            out.append(line.row()).append(',').append(line.outcome().code()).append(',')
+                    .append(cell(line.referralId())).append(',').append(cell(line.status())).append(',')
+                    .append(cell(line.reasons())).append("\r\n");
+        }
+        if (stopReason != null) {
+            out.append(",unreadable,,,").append(cell(stopReason)).append("\r\n");
+        }
+        return out.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** Quotes when needed, and neutralizes a leading {@code = + - @} (or tab, CR) that a spreadsheet would execute. */
+    public static String cell(String value) {
+        if (value == null || value.isEmpty()) {
+            return "";
+        }
+        String safe = "=+-@\t\r".indexOf(value.charAt(0)) >= 0 ? "'" + value : value;
+        if (safe.contains(",") || safe.contains("\"") || safe.contains("\n") || safe.contains("\r") || safe.contains(";")) {
+            return "\"" + safe.replace("\"", "\"\"") + "\"";
+        }
+        return safe;
+    }
+}

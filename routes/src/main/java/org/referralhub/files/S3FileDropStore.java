@@ -1,0 +1,48 @@
+package org.referralhub.files;
+
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+
+/** The file drop in AWS: the bucket behind the Transfer Family SFTP server. */
+public final class S3FileDropStore implements FileDropStore {
+
+    private final S3Client s3;
+    private final String bucket;
+
+    public S3FileDropStore(S3Client s3, String bucket) {
+        this.s3 = s3;
+        this.bucket = bucket;
+    }
+
+    @Override
+    public byte[] read(String key, long maxBytes) {
+        HeadObjectResponse head = s3.headObject(r -> r.bucket(bucket).key(key));
+        if (head.contentLength() > maxBytes) {
+            throw new TooLargeException(head.contentLength(), maxBytes);
+        }
+        return s3.getObjectAsBytes(r -> r.bucket(bucket).key(key)).asByteArray();
+    }
+
+    @Override
+    public void write(String key, byte[] content) {
+        s3.putObject(r -> r.bucket(bucket).key(key), RequestBody.fromBytes(content));
+    }
+
+    @Override
+    public void move(String from, String to) {
+        s3.copyObject(r -> r.sourceBucket(bucket).sourceKey(from).destinationBucket(bucket).destinationKey(to));
+        s3.deleteObject(r -> r.bucket(bucket).key(from));
+    }
+
+    @Override
+    public boolean exists(String key) {
+        try {
+            s3.headObject(r -> r.bucket(bucket).key(key));
+            return true;
+        } catch (NoSuchKeyException e) {
+            return false;
+        }
+    }
+}
