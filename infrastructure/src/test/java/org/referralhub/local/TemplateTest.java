@@ -46,7 +46,8 @@ class TemplateTest {
     private static final class CloudFormationTags extends SafeConstructor {
         CloudFormationTags() {
             super(new LoaderOptions());
-            for (String tag : List.of("Ref", "GetAtt", "Sub", "Join", "If", "Equals", "Select", "Split", "FindInMap")) {
+            for (String tag : List.of("Ref", "GetAtt", "Sub", "Join", "If", "Equals", "Not", "And", "Or", "Select", "Split",
+                    "FindInMap", "Base64", "ImportValue", "GetAZs", "Cidr")) {
                 this.yamlConstructors.put(new Tag("!" + tag), new AbstractConstruct() {
                     @Override
                     public Object construct(Node node) {
@@ -126,6 +127,17 @@ class TemplateTest {
         assertThat(indexes).containsExactlyInAnyOrderElementsOf(ReferralTableDefinition.INDEXES);
         assertThat(((Map<String, Object>) table.get("StreamSpecification")).get("StreamViewType")).isEqualTo("NEW_AND_OLD_IMAGES");
         assertThat(((Map<String, Object>) table.get("TimeToLiveSpecification")).get("AttributeName")).isEqualTo("expiresAt");
+    }
+
+    @Test
+    void everyAgencyWithAnSftpAccountHasATransferFamilyUserConfinedToItsHome() {
+        var config = org.referralhub.config.ConfigurationLoader.load("classpath:hub-config.yaml", Map.of("hubBaseUrl", "http://x"));
+        Map<String, Map<String, Object>> users = resources("AWS::Transfer::User");
+        Set<String> names = users.values().stream().map(u -> (String) u.get("UserName")).collect(Collectors.toSet());
+        Set<String> accounts = config.agencies().stream().filter(a -> a.sftp() != null).map(a -> a.sftp().username())
+                .collect(Collectors.toSet());
+        assertThat(names).isEqualTo(accounts);
+        users.values().forEach(u -> assertThat(u.get("HomeDirectoryType")).isEqualTo("LOGICAL"));
     }
 
     @Test

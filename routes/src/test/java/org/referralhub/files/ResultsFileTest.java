@@ -1,0 +1,38 @@
+package org.referralhub.files;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+class ResultsFileTest {
+
+    @Test
+    void formulaPrefixesAreNeutralizedAndSeparatorsQuoted() {
+        assertThat(ResultsFile.cell("=HYPERLINK(\"http://x\")")).isEqualTo("\"'=HYPERLINK(\"\"http://x\"\")\"");
+        assertThat(ResultsFile.cell("+1 416")).isEqualTo("'+1 416");
+        assertThat(ResultsFile.cell("-5")).isEqualTo("'-5");
+        assertThat(ResultsFile.cell("@SUM(A1)")).isEqualTo("'@SUM(A1)");
+        assertThat(ResultsFile.cell("a, b")).isEqualTo("\"a, b\"");
+        assertThat(ResultsFile.cell("plain")).isEqualTo("plain");
+    }
+
+    @Test
+    void rowsComeOutInFileOrderWithCountsAndAStopLine() {
+        ResultsFile results = new ResultsFile();
+        results.add(new ResultsFile.Line(3, ResultsFile.Outcome.REJECTED, null, null, "client.email: is required"));
+        results.add(new ResultsFile.Line(2, ResultsFile.Outcome.ACCEPTED, "01ABC", "requested", ""));
+        results.add(new ResultsFile.Line(4, ResultsFile.Outcome.DUPLICATE, "01ABD", "requested", "already referred"));
+        results.stopped("the file cannot be read past row 4");
+        String csv = new String(results.toCsv(), StandardCharsets.UTF_8);
+        assertThat(csv.split("\r\n")).containsExactly(
+                "row,outcome,referralId,status,reasons",
+                "2,accepted,01ABC,requested,",
+                "3,rejected,,,client.email: is required",
+                "4,duplicate,01ABD,requested,already referred",
+                ",unreadable,,,the file cannot be read past row 4");
+        assertThat(results.accepted()).isEqualTo(1);
+        assertThat(results.rejected()).isEqualTo(1);
+        assertThat(results.duplicates()).isEqualTo(1);
+    }
+}
