@@ -8,7 +8,7 @@ import software.amazon.dynamodb.services.local.main.ServerRunner;
 import software.amazon.dynamodb.services.local.server.DynamoDBProxyServer;
 
 /** DynamoDB Local, in this JVM, on a port, keeping its data in a directory (or in memory when none is given). */
-final class DynamoDbLocalServer implements AutoCloseable {
+public final class DynamoDbLocalServer implements AutoCloseable {
 
     private final DynamoDBProxyServer server;
     private final int port;
@@ -18,7 +18,7 @@ final class DynamoDbLocalServer implements AutoCloseable {
         this.port = port;
     }
 
-    static DynamoDbLocalServer start(int port, Path dataDirectory) {
+    public static DynamoDbLocalServer start(int port, Path dataDirectory) {
         try {
             String[] args;
             if (dataDirectory == null) {
@@ -37,7 +37,7 @@ final class DynamoDbLocalServer implements AutoCloseable {
         }
     }
 
-    String endpoint() {
+    public String endpoint() {
         return "http://localhost:" + port;
     }
 

@@ -18,6 +18,19 @@ import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.security.KeyPair;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.sshd.common.config.keys.KeyUtils;
+import org.apache.sshd.common.config.keys.PublicKeyEntry;
+import org.apache.sshd.common.config.keys.writer.openssh.OpenSSHKeyPairResourceWriter;
+import org.apache.sshd.common.keyprovider.KeyPairProvider;
+import org.apache.sshd.common.util.security.SecurityUtils;
+import org.apache.sshd.server.keyprovider.SimpleGeneratorHostKeyProvider;
+import org.referralhub.config.Partner;
+import org.referralhub.delivery.DirectorySecretStore;
 import org.referralhub.functions.DispatchStreamFunction;
 import org.referralhub.functions.DispatchSweepFunction;
 import org.referralhub.functions.FileIntakeFunction;
@@ -127,10 +140,17 @@ public final class LocalHub implements AutoCloseable {
         DynamoDbLocalServer dynamo = DynamoDbLocalServer.start(dynamoPort,
                 options.dataDirectory() == null ? null : data.resolve("dynamodb"));
         String baseUrl = "http://localhost:" + httpPort;
+        int sftpPort = options.sftpPort() == 0 ? freePort() : options.sftpPort();
+        Path hostKey = data.resolve("ssh_host_key");
+        Map<String, String> placeholders = Map.of(
+                "sandboxSftpHost", "127.0.0.1",
+                "sandboxSftpPort", Integer.toString(sftpPort),
+                "sandboxSftpKnownHosts", knownHostsLine(hostKey, sftpPort));
         Map<String, String> settings = new HashMap<>();
         settings.put(HubSettings.REFERRALS_TABLE, options.tableName());
         settings.put(HubSettings.ARCHIVE_DIR, data.resolve("archive").toString());
         settings.put(HubSettings.FILE_DROP_DIR, data.resolve("sftp").toString());
+        settings.put(HubSettings.KEY_STORE_DIR, data.resolve("keys").toString());
         settings.put(HubSettings.AWS_ENDPOINT_URL, dynamo.endpoint());
         settings.put(HubSettings.AWS_REGION, "ca-central-1");
         settings.put(HubSettings.HUB_BASE_URL, baseUrl);
@@ -139,7 +159,7 @@ public final class LocalHub implements AutoCloseable {
         }
         Hub hub = null;
         try {
-            hub = Hub.start(HubSettings.of(settings), options.clock());
+            hub = Hub.start(HubSettings.of(settings), options.clock(), placeholders);
             ReferralTableDefinition.ensureExists(hub.dynamo(), options.tableName());
             String streamArn = hub.dynamo().describeTable(r -> r.tableName(options.tableName())).table().latestStreamArn();
             DynamoDbStreamsClient streams = DynamoDbStreamsClient.builder()
@@ -165,9 +185,9 @@ public final class LocalHub implements AutoCloseable {
             }, options.sweepMillis(), options.sweepMillis(), TimeUnit.MILLISECONDS);
             Hub running = hub;
             SandboxPartners sandbox = new SandboxPartners(() -> running.services().config(), options.clock());
-            LocalSftpServer sftp = new LocalSftpServer(options.sftpPort() == 0 ? freePort() : options.sftpPort(),
-                    data.resolve("sftp"), data.resolve("ssh_host_key"), () -> running.services().config(),
-                    new FileIntakeFunction(hub)).start();
+            LocalSftpServer sftp = new LocalSftpServer(sftpPort, data.resolve("sftp"), hostKey,
+                    () -> running.services().config(), new FileIntakeFunction(hub),
+                    partnerAccounts(hub, new DirectorySecretStore(data.resolve("keys")), data.resolve("sftp"))).start();
             HttpGateway gateway = new HttpGateway(httpPort, new ReferralApiFunction(hub), sandbox).start();
             return new LocalHub(dynamo, hub, streams, feed, schedule, gateway, sftp, sandbox, baseUrl, data);
         } catch (RuntimeException | IOException e) {
@@ -193,6 +213,11 @@ public final class LocalHub implements AutoCloseable {
 
     public int sftpPort() {
         return sftp.port();
+    }
+
+    /** Renames made on the local SFTP server, as {@code user:from->to}. */
+    List<String> sftpRenames() {
+        return sftp.renames();
     }
 
     /** The home directory of an SFTP user on the local server. */
@@ -228,6 +253,10 @@ public final class LocalHub implements AutoCloseable {
         b.append("  Health                   ").append(baseUrl).append("/health\n");
         b.append("  Sandbox partners         ").append(baseUrl).append("/sandbox/partners/{partnerId}/deliveries\n");
         b.append("  SFTP (agency files)      sftp -P ").append(sftp.port()).append(" <agency>@localhost   (upload to inbound/)\n");
+        hub.services().config().partners().stream()
+                .filter(p -> p.intake() != null && "sftp".equals(p.intake().channel()))
+                .forEach(p -> b.append("  Partner files (").append(p.id()).append(")  ")
+                        .append(sftpHome(p.intake().username()).resolve(p.intake().directory())).append("\n"));
         b.append("  DynamoDB Local           ").append(dynamoEndpoint).append("\n");
         b.append("  Data directory           ").append(dataDirectory).append("\n");
         b.append("  Partners                 ");
@@ -249,6 +278,48 @@ public final class LocalHub implements AutoCloseable {
         streams.close();
         hub.close();
         dynamo.close();
+    }
+
+    /** The local SFTP server's host key as a known_hosts line, generating the key on first start. */
+    private static String knownHostsLine(Path hostKey, int port) throws IOException {
+        Files.createDirectories(hostKey.toAbsolutePath().getParent());
+        KeyPair key = new SimpleGeneratorHostKeyProvider(hostKey).loadKeys(null).get(0);
+        return "[127.0.0.1]:" + port + " " + PublicKeyEntry.toString(key.getPublic());
+    }
+
+    /**
+     * Partners that take files on this machine's SFTP server get an account there, and the hub a key pair for it in
+     * the local key store (made on first start, owner-only).
+     */
+    private static List<LocalSftpServer.PartnerAccount> partnerAccounts(Hub hub, DirectorySecretStore keys, Path root) {
+        List<LocalSftpServer.PartnerAccount> accounts = new ArrayList<>();
+        for (Partner partner : hub.services().config().partners()) {
+            Partner.Intake intake = partner.intake();
+            if (intake == null || !"sftp".equals(intake.channel()) || !"127.0.0.1".equals(intake.host())) {
+                continue;
+            }
+            try {
+                if (!keys.has(intake.privateKeyRef())) {
+                    KeyPair generated = KeyUtils.generateKeyPair(KeyPairProvider.ECDSA_SHA2_NISTP256, 256);
+                    ByteArrayOutputStream pem = new ByteArrayOutputStream();
+                    OpenSSHKeyPairResourceWriter.INSTANCE.writePrivateKey(generated, "referral-hub", null, pem);
+                    keys.put(intake.privateKeyRef(), pem.toByteArray());
+                }
+                KeyPair pair = SecurityUtils.loadKeyPairIdentities(null, null,
+                        new ByteArrayInputStream(keys.get(intake.privateKeyRef())), null).iterator().next();
+                Path home = root.resolve(intake.username());
+                Files.createDirectories(home.resolve(intake.directory() == null ? "." : intake.directory()));
+                accounts.add(new LocalSftpServer.PartnerAccount(intake.username(), home, pair.getPublic()));
+            } catch (IOException | java.security.GeneralSecurityException e) {
+                throw new IllegalStateException("cannot prepare the SFTP account of partner " + partner.id(), e);
+            }
+        }
+        return accounts;
+    }
+
+    /** DynamoDB Local on a free port, for benchmarks and tools; a null directory keeps it in memory. */
+    public static DynamoDbLocalServer startDynamoDbLocal(Path directory) throws IOException {
+        return DynamoDbLocalServer.start(freePort(), directory);
     }
 
     static int freePort() throws IOException {

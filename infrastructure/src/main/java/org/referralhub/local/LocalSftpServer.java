@@ -48,14 +48,19 @@ final class LocalSftpServer implements AutoCloseable {
     private static final List<String> FOLDERS = List.of(FileImport.INBOUND, "results", "archive", "error");
 
     private final SshServer server;
+    private final List<String> completedRenames = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final ExecutorService intake = Executors.newFixedThreadPool(2, r -> {
         Thread t = new Thread(r, "local-file-intake");
         t.setDaemon(true);
         return t;
     });
 
-    LocalSftpServer(int port, Path root, Path hostKey, Supplier<HubConfiguration> config, FileIntakeFunction handler)
-            throws IOException {
+    /** An account standing in for a partner's own SFTP server: the hub logs in with its key and drops files. */
+    record PartnerAccount(String username, Path home, PublicKey hubKey) {
+    }
+
+    LocalSftpServer(int port, Path root, Path hostKey, Supplier<HubConfiguration> config, FileIntakeFunction handler,
+                    List<PartnerAccount> partners) throws IOException {
         server = SshServer.setUpDefaultServer();
         server.setHost("127.0.0.1");
         server.setPort(port);
@@ -64,7 +69,9 @@ final class LocalSftpServer implements AutoCloseable {
                 .map(Agency::sftp).map(a -> a.passwordHash() != null && Passwords.matches(password, a.passwordHash()))
                 .orElse(false));
         server.setPublickeyAuthenticator((user, key, session) -> config.get().agencyBySftpUser(user)
-                .map(a -> a.sftp().authorizedKeys().stream().anyMatch(k -> sameKey(k, key))).orElse(false));
+                .map(a -> a.sftp().authorizedKeys().stream().anyMatch(k -> sameKey(k, key)))
+                .orElseGet(() -> partners.stream().anyMatch(p -> p.username().equals(user)
+                        && KeyUtils.compareKeys(p.hubKey(), key))));
         VirtualFileSystemFactory homes = new VirtualFileSystemFactory();
         for (Agency agency : config.get().agencies()) {
             if (agency.sftp() != null) {
@@ -74,6 +81,10 @@ final class LocalSftpServer implements AutoCloseable {
                 }
                 homes.setUserHomeDir(agency.sftp().username(), home);
             }
+        }
+        for (PartnerAccount partner : partners) {
+            Files.createDirectories(partner.home());
+            homes.setUserHomeDir(partner.username(), partner.home());
         }
         server.setFileSystemFactory(homes);
         SftpSubsystemFactory sftp = new SftpSubsystemFactory.Builder().build();
@@ -100,6 +111,11 @@ final class LocalSftpServer implements AutoCloseable {
         return server.getPort();
     }
 
+    /** Renames clients made, as {@code user:from->to}: how a test sees an upload land atomically. */
+    List<String> renames() {
+        return List.copyOf(completedRenames);
+    }
+
     /** Turns "a file is complete in inbound/" into the S3 event Transfer Family's bucket would send. */
     private final class UploadComplete implements SftpEventListener {
         private final FileIntakeFunction handler;
@@ -120,6 +136,7 @@ final class LocalSftpServer implements AutoCloseable {
         public void moved(ServerSession session, Path source, Path target, Collection<CopyOption> options,
                           Throwable thrown) {
             if (thrown == null) {
+                completedRenames.add(session.getUsername() + ":" + source.getFileName() + "->" + target.getFileName());
                 completed(session.getUsername(), target);
             }
         }

@@ -159,20 +159,20 @@ class LocalHubIT {
 
     @Test
     void aPartnerOutageIsRetriedWithBackoffAndEveryAttemptRecorded() throws Exception {
-        assertThat(agency.postSandbox("/sandbox/partners/costi/failures", "{\"count\": 2, \"status\": 503}").status())
+        assertThat(agency.postSandbox("/sandbox/partners/humber/failures", "{\"count\": 2, \"status\": 503}").status())
                 .isEqualTo(200);
         String json = new String(HubClient.sample("cics-canonical.json"), StandardCharsets.UTF_8)
-                .replace("m2n6k1", "L4B 3K9").replace("CICS-2026-0001", "CICS-OUTAGE-" + UUID.randomUUID());
+                .replace("m2n6k1", "M9W 5L7").replace("CICS-2026-0001", "CICS-OUTAGE-" + UUID.randomUUID());
         String id = agency.postJson(KEYS.get("cics"), json).body().get("referralId").asText();
         JsonNode referral = agency.awaitReferral(id, KEYS.get("cics"), LocalHubIT::delivered, Duration.ofSeconds(30));
-        assertThat(referral.at("/routing/partnerId").asText()).isEqualTo("costi");
+        assertThat(referral.at("/routing/partnerId").asText()).isEqualTo("humber");
         JsonNode attempts = referral.at("/delivery/attempts");
         assertThat(attempts).extracting(a -> a.get("outcome").asText()).containsExactly("failed", "failed", "delivered");
         assertThat(attempts.get(0).get("responseStatus").asInt()).isEqualTo(503);
         assertThat(attempts.get(0).get("detail").asText()).isEqualTo("partner answered HTTP 503");
-        List<JsonNode> received = sandboxDeliveries("costi", "dlv_" + id + "_costi");
+        List<JsonNode> received = sandboxDeliveries("humber", "dlv_" + id + "_humber");
         assertThat(received).extracting(r -> r.get("answeredStatus").asInt()).containsExactly(503, 503, 200);
-        assertThat(received).allSatisfy(r -> assertThat(r.get("webhookId").asText()).isEqualTo("dlv_" + id + "_costi"));
+        assertThat(received).allSatisfy(r -> assertThat(r.get("webhookId").asText()).isEqualTo("dlv_" + id + "_humber"));
     }
 
     @Test
@@ -186,13 +186,13 @@ class LocalHubIT {
     void theSandboxRefusesAForgedSignature() throws Exception {
         var http = java.net.http.HttpClient.newHttpClient();
         String body = "{\"referralId\": \"x\"}";
-        var request = java.net.http.HttpRequest.newBuilder(java.net.URI.create(hub.baseUrl() + "/sandbox/partners/costi/webhook"))
+        var request = java.net.http.HttpRequest.newBuilder(java.net.URI.create(hub.baseUrl() + "/sandbox/partners/jvs-toronto/webhook"))
                 .header(WebhookSignature.ID_HEADER, "dlv_forged")
                 .header(WebhookSignature.TIMESTAMP_HEADER, Long.toString(java.time.Instant.now().getEpochSecond()))
                 .header(WebhookSignature.SIGNATURE_HEADER, "v1,AAAA")
                 .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)).build();
         assertThat(http.send(request, java.net.http.HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(401);
-        assertThat(sandboxDeliveries("costi", "dlv_forged")).singleElement()
+        assertThat(sandboxDeliveries("jvs-toronto", "dlv_forged")).singleElement()
                 .satisfies(d -> assertThat(d.get("signatureVerified").asBoolean()).isFalse());
     }
 }

@@ -4,6 +4,7 @@ import java.io.InterruptedIOException;
 import java.net.ConnectException;
 import java.net.UnknownHostException;
 import java.time.Instant;
+import java.util.List;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteConfigurationBuilder;
 import org.apache.camel.http.base.HttpOperationFailedException;
@@ -37,13 +38,18 @@ public final class DeliveryErrorHandling extends RouteConfigurationBuilder {
                 .end();
     }
 
+    @SuppressWarnings("unchecked")
     private void recordFailure(Exchange exchange) {
         Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
-        Referral referral = exchange.getProperty(DispatchRoutes.REFERRAL, Referral.class);
+        List<Referral> referrals = exchange.getProperty(DispatchRoutes.REFERRALS, List.class);
         Partner partner = exchange.getProperty(DispatchRoutes.PARTNER, Partner.class);
         Integer status = cause instanceof HttpOperationFailedException http ? http.getStatusCode() : null;
-        ledger.failed(referral.referralId(), partner, Channel.WEBHOOK,
-                exchange.getProperty(DispatchRoutes.ATTEMPT_STARTED, Instant.class), status, describe(cause));
+        Channel channel = partner != null && partner.intake() != null && "sftp".equals(partner.intake().channel())
+                ? Channel.SFTP : Channel.WEBHOOK;
+        for (Referral referral : referrals) {
+            ledger.failed(referral.referralId(), partner, channel,
+                    exchange.getProperty(DispatchRoutes.ATTEMPT_STARTED, Instant.class), status, describe(cause));
+        }
     }
 
     /** What went wrong, in words that never carry client data. */
@@ -60,6 +66,16 @@ public final class DeliveryErrorHandling extends RouteConfigurationBuilder {
             }
             if (t instanceof InterruptedIOException) {
                 return "timed out";
+            }
+            if (t.getClass().getName().startsWith("com.jcraft.jsch")) {
+                String message = String.valueOf(t.getMessage());
+                if (message.contains("HostKey") || message.contains("reject")) {
+                    return "SFTP server's host key does not match its known_hosts entry";
+                }
+                if (message.contains("Auth fail")) {
+                    return "SFTP login refused";
+                }
+                return "SFTP connection failed";
             }
         }
         return cause.getClass().getSimpleName();

@@ -1,8 +1,12 @@
 package org.referralhub.camel;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.camel.Exchange;
+import org.apache.camel.InvalidPayloadException;
 import org.apache.camel.builder.RouteBuilder;
 import org.referralhub.config.Partner;
 import org.referralhub.referral.Referral;
@@ -12,15 +16,17 @@ import org.slf4j.LoggerFactory;
 /**
  * The outbox side: a referral whose delivery is due is claimed (so no two dispatchers send it), then handed to
  * the route of its partner's intake channel. Fed by the table's change feed and by a periodic sweep that picks
- * up retries whose backoff has passed and anything a feed missed.
+ * up retries whose backoff has passed, batches whose window has closed, and anything a feed missed.
  */
 public final class DispatchRoutes extends RouteBuilder {
 
     static final String REFERRAL = "referral";
+    static final String REFERRALS = "referrals";
     static final String PARTNER = "partner";
     static final String ATTEMPT_STARTED = "attemptStartedAt";
+    static final String PARTNER_CHANNEL = "partnerChannel";
     private static final Logger LOG = LoggerFactory.getLogger(DispatchRoutes.class);
-    private static final int SWEEP_LIMIT = 100;
+    private static final int SWEEP_LIMIT = 500;
 
     private final HubServices hub;
 
@@ -37,39 +43,84 @@ public final class DispatchRoutes extends RouteBuilder {
     @Override
     public void configure() {
         from(Endpoints.DISPATCH).routeId("dispatch").routeConfigurationId(DeliveryErrorHandling.ID)
-                .process(this::claim)
+                .process(this::claimOne)
                 .choice()
-                    .when(exchangeProperty(REFERRAL).isNull()).stop()
+                    .when(exchangeProperty(REFERRALS).isNull()).stop()
                 .end()
                 .choice()
-                    .when(exchangeProperty("partnerChannel").isEqualTo("webhook")).to(Endpoints.DELIVER_WEBHOOK)
+                    .when(exchangeProperty(PARTNER_CHANNEL).isEqualTo("webhook")).to(Endpoints.DELIVER_WEBHOOK)
+                    .when(exchangeProperty(PARTNER_CHANNEL).isEqualTo("sftp")).to(Endpoints.DELIVER_SFTP)
                     .otherwise().throwException(IllegalStateException.class, "partner intake channel not supported")
                 .end();
 
+        from(Endpoints.DISPATCH_BATCH).routeId("dispatch-batch").routeConfigurationId(DeliveryErrorHandling.ID)
+                .process(this::claimBatch)
+                .choice()
+                    .when(exchangeProperty(REFERRALS).isNull()).stop()
+                .end()
+                .to(Endpoints.DELIVER_SFTP);
+
         from(Endpoints.DISPATCH_DUE).routeId("dispatch-due")
-                .process(e -> {
-                    List<String> due = hub.store().dueForDelivery(hub.clock().instant(), SWEEP_LIMIT);
-                    e.getMessage().setBody(due);
-                    e.setProperty("dueCount", due.size());
-                })
-                .split(body())
+                .process(this::sortDue)
+                .split(simple("${exchangeProperty.singles}"))
                     .to(Endpoints.DISPATCH)
+                .end()
+                .split(simple("${exchangeProperty.batches}"))
+                    .to(Endpoints.DISPATCH_BATCH)
                 .end()
                 .setBody(exchangeProperty("dueCount"));
     }
 
-    private void claim(Exchange exchange) throws org.apache.camel.InvalidPayloadException {
+    /** Due deliveries: one by one, except those of partners that take batches, gathered per partner. */
+    private void sortDue(Exchange exchange) {
+        List<String> due = hub.store().dueForDelivery(hub.clock().instant(), SWEEP_LIMIT);
+        List<String> singles = new ArrayList<>();
+        Map<String, List<String>> batches = new LinkedHashMap<>();
+        for (String id : due) {
+            String partnerId = hub.store().find(id).map(Referral::partnerId).orElse(null);
+            boolean batched = partnerId != null && hub.config().partner(partnerId)
+                    .map(p -> p.intake() != null && p.intake().isBatched()).orElse(false);
+            if (batched) {
+                batches.computeIfAbsent(partnerId, k -> new ArrayList<>()).add(id);
+            } else {
+                singles.add(id);
+            }
+        }
+        exchange.setProperty("singles", singles);
+        exchange.setProperty("batches", new ArrayList<>(batches.values()));
+        exchange.setProperty("dueCount", due.size());
+    }
+
+    private void claimOne(Exchange exchange) throws InvalidPayloadException {
         String referralId = exchange.getMessage().getMandatoryBody(String.class);
         Referral referral = hub.store().claimDelivery(referralId, hub.clock().instant(), lease()).orElse(null);
         if (referral == null) {
             LOG.debug("referral {} has no delivery due, or another dispatcher holds it", referralId);
             return;
         }
-        exchange.setProperty(REFERRAL, referral);
+        claimed(exchange, List.of(referral));
+    }
+
+    @SuppressWarnings("unchecked")
+    private void claimBatch(Exchange exchange) throws InvalidPayloadException {
+        List<String> ids = exchange.getMessage().getMandatoryBody(List.class);
+        List<Referral> claimed = new ArrayList<>();
+        for (String id : ids) {
+            hub.store().claimDelivery(id, hub.clock().instant(), lease()).ifPresent(claimed::add);
+        }
+        if (!claimed.isEmpty()) {
+            claimed(exchange, claimed);
+        }
+    }
+
+    private void claimed(Exchange exchange, List<Referral> referrals) {
+        Referral first = referrals.get(0);
+        exchange.setProperty(REFERRALS, referrals);
+        exchange.setProperty(REFERRAL, first);
         exchange.setProperty(ATTEMPT_STARTED, hub.clock().instant());
-        Partner partner = hub.config().partner(referral.partnerId()).orElseThrow(() ->
-                new IllegalStateException("partner " + referral.partnerId() + " is no longer configured"));
+        Partner partner = hub.config().partner(first.partnerId()).orElseThrow(() ->
+                new IllegalStateException("partner " + first.partnerId() + " is no longer configured"));
         exchange.setProperty(PARTNER, partner);
-        exchange.setProperty("partnerChannel", partner.intake().channel());
+        exchange.setProperty(PARTNER_CHANNEL, partner.intake().channel());
     }
 }

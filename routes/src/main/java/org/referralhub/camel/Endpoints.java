@@ -17,8 +17,12 @@ public final class Endpoints {
     public static final String DISPATCH = "direct:dispatch";
     /** Deliver every referral whose delivery is due (answers the number of referrals tried). */
     public static final String DISPATCH_DUE = "direct:dispatch-due";
+    /** Deliver the due referrals of one partner that takes batches, in one file (body: their ids). */
+    public static final String DISPATCH_BATCH = "direct:dispatch-batch";
     /** Hand one claimed referral to its partner's webhook. */
     static final String DELIVER_WEBHOOK = "direct:deliver-webhook";
+    /** Hand claimed referrals to their partner's SFTP server, as one file. */
+    static final String DELIVER_SFTP = "direct:deliver-sftp";
 
     private Endpoints() {
     }

@@ -3,10 +3,11 @@ package org.referralhub.camel;
 import java.time.Clock;
 import org.referralhub.archive.RawArchive;
 import org.referralhub.config.HubConfiguration;
+import org.referralhub.delivery.SecretStore;
 import org.referralhub.intake.ReferralIntake;
 import org.referralhub.store.ReferralStore;
 
 /** What the routes work with: built once per container by the hub, shared by every route. */
 public record HubServices(HubConfiguration config, ReferralIntake intake, ReferralStore store, RawArchive archive,
-                          Clock clock, int maxBodyBytes) {
+                          SecretStore secrets, Clock clock, int maxBodyBytes) {
 }

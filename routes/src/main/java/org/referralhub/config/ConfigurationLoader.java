@@ -24,7 +24,8 @@ import org.referralhub.intake.ReferralMapper;
  */
 public final class ConfigurationLoader {
 
-    private static final Pattern PLACEHOLDER = Pattern.compile("\\{\\{\\s*([A-Za-z0-9_.-]+)\\s*}}");
+    /** {@code {{name}}}, or {@code {{name:-default}}} with a value used when none is given. */
+    private static final Pattern PLACEHOLDER = Pattern.compile("\\{\\{\\s*([A-Za-z0-9_.]+)(?::-([^}]*))?\\s*}}");
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
@@ -57,7 +58,7 @@ public final class ConfigurationLoader {
         StringBuilder filled = new StringBuilder();
         List<String> missing = new ArrayList<>();
         while (m.find()) {
-            String value = placeholders.get(m.group(1));
+            String value = placeholders.getOrDefault(m.group(1), m.group(2));
             if (value == null) {
                 missing.add(m.group(1));
                 value = m.group();
@@ -131,9 +132,25 @@ public final class ConfigurationLoader {
                 if (intake.signingSecret() == null || !intake.signingSecret().startsWith("whsec_")) {
                     problems.add("partner '" + partner.id() + "' has a webhook intake without a whsec_ signing secret");
                 }
+            } else if ("sftp".equals(intake.channel())) {
+                for (String[] required : new String[][]{{"host", intake.host()}, {"username", intake.username()},
+                        {"privateKeyRef", intake.privateKeyRef()}, {"knownHosts", intake.knownHosts()}}) {
+                    if (required[1] == null || required[1].isBlank()) {
+                        problems.add("partner '" + partner.id() + "' has an SFTP intake without " + required[0]);
+                    }
+                }
+                if (intake.format() != null && !intake.format().matches("csv|json")) {
+                    problems.add("partner '" + partner.id() + "' asks for file format '" + intake.format()
+                            + "'; csv and json are offered");
+                }
+                for (Partner.Column column : intake.columns()) {
+                    if (column.header() == null || column.field() == null) {
+                        problems.add("partner '" + partner.id() + "' has a column without header or field");
+                    }
+                }
             } else {
                 problems.add("partner '" + partner.id() + "' uses intake channel '" + intake.channel()
-                        + "', which this hub does not deliver to yet");
+                        + "', which this hub does not deliver to");
             }
         }
         Set<String> ruleIds = new HashSet<>();

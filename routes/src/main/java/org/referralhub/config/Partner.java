@@ -5,9 +5,9 @@ import java.util.List;
 /**
  * A service delivery partner and the intake channel it takes referrals on.
  *
- * @param intake       how referrals reach the partner
- * @param languages    ISO 639 codes of languages its staff serve in (informational for routing rules)
- * @param maxAttempts  delivery attempts before the hub gives up (null: the hub default)
+ * @param intake      how referrals reach the partner
+ * @param languages   ISO 639 codes of languages its staff serve in (informational for routing rules)
+ * @param maxAttempts delivery attempts before the hub gives up (null: the hub default)
  */
 public record Partner(String id, String name, Intake intake, List<String> languages, Integer maxAttempts) {
 
@@ -16,10 +16,38 @@ public record Partner(String id, String name, Intake intake, List<String> langua
     }
 
     /**
-     * @param channel       webhook (this issue); sftp and email arrive with their channels
-     * @param url           the partner's webhook URL
-     * @param signingSecret Standard Webhooks secret, {@code whsec_} followed by base64
+     * The partner's intake channel.
+     *
+     * @param channel           {@code webhook} or {@code sftp}
+     * @param url               webhook: the partner's URL
+     * @param signingSecret     webhook: Standard Webhooks secret, {@code whsec_} followed by base64
+     * @param host              sftp: the partner's server
+     * @param port              sftp: its port (22 when absent)
+     * @param username          sftp: the hub's login there
+     * @param directory         sftp: where files go (relative to the login's home)
+     * @param privateKeyRef     sftp: name of the hub's private key in the secret store (never the key itself)
+     * @param knownHosts        sftp: the server's host key(s), OpenSSH known_hosts lines; the connection is refused
+     *                          when the server shows another key
+     * @param format            sftp: {@code csv} or {@code json}
+     * @param columns           sftp: the partner's own column names and order, each naming a field of what partners
+     *                          receive ({@code referralId}, {@code client.firstName}, ...)
+     * @param batchEverySeconds sftp: null for one file per referral as soon as it is routed; otherwise referrals
+     *                          wait for the next window and go together in one file
      */
-    public record Intake(String channel, String url, String signingSecret) {
+    public record Intake(String channel, String url, String signingSecret, String host, Integer port,
+                         String username, String directory, String privateKeyRef, String knownHosts, String format,
+                         List<Column> columns, Integer batchEverySeconds) {
+
+        public Intake {
+            columns = columns == null ? List.of() : List.copyOf(columns);
+        }
+
+        public boolean isBatched() {
+            return batchEverySeconds != null && batchEverySeconds > 0;
+        }
+    }
+
+    /** One column of a partner file: its header, and the field of the partner's view of a referral it holds. */
+    public record Column(String header, String field) {
     }
 }

@@ -37,11 +37,17 @@ public final class DeliveryLedger {
 
     public Optional<Referral> delivered(String referralId, Partner partner, Channel channel, Instant startedAt,
                                         Integer responseStatus) {
+        return delivered(referralId, partner, channel, startedAt, responseStatus, null);
+    }
+
+    /** @param detail what was handed over, e.g. the file a referral went in */
+    public Optional<Referral> delivered(String referralId, Partner partner, Channel channel, Instant startedAt,
+                                        Integer responseStatus, String detail) {
         Instant now = clock.instant();
         return store.modify(referralId, r -> {
             DeliveryAttempt attempt = new DeliveryAttempt(r.delivery().attempts().size() + 1, startedAt, channel,
                     partner.id(), DeliveryAttempt.Outcome.DELIVERED, responseStatus,
-                    Duration.between(startedAt, now).toMillis(), null);
+                    Duration.between(startedAt, now).toMillis(), detail);
             LOG.info("referral {} delivered to partner {} on attempt {}", referralId, partner.id(), attempt.number());
             return r.withDelivery(r.delivery().delivered(attempt));
         });

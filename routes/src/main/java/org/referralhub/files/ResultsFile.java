@@ -78,15 +78,7 @@ public final class ResultsFile {
         return out.toString().getBytes(StandardCharsets.UTF_8);
     }
 
-    /** Quotes when needed, and neutralizes a leading {@code = + - @} (or tab, CR) that a spreadsheet would execute. */
-    public static String cell(String value) {
-        if (value == null || value.isEmpty()) {
-            return "";
-        }
-        String safe = "=+-@\t\r".indexOf(value.charAt(0)) >= 0 ? "'" + value : value;
-        if (safe.contains(",") || safe.contains("\"") || safe.contains("\n") || safe.contains("\r") || safe.contains(";")) {
-            return "\"" + safe.replace("\"", "\"\"") + "\"";
-        }
-        return safe;
+    private static String cell(String value) {
+        return CsvText.cell(value);
     }
 }

@@ -17,12 +17,16 @@ import org.referralhub.camel.DispatchRoutes;
 import org.referralhub.camel.FileIntakeRoutes;
 import org.referralhub.camel.HubServices;
 import org.referralhub.camel.IntakeRoutes;
+import org.referralhub.camel.SftpDeliveryRoutes;
 import org.referralhub.camel.WebhookDeliveryRoutes;
 import org.referralhub.camel.WebhookIntakeRoutes;
 import org.referralhub.config.ConfigurationLoader;
 import org.referralhub.config.DeliveryPolicy;
 import org.referralhub.config.HubConfiguration;
 import org.referralhub.delivery.DeliveryLedger;
+import org.referralhub.delivery.DirectorySecretStore;
+import org.referralhub.delivery.LambdaExtensionSecretStore;
+import org.referralhub.delivery.SecretStore;
 import org.referralhub.files.DirectoryFileDropStore;
 import org.referralhub.files.FileDropStore;
 import org.referralhub.files.FileImport;
@@ -74,6 +78,13 @@ public final class Hub implements AutoCloseable {
     }
 
     public static Hub start(HubSettings settings, Clock clock) {
+        return start(settings, clock, Map.of());
+    }
+
+    /**
+     * @param placeholders values for the configuration's {@code {{name}}} placeholders, beside {@code hubBaseUrl}
+     */
+    public static Hub start(HubSettings settings, Clock clock, Map<String, String> placeholders) {
         long started = System.nanoTime();
         SdkHttpClient http = UrlConnectionHttpClient.create();
         Region region = Region.of(settings.get(HubSettings.AWS_REGION).orElse("ca-central-1"));
@@ -118,10 +129,14 @@ public final class Hub implements AutoCloseable {
                             + HubSettings.FILE_DROP_DIR + " (local) for agency file drops"))));
         }
 
-        HubConfiguration config = ConfigurationLoader.load(settings.configLocation(),
-                Map.of("hubBaseUrl", settings.get(HubSettings.HUB_BASE_URL).orElse("http://localhost:8080")));
+        Map<String, String> values = new java.util.HashMap<>(placeholders);
+        values.put("hubBaseUrl", settings.get(HubSettings.HUB_BASE_URL).orElse("http://localhost:8080"));
+        HubConfiguration config = ConfigurationLoader.load(settings.configLocation(), values);
+        SecretStore secrets = settings.get(HubSettings.KEY_STORE_DIR)
+                .<SecretStore>map(dir -> new DirectorySecretStore(Path.of(dir)))
+                .orElseGet(() -> new LambdaExtensionSecretStore(settings.get(HubSettings.SECRETS_EXTENSION_PORT).orElse(null)));
         ReferralIntake intake = new ReferralIntake(config);
-        HubServices services = new HubServices(config, intake, store, archive, clock, settings.maxBodyBytes());
+        HubServices services = new HubServices(config, intake, store, archive, secrets, clock, settings.maxBodyBytes());
         FileImport files = new FileImport(config, intake, store, archive, fileDrop, clock, FileLimits.DEFAULT,
                 settings.maxFileBytes());
         CamelContext camel = camel(services, files);
@@ -162,6 +177,7 @@ public final class Hub implements AutoCloseable {
             camel.addRoutes(new FileIntakeRoutes(files));
             camel.addRoutes(new DispatchRoutes(services));
             camel.addRoutes(new WebhookDeliveryRoutes(services, ledger));
+            camel.addRoutes(new SftpDeliveryRoutes(services, ledger));
             camel.start();
         } catch (Exception e) {
             throw new IllegalStateException("cannot start the hub's routes", e);

@@ -28,6 +28,10 @@ public final class HubSettings {
     public static final String FILE_DROP_DIR = "FILE_DROP_DIR";
     /** Largest accepted agency file in bytes (default 52428800). */
     public static final String MAX_FILE_BYTES = "MAX_FILE_BYTES";
+    /** Directory of the local key store, owner-only (local hub); in AWS secrets come from Secrets Manager. */
+    public static final String KEY_STORE_DIR = "KEY_STORE_DIR";
+    /** Port of the Parameters and Secrets Lambda extension (AWS; the extension's own variable, default 2773). */
+    public static final String SECRETS_EXTENSION_PORT = "PARAMETERS_SECRETS_EXTENSION_HTTP_PORT";
     /** Largest accepted webhook body in bytes (default 262144). */
     public static final String MAX_BODY_BYTES = "MAX_BODY_BYTES";
     /** Endpoint override for every AWS client: LocalStack, DynamoDB Local or any compatible endpoint. */
@@ -46,6 +50,8 @@ public final class HubSettings {
             Map.entry(FILE_DROP_BUCKET, true),
             Map.entry(FILE_DROP_DIR, false),
             Map.entry(MAX_FILE_BYTES, true),
+            Map.entry(KEY_STORE_DIR, false),
+            Map.entry(SECRETS_EXTENSION_PORT, false),
             Map.entry(AWS_ENDPOINT_URL, false),
             Map.entry(AWS_REGION, false));
 

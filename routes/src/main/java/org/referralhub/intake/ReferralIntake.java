@@ -92,7 +92,19 @@ public final class ReferralIntake {
         Referral routed = new Referral(referral.schemaVersion(), referral.referralId(), referral.program(),
                 referral.source(), client, consent, screening, decision, referral.status(), referral.statusReason(),
                 referral.businessStatus(), referral.statusHistory(), null);
-        return routed.withDelivery(Delivery.pending(deliveryId(receipt.referralId(), decision.partnerId()), now));
+        return routed.withDelivery(Delivery.pending(deliveryId(receipt.referralId(), decision.partnerId()),
+                firstAttempt(decision.partnerId(), now)));
+    }
+
+    /** Now, or for a partner that takes batches, the end of the current batch window. */
+    private Instant firstAttempt(String partnerId, Instant now) {
+        return config.partner(partnerId).map(p -> p.intake())
+                .filter(intake -> intake != null && intake.isBatched())
+                .map(intake -> {
+                    long window = intake.batchEverySeconds();
+                    return Instant.ofEpochSecond((now.getEpochSecond() / window + 1) * window);
+                })
+                .orElse(now);
     }
 
     /** The idempotency id a partner sees on every attempt of one delivery. */

@@ -9,12 +9,12 @@ class ResultsFileTest {
 
     @Test
     void formulaPrefixesAreNeutralizedAndSeparatorsQuoted() {
-        assertThat(ResultsFile.cell("=HYPERLINK(\"http://x\")")).isEqualTo("\"'=HYPERLINK(\"\"http://x\"\")\"");
-        assertThat(ResultsFile.cell("+1 416")).isEqualTo("'+1 416");
-        assertThat(ResultsFile.cell("-5")).isEqualTo("'-5");
-        assertThat(ResultsFile.cell("@SUM(A1)")).isEqualTo("'@SUM(A1)");
-        assertThat(ResultsFile.cell("a, b")).isEqualTo("\"a, b\"");
-        assertThat(ResultsFile.cell("plain")).isEqualTo("plain");
+        assertThat(CsvText.cell("=HYPERLINK(\"http://x\")")).isEqualTo("\"'=HYPERLINK(\"\"http://x\"\")\"");
+        assertThat(CsvText.cell("+1 416")).isEqualTo("'+1 416");
+        assertThat(CsvText.cell("-5")).isEqualTo("'-5");
+        assertThat(CsvText.cell("@SUM(A1)")).isEqualTo("'@SUM(A1)");
+        assertThat(CsvText.cell("a, b")).isEqualTo("\"a, b\"");
+        assertThat(CsvText.cell("plain")).isEqualTo("plain");
     }
 
     @Test

@@ -1,0 +1,171 @@
+package org.referralhub.bench;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.referralhub.files.FileImport;
+import org.referralhub.hub.Hub;
+import org.referralhub.hub.HubSettings;
+import org.referralhub.referral.CanonicalJson;
+import org.referralhub.store.ReferralTableDefinition;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.PutRequest;
+import software.amazon.awssdk.services.dynamodb.model.ScanRequest;
+import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
+
+/**
+ * File ingest, measured: an N-row CSV through the hub's whole file path (parse, map, validate, normalize,
+ * de-duplicate, store) against the physical floor — raw BatchWriteItem (25 items, unprocessed retried) of the very
+ * items the hub stored, into a fresh table of the same DynamoDB Local. Prints medians, min-max and the ratio, and
+ * writes them as JSON. Run with {@code mvn -Pbenchmark verify} (see README); not part of the test suite.
+ */
+public final class FileIngestBenchmark {
+
+    private FileIngestBenchmark() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int rows = args.length > 0 ? Integer.parseInt(args[0]) : 10_000;
+        int repeats = args.length > 1 ? Integer.parseInt(args[1]) : 3;
+        Path out = Path.of(args.length > 2 ? args[2] : "target/benchmarks/file-ingest.json");
+        boolean baseline = !(args.length > 3 && args[3].equals("--no-baseline"));
+        Path work = Files.createTempDirectory("referral-hub-bench-");
+        // in memory: on disk, DynamoDB Local syncs every single-item write, which measures the disk, not the hub
+        try (var dynamo = org.referralhub.local.LocalHub.startDynamoDbLocal(null)) {
+            List<Double> hub = new ArrayList<>();
+            List<Double> raw = new ArrayList<>();
+            long peakHeap = 0;
+            for (int run = 0; run < repeats; run++) {
+                String table = "bench-" + UUID.randomUUID();
+                try (Hub h = Hub.start(HubSettings.of(Map.of(
+                        HubSettings.REFERRALS_TABLE, table,
+                        HubSettings.ARCHIVE_DIR, work.resolve("archive").toString(),
+                        HubSettings.FILE_DROP_DIR, work.resolve("drops").toString(),
+                        HubSettings.AWS_ENDPOINT_URL, dynamo.endpoint(),
+                        HubSettings.HUB_BASE_URL, "http://localhost:9")))) {
+                    ReferralTableDefinition.ensureExists(h.dynamo(), table);
+                    Path inbound = Files.createDirectories(work.resolve("drops/cics/inbound"));
+                    String name = "bench-" + run + ".csv";
+                    Files.write(inbound.resolve(name), csv(rows, run));
+                    resetPeaks();
+                    long start = System.nanoTime();
+                    FileImport.Summary summary = h.producer().requestBody(
+                            org.referralhub.camel.Endpoints.FILE_INTAKE, "cics/inbound/" + name, FileImport.Summary.class);
+                    double seconds = (System.nanoTime() - start) / 1e9;
+                    peakHeap = Math.max(peakHeap, peakHeapBytes());
+                    if (summary.accepted() != rows) {
+                        throw new IllegalStateException("expected " + rows + " accepted rows, got " + summary);
+                    }
+                    hub.add(rows / seconds);
+
+                    if (!baseline) {
+                        System.out.printf("run %d: hub %.0f rows/s%n", run + 1, hub.get(run));
+                        continue;
+                    }
+                    List<Map<String, AttributeValue>> items = scan(h.dynamo(), table);
+                    String copy = "bench-raw-" + UUID.randomUUID();
+                    ReferralTableDefinition.ensureExists(h.dynamo(), copy);
+                    start = System.nanoTime();
+                    batchWrite(h.dynamo(), copy, items);
+                    seconds = (System.nanoTime() - start) / 1e9;
+                    raw.add(rows / seconds);
+                    System.out.printf("run %d: hub %.0f rows/s (%d items), raw BatchWriteItem %.0f rows/s%n",
+                            run + 1, hub.get(run), items.size(), raw.get(run));
+                }
+            }
+            Map<String, Object> result = new LinkedHashMap<>();
+            result.put("benchmark", "file-ingest");
+            result.put("rows", rows);
+            result.put("repeats", repeats);
+            result.put("at", Instant.now().toString());
+            result.put("maxHeapMb", Runtime.getRuntime().maxMemory() / (1024 * 1024));
+            result.put("peakHeapMb", peakHeap / (1024 * 1024));
+            result.put("hubRowsPerSecond", stats(hub));
+            if (baseline) {
+                result.put("rawBatchWriteRowsPerSecond", stats(raw));
+                result.put("ratio", median(hub) / median(raw));
+            }
+            Files.createDirectories(out.toAbsolutePath().getParent());
+            Files.writeString(out, CanonicalJson.write(result));
+            System.out.println(CanonicalJson.write(result));
+        }
+    }
+
+    static byte[] csv(int rows, int run) {
+        StringBuilder csv = new StringBuilder(rows * 160);
+        csv.append("Reference,First Name,Last Name,Email,Phone,Preferred Language,Postal Code,Country of Origin,"
+                + "Arrival Date,Years of Experience,English Level,Consent\r\n");
+        String[] postal = {"M2N 6K1", "M9W 5L7", "L4B 3K9", "M1P 4P5", "M5V 3L9"};
+        for (int i = 0; i < rows; i++) {
+            csv.append("B").append(run).append('-').append(i).append(",Client").append(i).append(",Test")
+                    .append(i % 997).append(",client").append(run).append('.').append(i).append("@example.org,")
+                    .append("416555").append(String.format("%04d", i % 10_000)).append(",English,")
+                    .append(postal[i % postal.length]).append(",India,2024-03-15,").append(3 + i % 20)
+                    .append(",CLB 8,yes\r\n");
+        }
+        return csv.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static List<Map<String, AttributeValue>> scan(DynamoDbClient dynamo, String table) {
+        List<Map<String, AttributeValue>> items = new ArrayList<>();
+        dynamo.scanPaginator(ScanRequest.builder().tableName(table).build()).items().forEach(items::add);
+        return items;
+    }
+
+    /** The floor: BatchWriteItem of 25, retrying unprocessed items until none is left. */
+    static void batchWrite(DynamoDbClient dynamo, String table, List<Map<String, AttributeValue>> items) {
+        for (int i = 0; i < items.size(); i += 25) {
+            List<WriteRequest> batch = new ArrayList<>();
+            for (Map<String, AttributeValue> item : items.subList(i, Math.min(i + 25, items.size()))) {
+                batch.add(WriteRequest.builder().putRequest(PutRequest.builder().item(item).build()).build());
+            }
+            Map<String, List<WriteRequest>> pending = Map.of(table, batch);
+            while (!pending.isEmpty() && !pending.getOrDefault(table, List.of()).isEmpty()) {
+                Map<String, List<WriteRequest>> request = pending;
+                BatchWriteItemResponse response = dynamo.batchWriteItem(r -> r.requestItems(request));
+                pending = response.unprocessedItems();
+            }
+        }
+    }
+
+    private static void resetPeaks() {
+        System.gc();
+        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+            pool.resetPeakUsage();
+        }
+    }
+
+    private static long peakHeapBytes() {
+        long sum = 0;
+        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+            if (pool.getType() == MemoryType.HEAP) {
+                sum += pool.getPeakUsage().getUsed();
+            }
+        }
+        return sum;
+    }
+
+    static Map<String, Double> stats(List<Double> values) {
+        return Map.of("median", median(values), "min", values.stream().mapToDouble(d -> d).min().orElse(0),
+                "max", values.stream().mapToDouble(d -> d).max().orElse(0));
+    }
+
+    static double median(List<Double> values) {
+        List<Double> sorted = new ArrayList<>(values);
+        sorted.sort(Double::compare);
+        int n = sorted.size();
+        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+    }
+}

@@ -1,0 +1,110 @@
+package org.referralhub.camel;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import org.apache.camel.Exchange;
+import org.apache.camel.builder.RouteBuilder;
+import org.referralhub.config.Partner;
+import org.referralhub.delivery.DeliveryLedger;
+import org.referralhub.delivery.PartnerFile;
+import org.referralhub.delivery.PartnerReferral;
+import org.referralhub.referral.Channel;
+import org.referralhub.referral.Referral;
+import org.referralhub.referral.Sha256;
+
+/**
+ * Delivery to a partner's SFTP server: one file per referral, or one per batch window, in the partner's format and
+ * columns; uploaded under a temporary name and renamed when complete; the server's host key checked against the
+ * configured known_hosts; logged in with the hub's key from the secret store. The file name is the delivery's
+ * idempotency id (or, for a batch, a digest of its delivery ids), the same on every retry.
+ */
+public final class SftpDeliveryRoutes extends RouteBuilder {
+
+    static final String SFTP_URI = "sftpUri";
+    private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
+
+    private final HubServices hub;
+    private final DeliveryLedger ledger;
+
+    public SftpDeliveryRoutes(HubServices hub, DeliveryLedger ledger) {
+        this.hub = hub;
+        this.ledger = ledger;
+    }
+
+    @Override
+    public void configure() {
+        from(Endpoints.DELIVER_SFTP).routeId("deliver-sftp").routeConfigurationId(DeliveryErrorHandling.ID)
+                .process(this::render)
+                .toD("${exchangeProperty." + SFTP_URI + "}")
+                .process(this::recordDelivered);
+    }
+
+    @SuppressWarnings("unchecked")
+    private void render(Exchange exchange) {
+        List<Referral> referrals = exchange.getProperty(DispatchRoutes.REFERRALS, List.class);
+        Partner partner = exchange.getProperty(DispatchRoutes.PARTNER, Partner.class);
+        Partner.Intake intake = partner.intake();
+        List<PartnerReferral> views = referrals.stream().map(r -> PartnerReferral.of(r,
+                hub.config().agency(r.agencyId()).map(a -> a.name()).orElse(r.agencyId()))).toList();
+        String name;
+        if (intake.isBatched()) {
+            String ids = String.join("\n", referrals.stream().map(r -> r.delivery().idempotencyId()).sorted().toList());
+            name = "referrals-" + partner.id() + "-" + STAMP.format(referrals.get(0).delivery().nextAttemptAt())
+                    + "-" + Sha256.hex(ids).substring(0, 12) + "." + PartnerFile.extension(intake);
+        } else {
+            name = referrals.get(0).delivery().idempotencyId() + "." + PartnerFile.extension(intake);
+        }
+        bindCredentials(exchange, partner);
+        var message = exchange.getMessage();
+        message.removeHeaders("*");
+        message.setHeader(Exchange.FILE_NAME, name);
+        message.setBody(PartnerFile.render(intake, views));
+        exchange.setProperty(SFTP_URI, uri(partner));
+    }
+
+    /** The key and known hosts go to the endpoint by reference, never in its URI (which Camel may log). */
+    private void bindCredentials(Exchange exchange, Partner partner) {
+        var registry = exchange.getContext().getRegistry();
+        if (registry.lookupByName(keyBean(partner)) == null) {
+            registry.bind(keyBean(partner), byte[].class, hub.secrets().get(partner.intake().privateKeyRef()));
+            registry.bind(knownHostsBean(partner), byte[].class,
+                    partner.intake().knownHosts().getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+    private String uri(Partner partner) {
+        Partner.Intake intake = partner.intake();
+        var policy = hub.config().delivery();
+        String directory = intake.directory() == null ? "" : intake.directory().replaceAll("^/+|/+$", "");
+        return "sftp://" + intake.host() + ":" + (intake.port() == null ? 22 : intake.port()) + "/" + directory
+                + "?username=" + intake.username()
+                + "&privateKey=#" + keyBean(partner)
+                + "&knownHosts=#" + knownHostsBean(partner)
+                + "&strictHostKeyChecking=yes&useUserKnownHostsFile=false"
+                + "&tempPrefix=.uploading-&fileExist=Override&binary=true&autoCreate=false&disconnect=true"
+                + "&connectTimeout=" + policy.connectTimeoutSeconds() * 1000
+                + "&timeout=" + policy.responseTimeoutSeconds() * 1000;
+    }
+
+    private static String keyBean(Partner partner) {
+        return "sftpKey-" + partner.id();
+    }
+
+    private static String knownHostsBean(Partner partner) {
+        return "sftpKnownHosts-" + partner.id();
+    }
+
+    @SuppressWarnings("unchecked")
+    private void recordDelivered(Exchange exchange) {
+        List<Referral> referrals = exchange.getProperty(DispatchRoutes.REFERRALS, List.class);
+        Partner partner = exchange.getProperty(DispatchRoutes.PARTNER, Partner.class);
+        String name = exchange.getMessage().getHeader(Exchange.FILE_NAME, String.class);
+        for (Referral referral : referrals) {
+            ledger.delivered(referral.referralId(), partner, Channel.SFTP,
+                    exchange.getProperty(DispatchRoutes.ATTEMPT_STARTED, Instant.class), null, "file " + name);
+        }
+    }
+}
