@@ -34,6 +34,7 @@ import org.referralhub.delivery.DirectorySecretStore;
 import org.referralhub.functions.DispatchStreamFunction;
 import org.referralhub.functions.DispatchSweepFunction;
 import org.referralhub.functions.FileIntakeFunction;
+import org.referralhub.functions.FilePullFunction;
 import org.referralhub.functions.ReferralApiFunction;
 import org.referralhub.hub.Hub;
 import org.referralhub.hub.HubSettings;
@@ -59,10 +60,10 @@ public final class LocalHub implements AutoCloseable {
      * temporary archive.
      */
     public record Options(int httpPort, int dynamoPort, int sftpPort, Path dataDirectory, String tableName,
-                          String configLocation, long streamPollMillis, long sweepMillis, Clock clock) {
+                          String configLocation, long streamPollMillis, long sweepMillis, long pullMillis, Clock clock) {
 
         public static Options defaults() {
-            return new Options(8080, 8000, 2222, Path.of("data"), "referrals", null, 250, 5000, Clock.systemUTC());
+            return new Options(8080, 8000, 2222, Path.of("data"), "referrals", null, 250, 5000, 15000, Clock.systemUTC());
         }
 
         /** Reads HUB_PORT, HUB_DYNAMODB_PORT, HUB_SFTP_PORT, HUB_DATA_DIR and HUB_CONFIG from the environment. */
@@ -72,28 +73,32 @@ public final class LocalHub implements AutoCloseable {
                     intEnv("HUB_PORT", d.httpPort()), intEnv("HUB_DYNAMODB_PORT", d.dynamoPort()),
                     intEnv("HUB_SFTP_PORT", d.sftpPort()),
                     Path.of(env("HUB_DATA_DIR", d.dataDirectory().toString())), d.tableName(),
-                    System.getenv(HubSettings.HUB_CONFIG), d.streamPollMillis(), d.sweepMillis(), d.clock());
+                    System.getenv(HubSettings.HUB_CONFIG), d.streamPollMillis(), d.sweepMillis(), d.pullMillis(), d.clock());
         }
 
         /** Every port at once; 0 picks a free one. */
         public Options withPorts(int http, int dynamo, int sftp) {
-            return new Options(http, dynamo, sftp, dataDirectory, tableName, configLocation, streamPollMillis, sweepMillis, clock);
+            return new Options(http, dynamo, sftp, dataDirectory, tableName, configLocation, streamPollMillis, sweepMillis, pullMillis, clock);
         }
 
         public Options withDataDirectory(Path directory) {
-            return new Options(httpPort, dynamoPort, sftpPort, directory, tableName, configLocation, streamPollMillis, sweepMillis, clock);
+            return new Options(httpPort, dynamoPort, sftpPort, directory, tableName, configLocation, streamPollMillis, sweepMillis, pullMillis, clock);
         }
 
         public Options withTableName(String name) {
-            return new Options(httpPort, dynamoPort, sftpPort, dataDirectory, name, configLocation, streamPollMillis, sweepMillis, clock);
+            return new Options(httpPort, dynamoPort, sftpPort, dataDirectory, name, configLocation, streamPollMillis, sweepMillis, pullMillis, clock);
         }
 
         public Options withConfigLocation(String location) {
-            return new Options(httpPort, dynamoPort, sftpPort, dataDirectory, tableName, location, streamPollMillis, sweepMillis, clock);
+            return new Options(httpPort, dynamoPort, sftpPort, dataDirectory, tableName, location, streamPollMillis, sweepMillis, pullMillis, clock);
         }
 
         public Options withSweepMillis(long millis) {
-            return new Options(httpPort, dynamoPort, sftpPort, dataDirectory, tableName, configLocation, streamPollMillis, millis, clock);
+            return new Options(httpPort, dynamoPort, sftpPort, dataDirectory, tableName, configLocation, streamPollMillis, millis, pullMillis, clock);
+        }
+
+        public Options withPullMillis(long millis) {
+            return new Options(httpPort, dynamoPort, sftpPort, dataDirectory, tableName, configLocation, streamPollMillis, sweepMillis, millis, clock);
         }
 
         private static String env(String name, String fallback) {
@@ -171,7 +176,7 @@ public final class LocalHub implements AutoCloseable {
             StreamFeed feed = new StreamFeed(streams, streamArn, new DispatchStreamFunction(hub))
                     .start(options.streamPollMillis());
             DispatchSweepFunction sweep = new DispatchSweepFunction(hub);
-            ScheduledExecutorService schedule = Executors.newSingleThreadScheduledExecutor(r -> {
+            ScheduledExecutorService schedule = Executors.newScheduledThreadPool(2, r -> {
                 Thread t = new Thread(r, "local-dispatch-schedule");
                 t.setDaemon(true);
                 return t;
@@ -183,6 +188,14 @@ public final class LocalHub implements AutoCloseable {
                     LOG.warn("dispatch sweep failed: {}", e.getClass().getSimpleName());
                 }
             }, options.sweepMillis(), options.sweepMillis(), TimeUnit.MILLISECONDS);
+            FilePullFunction pull = new FilePullFunction(hub);
+            schedule.scheduleWithFixedDelay(() -> {
+                try {
+                    pull.handleRequest(new ScheduledEvent(), new LocalLambdaContext("file-pull"));
+                } catch (RuntimeException e) {
+                    LOG.warn("file pull failed: {}", e.getClass().getSimpleName());
+                }
+            }, options.pullMillis(), options.pullMillis(), TimeUnit.MILLISECONDS);
             Hub running = hub;
             SandboxPartners sandbox = new SandboxPartners(() -> running.services().config(), options.clock());
             LocalSftpServer sftp = new LocalSftpServer(sftpPort, data.resolve("sftp"), hostKey,
@@ -272,9 +285,18 @@ public final class LocalHub implements AutoCloseable {
     @Override
     public void close() {
         gateway.close();
-        sftp.close();
-        schedule.shutdownNow();
+        // let a running sweep or pull finish: interrupting an SFTP poll mid-way only makes it spin
+        schedule.shutdown();
+        try {
+            if (!schedule.awaitTermination(30, TimeUnit.SECONDS)) {
+                schedule.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            schedule.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
         feed.close();
+        sftp.close();
         streams.close();
         hub.close();
         dynamo.close();
@@ -295,26 +317,40 @@ public final class LocalHub implements AutoCloseable {
         List<LocalSftpServer.PartnerAccount> accounts = new ArrayList<>();
         for (Partner partner : hub.services().config().partners()) {
             Partner.Intake intake = partner.intake();
-            if (intake == null || !"sftp".equals(intake.channel()) || !"127.0.0.1".equals(intake.host())) {
-                continue;
+            if (intake != null && "sftp".equals(intake.channel()) && "127.0.0.1".equals(intake.host())) {
+                accounts.add(standIn(keys, root, intake.username(), intake.privateKeyRef(), List.of(intake.directory())));
             }
-            try {
-                if (!keys.has(intake.privateKeyRef())) {
-                    KeyPair generated = KeyUtils.generateKeyPair(KeyPairProvider.ECDSA_SHA2_NISTP256, 256);
-                    ByteArrayOutputStream pem = new ByteArrayOutputStream();
-                    OpenSSHKeyPairResourceWriter.INSTANCE.writePrivateKey(generated, "referral-hub", null, pem);
-                    keys.put(intake.privateKeyRef(), pem.toByteArray());
-                }
-                KeyPair pair = SecurityUtils.loadKeyPairIdentities(null, null,
-                        new ByteArrayInputStream(keys.get(intake.privateKeyRef())), null).iterator().next();
-                Path home = root.resolve(intake.username());
-                Files.createDirectories(home.resolve(intake.directory() == null ? "." : intake.directory()));
-                accounts.add(new LocalSftpServer.PartnerAccount(intake.username(), home, pair.getPublic()));
-            } catch (IOException | java.security.GeneralSecurityException e) {
-                throw new IllegalStateException("cannot prepare the SFTP account of partner " + partner.id(), e);
+        }
+        for (var agency : hub.services().config().agencies()) {
+            var pull = agency.pull();
+            if (pull != null && "127.0.0.1".equals(pull.host())) {
+                accounts.add(standIn(keys, root, pull.username(), pull.privateKeyRef(),
+                        java.util.Arrays.asList(pull.directory(), pull.resultsDirectory())));
             }
         }
         return accounts;
+    }
+
+    /** An account on the local SFTP server standing in for another organisation's server, and the hub's key for it. */
+    private static LocalSftpServer.PartnerAccount standIn(DirectorySecretStore keys, Path root, String username,
+                                                          String keyRef, List<String> folders) {
+        try {
+            if (!keys.has(keyRef)) {
+                KeyPair generated = KeyUtils.generateKeyPair(KeyPairProvider.ECDSA_SHA2_NISTP256, 256);
+                ByteArrayOutputStream pem = new ByteArrayOutputStream();
+                OpenSSHKeyPairResourceWriter.INSTANCE.writePrivateKey(generated, "referral-hub", null, pem);
+                keys.put(keyRef, pem.toByteArray());
+            }
+            KeyPair pair = SecurityUtils.loadKeyPairIdentities(null, null,
+                    new ByteArrayInputStream(keys.get(keyRef)), null).iterator().next();
+            Path home = root.resolve(username);
+            for (String folder : folders) {
+                Files.createDirectories(home.resolve(folder == null ? "." : folder));
+            }
+            return new LocalSftpServer.PartnerAccount(username, home, pair.getPublic());
+        } catch (IOException | java.security.GeneralSecurityException e) {
+            throw new IllegalStateException("cannot prepare the SFTP stand-in account " + username, e);
+        }
     }
 
     /** DynamoDB Local on a free port, for benchmarks and tools; a null directory keeps it in memory. */

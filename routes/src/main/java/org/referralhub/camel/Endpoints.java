@@ -11,6 +11,8 @@ public final class Endpoints {
     public static final String HEALTH = "direct:health";
     /** An agency file landed in an inbound folder (body: its drop key; answers FileImport.Summary). */
     public static final String FILE_INTAKE = "direct:file-intake";
+    /** Fetch new files from agencies' own SFTP servers (pull mode); answers the FileImport summaries. */
+    public static final String FILE_PULL = "direct:file-pull";
     /** Any channel: store an assembled referral, de-duplicated (body: Referral; answers ReferralStore.Stored). */
     public static final String ACCEPT_REFERRAL = "direct:accept-referral";
     /** Deliver one referral if its delivery is due (body: referral id). */

@@ -11,14 +11,28 @@ import java.util.List;
  * @param fileMapping    the mapping for its files (CSV, XLSX, JSON): column names onto canonical fields
  * @param fileSheet      the XLSX sheet to read (null: the first)
  * @param sftp           its account on the hub's SFTP server
+ * @param pull           where the hub fetches its files, for an agency that keeps them on its own SFTP server
  */
 public record Agency(String id, String name, String program, List<String> apiKeyHashes, String webhookMapping,
-                     String fileMapping, String fileSheet, SftpAccount sftp) {
+                     String fileMapping, String fileSheet, SftpAccount sftp, FilePull pull) {
 
     public Agency {
         apiKeyHashes = apiKeyHashes == null ? List.of() : List.copyOf(apiKeyHashes);
         webhookMapping = webhookMapping == null ? FieldMappingSet.CANONICAL : webhookMapping;
         fileMapping = fileMapping == null ? FieldMappingSet.CANONICAL : fileMapping;
+    }
+
+    /**
+     * The agency's own SFTP server, polled on a schedule. Every file seen is remembered (DynamoDB), so none is
+     * processed twice, across restarts and cold starts; files are left where they are.
+     *
+     * @param directory        where the agency leaves files
+     * @param resultsDirectory where the hub puts each file's results (null: results stay on the hub)
+     * @param privateKeyRef    the hub's key for that server, by name in the secret store
+     * @param knownHosts       the server's host key(s), known_hosts lines
+     */
+    public record FilePull(String host, Integer port, String username, String directory, String resultsDirectory,
+                           String privateKeyRef, String knownHosts) {
     }
 
     /**

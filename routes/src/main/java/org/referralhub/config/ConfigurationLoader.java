@@ -105,6 +105,15 @@ public final class ConfigurationLoader {
                     problems.add("agency '" + agency.id() + "' uses mapping '" + mapping + "', which does not exist");
                 }
             }
+            if (agency.pull() != null) {
+                Agency.FilePull pull = agency.pull();
+                for (String[] required : new String[][]{{"host", pull.host()}, {"username", pull.username()},
+                        {"privateKeyRef", pull.privateKeyRef()}, {"knownHosts", pull.knownHosts()}}) {
+                    if (required[1] == null || required[1].isBlank()) {
+                        problems.add("agency '" + agency.id() + "' pulls files without " + required[0]);
+                    }
+                }
+            }
             if (agency.sftp() != null) {
                 String user = agency.sftp().username();
                 if (user == null || !user.matches("[a-z0-9][a-z0-9_-]{2,31}")) {

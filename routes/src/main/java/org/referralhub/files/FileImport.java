@@ -90,7 +90,22 @@ public final class FileImport {
         }
     }
 
+    /** A file dropped by an agency's SFTP user: the user's agency is the sender. */
     public Summary run(String key) {
+        Optional<DropKey> parsed = DropKey.parse(key);
+        if (parsed.isEmpty()) {
+            return Summary.ignored(key, "ignored: not in an inbound folder");
+        }
+        Optional<Agency> agency = config.agencyBySftpUser(parsed.get().user());
+        if (agency.isEmpty()) {
+            LOG.warn("file dropped by unknown SFTP user; left in place");
+            return Summary.ignored(key, "ignored: unknown user");
+        }
+        return run(agency.get(), key);
+    }
+
+    /** A file of this agency, at {@code <folder owner>/inbound/<name>} in the file drop. */
+    public Summary run(Agency sender, String key) {
         Optional<DropKey> parsed = DropKey.parse(key);
         if (parsed.isEmpty() || !INBOUND.equals(parsed.get().folder())) {
             return Summary.ignored(key, "ignored: not in an inbound folder");
@@ -99,11 +114,7 @@ public final class FileImport {
         if (drop.isTemporary()) {
             return Summary.ignored(key, "ignored: still being uploaded");
         }
-        Optional<Agency> agency = config.agencyBySftpUser(drop.user());
-        if (agency.isEmpty()) {
-            LOG.warn("file dropped by unknown SFTP user; left in place");
-            return Summary.ignored(key, "ignored: unknown user");
-        }
+        Optional<Agency> agency = Optional.of(sender);
         if (!files.exists(key)) {
             return Summary.ignored(key, "ignored: already moved");
         }

@@ -15,6 +15,7 @@ import org.referralhub.camel.ApiErrorHandling;
 import org.referralhub.camel.DeliveryErrorHandling;
 import org.referralhub.camel.DispatchRoutes;
 import org.referralhub.camel.FileIntakeRoutes;
+import org.referralhub.camel.FilePullRoutes;
 import org.referralhub.camel.HubServices;
 import org.referralhub.camel.IntakeRoutes;
 import org.referralhub.camel.SftpDeliveryRoutes;
@@ -95,8 +96,8 @@ public final class Hub implements AutoCloseable {
             dynamoBuilder.endpointOverride(endpoint);
         }
         DynamoDbClient dynamo = dynamoBuilder.build();
-        ReferralStore store = new ReferralStore(DynamoDbEnhancedClient.builder().dynamoDbClient(dynamo).build(),
-                settings.require(HubSettings.REFERRALS_TABLE));
+        DynamoDbEnhancedClient enhanced = DynamoDbEnhancedClient.builder().dynamoDbClient(dynamo).build();
+        ReferralStore store = new ReferralStore(enhanced, settings.require(HubSettings.REFERRALS_TABLE));
 
         S3Client s3 = null;
         RawArchive archive;
@@ -139,7 +140,8 @@ public final class Hub implements AutoCloseable {
         HubServices services = new HubServices(config, intake, store, archive, secrets, clock, settings.maxBodyBytes());
         FileImport files = new FileImport(config, intake, store, archive, fileDrop, clock, FileLimits.DEFAULT,
                 settings.maxFileBytes());
-        CamelContext camel = camel(services, files);
+        CamelContext camel = camel(services, files, new FilePullRoutes(services, files, fileDrop,
+                enhanced, settings.require(HubSettings.REFERRALS_TABLE)));
         LOG.info("hub started in {} ms", (System.nanoTime() - started) / 1_000_000);
         return new Hub(services, camel, http, dynamo, s3);
     }
@@ -153,7 +155,7 @@ public final class Hub implements AutoCloseable {
                 ? EnvironmentVariableCredentialsProvider.create() : DefaultCredentialsProvider.builder().build();
     }
 
-    private static CamelContext camel(HubServices services, FileImport files) {
+    private static CamelContext camel(HubServices services, FileImport files, FilePullRoutes pulls) {
         DeliveryPolicy policy = services.config().delivery();
         DeliveryLedger ledger = new DeliveryLedger(services.store(), policy, services.clock());
         CamelContext camel = new DefaultCamelContext();
@@ -175,6 +177,7 @@ public final class Hub implements AutoCloseable {
             camel.addRoutes(new WebhookIntakeRoutes(services));
             camel.addRoutes(new IntakeRoutes(services));
             camel.addRoutes(new FileIntakeRoutes(files));
+            camel.addRoutes(pulls);
             camel.addRoutes(new DispatchRoutes(services));
             camel.addRoutes(new WebhookDeliveryRoutes(services, ledger));
             camel.addRoutes(new SftpDeliveryRoutes(services, ledger));

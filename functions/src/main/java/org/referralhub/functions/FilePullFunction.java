@@ -1,0 +1,33 @@
+package org.referralhub.functions;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
+import java.util.List;
+import org.apache.camel.ProducerTemplate;
+import org.referralhub.camel.Endpoints;
+import org.referralhub.files.FileImport;
+import org.referralhub.hub.Hub;
+
+/**
+ * Pull mode's schedule (EventBridge every five minutes in AWS; the local hub's scheduler locally): fetches new files
+ * from the SFTP servers of agencies that keep their files at home.
+ */
+public final class FilePullFunction implements RequestHandler<ScheduledEvent, List<FileImport.Summary>> {
+
+    private final ProducerTemplate routes;
+
+    public FilePullFunction() {
+        this(FunctionRuntime.hub());
+    }
+
+    public FilePullFunction(Hub hub) {
+        this.routes = hub.producer();
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public List<FileImport.Summary> handleRequest(ScheduledEvent event, Context context) {
+        return routes.requestBody(Endpoints.FILE_PULL, null, List.class);
+    }
+}
