@@ -84,8 +84,9 @@ class FileChannelIT {
     void anUploadedCsvIsStoredRowByRowAnsweredAndDelivered() throws Exception {
         String ref = unique();
         String csv = """
-                Case ID,First Name,Last Name,Email,Mobile,Preferred Language,Postal Code,Country of Origin,Landing Date,Years of Experience,CLB,Consent to Refer
-                P-%1$s-1,Lina,Haddad,lina.%1$s@example.net,647-555-0142,Arabic,L5B 3C2,Syria,06/30/2022,10,CLB 8,Y
+                Case ID,First Name,Last Name,Email,Mobile,Preferred Language,Postal Code,Country of Origin,Landing Date,Years of Experience,CLB,Consent to Refer,Profession
+                P-%1$s-1,Lina,Haddad,lina.%1$s@example.net,647-555-0142,Arabic,L5B 3C2,Syria,06/30/2022,10,CLB 8,Y,"Pharmacist, hospital
+                and community"
                 P-%1$s-2,Omar,,omar@example,647-555-0143,Arabic,L5B 3C2,Syria,06/30/2022,10,CLB 8,Y
                 P-%1$s-3,Sara,Nasser,sara.%1$s@example.net,647-555-0144,Arabic,L5B 3C2,Syria,07/01/2023,4,CLB 9,Y
                 """.formatted(ref);
@@ -106,6 +107,7 @@ class FileChannelIT {
             assertThat(referral.at("/source/rawPayloadRef").asText()).endsWith(".csv#row=2");
             assertThat(referral.at("/client/arrivalDate").asText()).isEqualTo("2022-06-30");
             assertThat(referral.at("/routing/partnerId").asText()).isEqualTo("jobstart");
+            assertThat(referral.at("/client/profession").asText()).isEqualTo("Pharmacist, hospital and community");
         }
     }
 
@@ -233,6 +235,20 @@ class FileChannelIT {
             assertThat(results(agency, "slow-" + ref + ".csv")).singleElement()
                     .satisfies(r -> assertThat(r.get("outcome")).isEqualTo("accepted"));
         }
+    }
+
+    @Test
+    void anUploadCutOffByADroppedConnectionIsNeverRead() throws Exception {
+        String ref = unique();
+        SftpAgency agency = SftpAgency.withPassword(hub, "tropicana", PASSWORDS.get("tropicana"));
+        java.io.OutputStream out = agency.openForWrite("inbound/cut-" + ref + ".csv");
+        out.write(("Reference,First Name,Last Name,Email,Consent\nX-" + ref + ",Half,").getBytes(StandardCharsets.UTF_8));
+        out.flush();
+        agency.dropConnection();
+        Thread.sleep(2000);
+        Path home = SftpAgency.home(hub, "tropicana");
+        assertThat(home.resolve("results").resolve("cut-" + ref + ".csv.results.csv")).doesNotExist();
+        assertThat(home.resolve("inbound").resolve("cut-" + ref + ".csv")).exists();
     }
 
     @Test

@@ -69,6 +69,17 @@ final class SftpAgency implements AutoCloseable {
         }
     }
 
+    /** A write left open, as by a client still uploading. */
+    OutputStream openForWrite(String path) throws IOException {
+        return sftp.write(path);
+    }
+
+    /** The network goes away: the session ends without the client closing anything. */
+    void dropConnection() throws IOException {
+        session.close(true);
+        client.stop();
+    }
+
     void rename(String from, String to) throws IOException {
         sftp.rename(from, to);
     }
