@@ -7,56 +7,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
-import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.referralhub.files.FileImport;
 import org.referralhub.functions.AwsEvents;
 import org.referralhub.functions.FileIntakeFunction;
-import org.referralhub.hub.Hub;
-import org.referralhub.hub.HubSettings;
-import org.referralhub.store.ReferralTableDefinition;
 
 /** The file-intake handler fed with S3 ObjectCreated event JSON, against DynamoDB Local and a file drop directory. */
-class FileIntakeFunctionIT {
+class FileIntakeFunctionIT extends HubOnDynamoDbLocal {
 
-    private static DynamoDbLocalServer dynamo;
-    private Hub hub;
-
-    @TempDir
-    Path data;
-
-    @BeforeAll
-    static void startDynamo() throws Exception {
-        dynamo = DynamoDbLocalServer.start(LocalHub.freePort(), null);
-    }
-
-    @AfterAll
-    static void stopDynamo() {
-        dynamo.close();
-    }
-
-    @BeforeEach
-    void startHub() {
-        String table = "referrals-" + UUID.randomUUID();
-        hub = Hub.start(HubSettings.of(Map.of(
-                HubSettings.REFERRALS_TABLE, table,
-                HubSettings.ARCHIVE_DIR, data.resolve("archive").toString(),
-                HubSettings.FILE_DROP_DIR, data.resolve("drops").toString(),
-                HubSettings.AWS_ENDPOINT_URL, dynamo.endpoint(),
-                HubSettings.HUB_BASE_URL, "http://localhost:9")));
-        ReferralTableDefinition.ensureExists(hub.dynamo(), table);
-    }
-
-    @AfterEach
-    void stopHub() {
-        hub.close();
-    }
 
     @Test
     void anObjectCreatedInAnInboundFolderIsImportedAndOtherFoldersAreIgnored() throws Exception {

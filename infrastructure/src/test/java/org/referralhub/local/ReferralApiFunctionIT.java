@@ -10,57 +10,20 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
-import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.referralhub.functions.AwsEvents;
 import org.referralhub.functions.ReferralApiFunction;
-import org.referralhub.hub.Hub;
-import org.referralhub.hub.HubSettings;
 import org.referralhub.referral.CanonicalJson;
-import org.referralhub.store.ReferralTableDefinition;
 
 /** The API handler fed with API Gateway HTTP API (payload 2.0) event JSON, against a real DynamoDB Local. */
-class ReferralApiFunctionIT {
+class ReferralApiFunctionIT extends HubOnDynamoDbLocal {
 
-    private static DynamoDbLocalServer dynamo;
-    private Hub hub;
     private ReferralApiFunction handler;
 
-    @TempDir
-    Path archive;
-
-    @BeforeAll
-    static void startDynamo() throws Exception {
-        dynamo = DynamoDbLocalServer.start(LocalHub.freePort(), null);
-    }
-
-    @AfterAll
-    static void stopDynamo() {
-        dynamo.close();
-    }
-
     @BeforeEach
-    void startHub() {
-        String table = "referrals-" + UUID.randomUUID();
-        hub = Hub.start(HubSettings.of(Map.of(
-                HubSettings.REFERRALS_TABLE, table,
-                HubSettings.ARCHIVE_DIR, archive.toString(),
-                HubSettings.FILE_DROP_DIR, archive.resolve("sftp").toString(),
-                HubSettings.AWS_ENDPOINT_URL, dynamo.endpoint(),
-                HubSettings.HUB_BASE_URL, "http://localhost:9")));
-        ReferralTableDefinition.ensureExists(hub.dynamo(), table);
+    void handler() {
         handler = new ReferralApiFunction(hub);
-    }
-
-    @AfterEach
-    void stopHub() {
-        hub.close();
     }
 
     private APIGatewayV2HTTPResponse invoke(String event) {
@@ -115,7 +78,7 @@ class ReferralApiFunctionIT {
         assertThat(response.getStatusCode()).isEqualTo(415);
         assertThat(response.getHeaders()).containsEntry("Content-Type", "application/problem+json");
         String receipt = body(response).get("receiptId").asText();
-        try (var files = Files.walk(archive)) {
+        try (var files = Files.walk(data.resolve("archive"))) {
             assertThat(files.filter(f -> f.getFileName().toString().startsWith(receipt))).hasSize(1);
         }
     }

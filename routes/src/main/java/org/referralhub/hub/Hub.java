@@ -100,35 +100,21 @@ public final class Hub implements AutoCloseable {
         ReferralStore store = new ReferralStore(enhanced, settings.require(HubSettings.REFERRALS_TABLE));
 
         S3Client s3 = null;
-        RawArchive archive;
-        if (settings.get(HubSettings.ARCHIVE_BUCKET).isPresent()) {
+        if (settings.get(HubSettings.ARCHIVE_BUCKET).isPresent() || settings.get(HubSettings.FILE_DROP_BUCKET).isPresent()) {
             var s3Builder = S3Client.builder().httpClient(http).region(region).credentialsProvider(credentials);
             if (endpoint != null) {
                 s3Builder.endpointOverride(endpoint).forcePathStyle(true);
             }
             s3 = s3Builder.build();
-            archive = new S3RawArchive(s3, settings.require(HubSettings.ARCHIVE_BUCKET));
-        } else {
-            archive = new DirectoryRawArchive(Path.of(settings.get(HubSettings.ARCHIVE_DIR).orElseThrow(() ->
-                    new IllegalStateException("set " + HubSettings.ARCHIVE_BUCKET + " (AWS) or "
-                            + HubSettings.ARCHIVE_DIR + " (local) for the raw-payload archive"))));
         }
-
-        FileDropStore fileDrop;
-        if (settings.get(HubSettings.FILE_DROP_BUCKET).isPresent()) {
-            if (s3 == null) {
-                var s3Builder = S3Client.builder().httpClient(http).region(region).credentialsProvider(credentials);
-                if (endpoint != null) {
-                    s3Builder.endpointOverride(endpoint).forcePathStyle(true);
-                }
-                s3 = s3Builder.build();
-            }
-            fileDrop = new S3FileDropStore(s3, settings.require(HubSettings.FILE_DROP_BUCKET));
-        } else {
-            fileDrop = new DirectoryFileDropStore(Path.of(settings.get(HubSettings.FILE_DROP_DIR).orElseThrow(() ->
-                    new IllegalStateException("set " + HubSettings.FILE_DROP_BUCKET + " (AWS) or "
-                            + HubSettings.FILE_DROP_DIR + " (local) for agency file drops"))));
-        }
+        RawArchive archive = s3 != null && settings.get(HubSettings.ARCHIVE_BUCKET).isPresent()
+                ? new S3RawArchive(s3, settings.require(HubSettings.ARCHIVE_BUCKET))
+                : new DirectoryRawArchive(localDirectory(settings, HubSettings.ARCHIVE_DIR, HubSettings.ARCHIVE_BUCKET,
+                        "the raw-payload archive"));
+        FileDropStore fileDrop = s3 != null && settings.get(HubSettings.FILE_DROP_BUCKET).isPresent()
+                ? new S3FileDropStore(s3, settings.require(HubSettings.FILE_DROP_BUCKET))
+                : new DirectoryFileDropStore(localDirectory(settings, HubSettings.FILE_DROP_DIR,
+                        HubSettings.FILE_DROP_BUCKET, "agency file drops"));
 
         Map<String, String> values = new java.util.HashMap<>(placeholders);
         values.put("hubBaseUrl", settings.get(HubSettings.HUB_BASE_URL).orElse("http://localhost:8080"));
@@ -144,6 +130,11 @@ public final class Hub implements AutoCloseable {
                 enhanced, settings.require(HubSettings.REFERRALS_TABLE)));
         LOG.info("hub started in {} ms", (System.nanoTime() - started) / 1_000_000);
         return new Hub(services, camel, http, dynamo, s3);
+    }
+
+    private static Path localDirectory(HubSettings settings, String directory, String bucket, String purpose) {
+        return Path.of(settings.get(directory).orElseThrow(() -> new IllegalStateException(
+                "set " + bucket + " (AWS) or " + directory + " (local) for " + purpose)));
     }
 
     private static AwsCredentialsProvider credentials(URI endpoint) {

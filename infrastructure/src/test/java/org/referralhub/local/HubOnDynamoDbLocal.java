@@ -1,0 +1,50 @@
+package org.referralhub.local;
+
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.io.TempDir;
+import org.referralhub.hub.Hub;
+import org.referralhub.hub.HubSettings;
+import org.referralhub.store.ReferralTableDefinition;
+
+/** For handler tests: one DynamoDB Local per class, and per test a hub on a table of its own and fresh directories. */
+abstract class HubOnDynamoDbLocal {
+
+    private static DynamoDbLocalServer dynamo;
+    protected Hub hub;
+
+    @TempDir
+    protected Path data;
+
+    @BeforeAll
+    static void startDynamo() throws Exception {
+        dynamo = DynamoDbLocalServer.start(LocalHub.freePort(), null);
+    }
+
+    @AfterAll
+    static void stopDynamo() {
+        dynamo.close();
+    }
+
+    @BeforeEach
+    void startHub() {
+        String table = "referrals-" + UUID.randomUUID();
+        hub = Hub.start(HubSettings.of(Map.of(
+                HubSettings.REFERRALS_TABLE, table,
+                HubSettings.ARCHIVE_DIR, data.resolve("archive").toString(),
+                HubSettings.FILE_DROP_DIR, data.resolve("drops").toString(),
+                HubSettings.AWS_ENDPOINT_URL, dynamo.endpoint(),
+                HubSettings.HUB_BASE_URL, "http://localhost:9")));
+        ReferralTableDefinition.ensureExists(hub.dynamo(), table);
+    }
+
+    @AfterEach
+    void stopHub() {
+        hub.close();
+    }
+}
