@@ -10,6 +10,7 @@ import org.apache.camel.InvalidPayloadException;
 import org.apache.camel.builder.RouteBuilder;
 import org.referralhub.config.Partner;
 import org.referralhub.referral.Referral;
+import org.referralhub.store.ReferralStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -73,11 +74,13 @@ public final class DispatchRoutes extends RouteBuilder {
 
     /** Due deliveries: one by one, except those of partners that take batches, gathered per partner. */
     private void sortDue(Exchange exchange) {
-        List<String> due = hub.store().dueForDelivery(hub.clock().instant(), SWEEP_LIMIT);
+        List<ReferralStore.Due> due = hub.store().dueForDelivery(hub.clock().instant(), SWEEP_LIMIT);
         List<String> singles = new ArrayList<>();
         Map<String, List<String>> batches = new LinkedHashMap<>();
-        for (String id : due) {
-            String partnerId = hub.store().find(id).map(Referral::partnerId).orElse(null);
+        for (ReferralStore.Due delivery : due) {
+            String id = delivery.referralId();
+            String partnerId = delivery.partnerId() != null ? delivery.partnerId()
+                    : hub.store().find(id).map(Referral::partnerId).orElse(null);
             boolean batched = partnerId != null && hub.config().partner(partnerId)
                     .map(p -> p.intake() != null && p.intake().isBatched()).orElse(false);
             if (batched) {

@@ -41,11 +41,12 @@ public final class PartnerFile {
             return CanonicalJson.write(array).getBytes(StandardCharsets.UTF_8);
         }
         List<Partner.Column> columns = intake.columns().isEmpty() ? DEFAULT_COLUMNS : intake.columns();
+        List<FieldPath> paths = columns.stream().map(c -> FieldPath.parse(c.field())).toList();
         StringBuilder csv = new StringBuilder();
         csv.append(String.join(",", columns.stream().map(c -> CsvText.cell(c.header())).toList())).append("\r\n");
         for (JsonNode view : views) {
-            csv.append(String.join(",", columns.stream().map(c -> CsvText.cell(text(FieldPath.parse(c.field()).resolve(view))))
-                    .toList())).append("\r\n");
+            csv.append(String.join(",", paths.stream().map(p -> CsvText.cell(text(p.resolve(view)))).toList()))
+                    .append("\r\n");
         }
         return csv.toString().getBytes(StandardCharsets.UTF_8);
     }

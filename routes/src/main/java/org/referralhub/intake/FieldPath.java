@@ -45,7 +45,8 @@ public final class FieldPath {
                 String inside = text.substring(i + 1, close).trim();
                 int eq = inside.indexOf('=');
                 if (eq > 0) {
-                    steps.add(new Step(null, inside.substring(0, eq).trim(), unquote(inside.substring(eq + 1).trim()), -1));
+                    steps.add(new Step(null, FieldPath.parse(inside.substring(0, eq).trim()),
+                            unquote(inside.substring(eq + 1).trim()), -1));
                 } else {
                     try {
                         steps.add(new Step(null, null, null, Integer.parseInt(inside)));
@@ -96,7 +97,8 @@ public final class FieldPath {
         return s;
     }
 
-    private record Step(String name, String selectorPath, String selectorValue, int index) {
+    /** One step: a member name, an index, or a selector whose path is parsed once, with the path. */
+    private record Step(String name, FieldPath selector, String selectorValue, int index) {
         JsonNode apply(JsonNode node) {
             if (name != null) {
                 return node.path(name);
@@ -107,7 +109,6 @@ public final class FieldPath {
             if (!node.isArray()) {
                 return MissingNode.getInstance();
             }
-            FieldPath selector = FieldPath.parse(selectorPath);
             for (JsonNode element : node) {
                 JsonNode value = selector.resolve(element);
                 if (value.isValueNode() && value.asText().equals(selectorValue)) {

@@ -254,15 +254,19 @@ public final class ReferralStore {
         return claimed[0] ? after : Optional.empty();
     }
 
-    /** Ids of referrals whose delivery is due at {@code now}, oldest first. */
-    public List<String> dueForDelivery(Instant now, int limit) {
+    /** A delivery that is due: the referral, and its partner as the index holds it (null in a table made before). */
+    public record Due(String referralId, String partnerId) {
+    }
+
+    /** Deliveries due at {@code now}, oldest first. */
+    public List<Due> dueForDelivery(Instant now, int limit) {
         QueryConditional due = QueryConditional.sortLessThanOrEqualTo(
                 Key.builder().partitionValue(DISPATCH_PARTITION).sortValue(sortable(now) + "~").build());
-        List<String> ids = new ArrayList<>();
+        List<Due> ids = new ArrayList<>();
         for (Page<ReferralItem> page : table.index(ReferralItem.DISPATCH_DUE)
                 .query(QueryEnhancedRequest.builder().queryConditional(due).limit(limit).build())) {
             for (ReferralItem item : page.items()) {
-                ids.add(item.getPk().substring(REFERRAL_PREFIX.length()));
+                ids.add(new Due(item.getPk().substring(REFERRAL_PREFIX.length()), item.getPartnerId()));
                 if (ids.size() >= limit) {
                     return ids;
                 }

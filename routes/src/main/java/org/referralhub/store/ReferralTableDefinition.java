@@ -57,7 +57,10 @@ public final class ReferralTableDefinition {
                 .globalSecondaryIndexes(
                         index(ReferralItem.BY_PARTNER_STATUS, "gsi1pk", "gsi1sk"),
                         index(ReferralItem.BY_AGENCY_DATE, "gsi2pk", "gsi2sk"),
-                        index(ReferralItem.DISPATCH_DUE, "duePk", "dueSk"))
+                        GlobalSecondaryIndex.builder().indexName(ReferralItem.DISPATCH_DUE)
+                                .keySchema(hash("duePk"), range("dueSk"))
+                                .projection(Projection.builder().projectionType(ProjectionType.INCLUDE)
+                                        .nonKeyAttributes("partnerId").build()).build())
                 .streamSpecification(s -> s.streamEnabled(true).streamViewType(StreamViewType.NEW_AND_OLD_IMAGES))
                 .build();
     }
