@@ -35,6 +35,8 @@ import org.referralhub.functions.DispatchStreamFunction;
 import org.referralhub.functions.DispatchSweepFunction;
 import org.referralhub.functions.FileIntakeFunction;
 import org.referralhub.functions.FilePullFunction;
+import org.referralhub.functions.EmailIntakeFunction;
+import org.referralhub.files.DirectoryFileDropStore;
 import org.referralhub.functions.ReferralApiFunction;
 import org.referralhub.hub.Hub;
 import org.referralhub.hub.HubSettings;
@@ -54,51 +56,55 @@ import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
 public final class LocalHub implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(LocalHub.class);
+    /** Where agencies send referral e-mail on the local hub. */
+    public static final String HUB_ADDRESS = "referrals@hub.localhost";
 
     /**
      * How to run the local hub. Port 0 picks a free port. A null data directory keeps everything in memory and in a
      * temporary archive.
      */
-    public record Options(int httpPort, int dynamoPort, int sftpPort, Path dataDirectory, String tableName,
+    public record Options(int httpPort, int dynamoPort, int sftpPort, int smtpPort, int imapPort, Path dataDirectory,
+                          String tableName,
                           String configLocation, long streamPollMillis, long sweepMillis, long pullMillis, Clock clock) {
 
         public static Options defaults() {
-            return new Options(8080, 8000, 2222, Path.of("data"), "referrals", null, 250, 5000, 15000, Clock.systemUTC());
+            return new Options(8080, 8000, 2222, 2525, 3143, Path.of("data"), "referrals", null, 250, 5000, 15000, Clock.systemUTC());
         }
 
-        /** Reads HUB_PORT, HUB_DYNAMODB_PORT, HUB_SFTP_PORT, HUB_DATA_DIR and HUB_CONFIG from the environment. */
+        /** Reads HUB_PORT, HUB_DYNAMODB_PORT, HUB_SFTP_PORT, HUB_SMTP_PORT, HUB_IMAP_PORT, HUB_DATA_DIR and HUB_CONFIG. */
         public static Options fromEnvironment() {
             Options d = defaults();
             return new Options(
                     intEnv("HUB_PORT", d.httpPort()), intEnv("HUB_DYNAMODB_PORT", d.dynamoPort()),
-                    intEnv("HUB_SFTP_PORT", d.sftpPort()),
+                    intEnv("HUB_SFTP_PORT", d.sftpPort()), intEnv("HUB_SMTP_PORT", d.smtpPort()),
+                    intEnv("HUB_IMAP_PORT", d.imapPort()),
                     Path.of(env("HUB_DATA_DIR", d.dataDirectory().toString())), d.tableName(),
                     System.getenv(HubSettings.HUB_CONFIG), d.streamPollMillis(), d.sweepMillis(), d.pullMillis(), d.clock());
         }
 
         /** Every port at once; 0 picks a free one. */
         public Options withPorts(int http, int dynamo, int sftp) {
-            return new Options(http, dynamo, sftp, dataDirectory, tableName, configLocation, streamPollMillis, sweepMillis, pullMillis, clock);
+            return new Options(http, dynamo, sftp, 0, 0, dataDirectory, tableName, configLocation, streamPollMillis, sweepMillis, pullMillis, clock);
         }
 
         public Options withDataDirectory(Path directory) {
-            return new Options(httpPort, dynamoPort, sftpPort, directory, tableName, configLocation, streamPollMillis, sweepMillis, pullMillis, clock);
+            return new Options(httpPort, dynamoPort, sftpPort, smtpPort, imapPort, directory, tableName, configLocation, streamPollMillis, sweepMillis, pullMillis, clock);
         }
 
         public Options withTableName(String name) {
-            return new Options(httpPort, dynamoPort, sftpPort, dataDirectory, name, configLocation, streamPollMillis, sweepMillis, pullMillis, clock);
+            return new Options(httpPort, dynamoPort, sftpPort, smtpPort, imapPort, dataDirectory, name, configLocation, streamPollMillis, sweepMillis, pullMillis, clock);
         }
 
         public Options withConfigLocation(String location) {
-            return new Options(httpPort, dynamoPort, sftpPort, dataDirectory, tableName, location, streamPollMillis, sweepMillis, pullMillis, clock);
+            return new Options(httpPort, dynamoPort, sftpPort, smtpPort, imapPort, dataDirectory, tableName, location, streamPollMillis, sweepMillis, pullMillis, clock);
         }
 
         public Options withSweepMillis(long millis) {
-            return new Options(httpPort, dynamoPort, sftpPort, dataDirectory, tableName, configLocation, streamPollMillis, millis, pullMillis, clock);
+            return new Options(httpPort, dynamoPort, sftpPort, smtpPort, imapPort, dataDirectory, tableName, configLocation, streamPollMillis, millis, pullMillis, clock);
         }
 
         public Options withPullMillis(long millis) {
-            return new Options(httpPort, dynamoPort, sftpPort, dataDirectory, tableName, configLocation, streamPollMillis, sweepMillis, millis, clock);
+            return new Options(httpPort, dynamoPort, sftpPort, smtpPort, imapPort, dataDirectory, tableName, configLocation, streamPollMillis, sweepMillis, millis, clock);
         }
 
         private static String env(String name, String fallback) {
@@ -118,13 +124,14 @@ public final class LocalHub implements AutoCloseable {
     private final ScheduledExecutorService schedule;
     private final HttpGateway gateway;
     private final LocalSftpServer sftp;
+    private final LocalMailServer mail;
     private final SandboxPartners sandbox;
     private final String baseUrl;
     private final Path dataDirectory;
 
     private LocalHub(DynamoDbLocalServer dynamo, Hub hub, DynamoDbStreamsClient streams, StreamFeed feed,
                      ScheduledExecutorService schedule, HttpGateway gateway, LocalSftpServer sftp,
-                     SandboxPartners sandbox, String baseUrl, Path dataDirectory) {
+                     LocalMailServer mail, SandboxPartners sandbox, String baseUrl, Path dataDirectory) {
         this.dynamo = dynamo;
         this.hub = hub;
         this.streams = streams;
@@ -132,6 +139,7 @@ public final class LocalHub implements AutoCloseable {
         this.schedule = schedule;
         this.gateway = gateway;
         this.sftp = sftp;
+        this.mail = mail;
         this.sandbox = sandbox;
         this.baseUrl = baseUrl;
         this.dataDirectory = dataDirectory;
@@ -156,6 +164,12 @@ public final class LocalHub implements AutoCloseable {
         settings.put(HubSettings.ARCHIVE_DIR, data.resolve("archive").toString());
         settings.put(HubSettings.FILE_DROP_DIR, data.resolve("sftp").toString());
         settings.put(HubSettings.KEY_STORE_DIR, data.resolve("keys").toString());
+        int smtpPort = options.smtpPort() == 0 ? freePort() : options.smtpPort();
+        int imapPort = options.imapPort() == 0 ? freePort() : options.imapPort();
+        settings.put(HubSettings.MAIL_DROP_DIR, data.resolve("mail").toString());
+        settings.put(HubSettings.HUB_EMAIL_ADDRESS, HUB_ADDRESS);
+        settings.put(HubSettings.SMTP_HOST, "127.0.0.1");
+        settings.put(HubSettings.SMTP_PORT, Integer.toString(smtpPort));
         settings.put(HubSettings.AWS_ENDPOINT_URL, dynamo.endpoint());
         settings.put(HubSettings.AWS_REGION, "ca-central-1");
         settings.put(HubSettings.HUB_BASE_URL, baseUrl);
@@ -201,8 +215,10 @@ public final class LocalHub implements AutoCloseable {
             LocalSftpServer sftp = new LocalSftpServer(sftpPort, data.resolve("sftp"), hostKey,
                     () -> running.services().config(), new FileIntakeFunction(hub),
                     partnerAccounts(hub, new DirectorySecretStore(data.resolve("keys")), data.resolve("sftp"))).start();
+            LocalMailServer mail = new LocalMailServer(smtpPort, imapPort, HUB_ADDRESS,
+                    new DirectoryFileDropStore(data.resolve("mail")), new EmailIntakeFunction(hub));
             HttpGateway gateway = new HttpGateway(httpPort, new ReferralApiFunction(hub), sandbox).start();
-            return new LocalHub(dynamo, hub, streams, feed, schedule, gateway, sftp, sandbox, baseUrl, data);
+            return new LocalHub(dynamo, hub, streams, feed, schedule, gateway, sftp, mail, sandbox, baseUrl, data);
         } catch (RuntimeException | IOException e) {
             if (hub != null) {
                 hub.close();
@@ -226,6 +242,19 @@ public final class LocalHub implements AutoCloseable {
 
     public int sftpPort() {
         return sftp.port();
+    }
+
+    public int smtpPort() {
+        return mail.smtpPort();
+    }
+
+    public int imapPort() {
+        return mail.imapPort();
+    }
+
+    /** Whether the local mail server holds a mailbox for this address (mail was delivered to it). */
+    boolean greenMailHas(String address) {
+        return mail.greenMail().getUserManager().getUserByEmail(address) != null;
     }
 
     /** Renames made on the local SFTP server, as {@code user:from->to}. */
@@ -270,6 +299,8 @@ public final class LocalHub implements AutoCloseable {
                 .filter(p -> p.intake() != null && "sftp".equals(p.intake().channel()))
                 .forEach(p -> b.append("  Partner files (").append(p.id()).append(")  ")
                         .append(sftpHome(p.intake().username()).resolve(p.intake().directory())).append("\n"));
+        b.append("  SMTP (agency e-mail)     localhost:").append(mail.smtpPort()).append("  to ").append(HUB_ADDRESS).append("\n");
+        b.append("  IMAP (read mailboxes)    localhost:").append(mail.imapPort()).append("  login = password = the address\n");
         b.append("  DynamoDB Local           ").append(dynamoEndpoint).append("\n");
         b.append("  Data directory           ").append(dataDirectory).append("\n");
         b.append("  Partners                 ");
@@ -297,6 +328,7 @@ public final class LocalHub implements AutoCloseable {
         }
         feed.close();
         sftp.close();
+        mail.close();
         streams.close();
         hub.close();
         dynamo.close();

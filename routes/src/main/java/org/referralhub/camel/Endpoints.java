@@ -13,6 +13,8 @@ public final class Endpoints {
     public static final String FILE_INTAKE = "direct:file-intake";
     /** Fetch new files from agencies' own SFTP servers (pull mode); answers the FileImport summaries. */
     public static final String FILE_PULL = "direct:file-pull";
+    /** A received e-mail landed in the mail drop (body: its key; answers EmailImport.Outcome). */
+    public static final String EMAIL_INTAKE = "direct:email-intake";
     /** Any channel: store an assembled referral, de-duplicated (body: Referral; answers ReferralStore.Stored). */
     public static final String ACCEPT_REFERRAL = "direct:accept-referral";
     /** Deliver one referral if its delivery is due (body: referral id). */

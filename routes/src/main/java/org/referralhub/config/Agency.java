@@ -12,14 +12,30 @@ import java.util.List;
  * @param fileSheet      the XLSX sheet to read (null: the first)
  * @param sftp           its account on the hub's SFTP server
  * @param pull           where the hub fetches its files, for an agency that keeps them on its own SFTP server
+ * @param email          who may refer by e-mail for it, and how its forms' labels map
  */
 public record Agency(String id, String name, String program, List<String> apiKeyHashes, String webhookMapping,
-                     String fileMapping, String fileSheet, SftpAccount sftp, FilePull pull) {
+                     String fileMapping, String fileSheet, SftpAccount sftp, FilePull pull, EmailSenders email) {
 
     public Agency {
         apiKeyHashes = apiKeyHashes == null ? List.of() : List.copyOf(apiKeyHashes);
         webhookMapping = webhookMapping == null ? FieldMappingSet.CANONICAL : webhookMapping;
         fileMapping = fileMapping == null ? FieldMappingSet.CANONICAL : fileMapping;
+    }
+
+    /**
+     * E-mail referrals: mail from one of {@code senders} (an address, or {@code @domain} for a whole domain) is
+     * this agency's; anything else is quarantined. {@code mapping} maps form labels ("Prénom", "Email"...).
+     */
+    public record EmailSenders(List<String> senders, String mapping) {
+        public EmailSenders {
+            senders = senders == null ? List.of() : senders.stream().map(s -> s.trim().toLowerCase(java.util.Locale.ROOT)).toList();
+        }
+
+        public boolean allows(String address) {
+            String a = address.toLowerCase(java.util.Locale.ROOT);
+            return senders.stream().anyMatch(s -> s.startsWith("@") ? a.endsWith(s) : a.equals(s));
+        }
     }
 
     /**

@@ -105,6 +105,15 @@ public final class ConfigurationLoader {
                     problems.add("agency '" + agency.id() + "' uses mapping '" + mapping + "', which does not exist");
                 }
             }
+            if (agency.email() != null) {
+                String mapping = agency.email().mapping();
+                if (mapping != null && !FieldMappingSet.CANONICAL.equals(mapping) && !config.mappings().containsKey(mapping)) {
+                    problems.add("agency '" + agency.id() + "' uses mapping '" + mapping + "', which does not exist");
+                }
+                if (agency.email().senders().isEmpty()) {
+                    problems.add("agency '" + agency.id() + "' takes e-mail but allows no sender");
+                }
+            }
             if (agency.pull() != null) {
                 Agency.FilePull pull = agency.pull();
                 for (String[] required : new String[][]{{"host", pull.host()}, {"username", pull.username()},

@@ -41,6 +41,11 @@ public record HubConfiguration(
         return programs.stream().filter(p -> p.id().equals(id)).findFirst();
     }
 
+    /** The agency that allows this sender address to refer by e-mail. */
+    public Optional<Agency> agencyByEmailSender(String address) {
+        return agencies.stream().filter(a -> a.email() != null && a.email().allows(address)).findFirst();
+    }
+
     /** The agency whose SFTP account has this username. */
     public Optional<Agency> agencyBySftpUser(String username) {
         return agencies.stream().filter(a -> a.sftp() != null && a.sftp().username().equals(username)).findFirst();

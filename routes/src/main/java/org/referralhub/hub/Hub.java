@@ -16,6 +16,10 @@ import org.referralhub.camel.DeliveryErrorHandling;
 import org.referralhub.camel.DispatchRoutes;
 import org.referralhub.camel.FileIntakeRoutes;
 import org.referralhub.camel.FilePullRoutes;
+import org.referralhub.camel.EmailIntakeRoutes;
+import org.referralhub.email.EmailImport;
+import org.referralhub.email.MailSender;
+import org.referralhub.email.SmtpMailSender;
 import org.referralhub.camel.HubServices;
 import org.referralhub.camel.IntakeRoutes;
 import org.referralhub.camel.SftpDeliveryRoutes;
@@ -100,7 +104,8 @@ public final class Hub implements AutoCloseable {
         ReferralStore store = new ReferralStore(enhanced, settings.require(HubSettings.REFERRALS_TABLE));
 
         S3Client s3 = null;
-        if (settings.get(HubSettings.ARCHIVE_BUCKET).isPresent() || settings.get(HubSettings.FILE_DROP_BUCKET).isPresent()) {
+        if (settings.get(HubSettings.ARCHIVE_BUCKET).isPresent() || settings.get(HubSettings.FILE_DROP_BUCKET).isPresent()
+                || settings.get(HubSettings.MAIL_DROP_BUCKET).isPresent()) {
             var s3Builder = S3Client.builder().httpClient(http).region(region).credentialsProvider(credentials);
             if (endpoint != null) {
                 s3Builder.endpointOverride(endpoint).forcePathStyle(true);
@@ -116,6 +121,11 @@ public final class Hub implements AutoCloseable {
                 : new DirectoryFileDropStore(localDirectory(settings, HubSettings.FILE_DROP_DIR,
                         HubSettings.FILE_DROP_BUCKET, "agency file drops"));
 
+        FileDropStore mailDrop = s3 != null && settings.get(HubSettings.MAIL_DROP_BUCKET).isPresent()
+                ? new S3FileDropStore(s3, settings.require(HubSettings.MAIL_DROP_BUCKET))
+                : settings.get(HubSettings.MAIL_DROP_DIR).<FileDropStore>map(d -> new DirectoryFileDropStore(Path.of(d)))
+                        .orElse(null);
+
         Map<String, String> values = new java.util.HashMap<>(placeholders);
         values.put("hubBaseUrl", settings.get(HubSettings.HUB_BASE_URL).orElse("http://localhost:8080"));
         HubConfiguration config = ConfigurationLoader.load(settings.configLocation(), values);
@@ -126,8 +136,12 @@ public final class Hub implements AutoCloseable {
         HubServices services = new HubServices(config, intake, store, archive, secrets, clock, settings.maxBodyBytes());
         FileImport files = new FileImport(config, intake, store, archive, fileDrop, clock, FileLimits.DEFAULT,
                 settings.maxFileBytes());
+        EmailImport email = mailDrop == null ? null : new EmailImport(config, intake, store, archive, mailDrop,
+                mailSender(settings, secrets), settings.get(HubSettings.HUB_EMAIL_ADDRESS).orElse("referrals@hub.localhost"),
+                clock, settings.get(HubSettings.MAX_EMAIL_BYTES).map(Long::parseLong).orElse(20L * 1024 * 1024),
+                settings.get(HubSettings.MAX_EMAIL_ATTACHMENTS).map(Integer::parseInt).orElse(10));
         CamelContext camel = camel(services, files, new FilePullRoutes(services, files, fileDrop,
-                enhanced, settings.require(HubSettings.REFERRALS_TABLE)));
+                enhanced, settings.require(HubSettings.REFERRALS_TABLE)), email);
         LOG.info("hub started in {} ms", (System.nanoTime() - started) / 1_000_000);
         return new Hub(services, camel, http, dynamo, s3);
     }
@@ -146,7 +160,20 @@ public final class Hub implements AutoCloseable {
                 ? EnvironmentVariableCredentialsProvider.create() : DefaultCredentialsProvider.builder().build();
     }
 
-    private static CamelContext camel(HubServices services, FileImport files, FilePullRoutes pulls) {
+    /** The hub's outgoing mail; without an SMTP host, replies are logged as not sent. */
+    private static MailSender mailSender(HubSettings settings, SecretStore secrets) {
+        if (settings.get(HubSettings.SMTP_HOST).isEmpty()) {
+            return message -> LOG.warn("no SMTP_HOST set: a reply to an agency was not sent");
+        }
+        String password = settings.get(HubSettings.SMTP_PASSWORD_REF)
+                .map(ref -> new String(secrets.get(ref), java.nio.charset.StandardCharsets.UTF_8)).orElse(null);
+        return new SmtpMailSender(settings.require(HubSettings.SMTP_HOST),
+                settings.get(HubSettings.SMTP_PORT).map(Integer::parseInt).orElse(587),
+                settings.get(HubSettings.SMTP_STARTTLS).map(Boolean::parseBoolean).orElse(false),
+                settings.get(HubSettings.SMTP_USERNAME).orElse(null), password);
+    }
+
+    private static CamelContext camel(HubServices services, FileImport files, FilePullRoutes pulls, EmailImport email) {
         DeliveryPolicy policy = services.config().delivery();
         DeliveryLedger ledger = new DeliveryLedger(services.store(), policy, services.clock());
         CamelContext camel = new DefaultCamelContext();
@@ -169,6 +196,9 @@ public final class Hub implements AutoCloseable {
             camel.addRoutes(new IntakeRoutes(services));
             camel.addRoutes(new FileIntakeRoutes(files));
             camel.addRoutes(pulls);
+            if (email != null) {
+                camel.addRoutes(new EmailIntakeRoutes(email));
+            }
             camel.addRoutes(new DispatchRoutes(services));
             camel.addRoutes(new WebhookDeliveryRoutes(services, ledger));
             camel.addRoutes(new SftpDeliveryRoutes(services, ledger));

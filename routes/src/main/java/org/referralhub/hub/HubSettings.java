@@ -32,6 +32,24 @@ public final class HubSettings {
     public static final String KEY_STORE_DIR = "KEY_STORE_DIR";
     /** Port of the Parameters and Secrets Lambda extension (AWS; the extension's own variable, default 2773). */
     public static final String SECRETS_EXTENSION_PORT = "PARAMETERS_SECRETS_EXTENSION_HTTP_PORT";
+    /** S3 bucket where SES stores received mail (AWS). */
+    public static final String MAIL_DROP_BUCKET = "MAIL_DROP_BUCKET";
+    /** Directory where the local SMTP server drops received mail (local hub, when no bucket is set). */
+    public static final String MAIL_DROP_DIR = "MAIL_DROP_DIR";
+    /** The hub's address: agencies write to it, replies come from it. */
+    public static final String HUB_EMAIL_ADDRESS = "HUB_EMAIL_ADDRESS";
+    /** SMTP server for the hub's own mail (SES's SMTP endpoint in AWS, the local SMTP server locally). */
+    public static final String SMTP_HOST = "SMTP_HOST";
+    public static final String SMTP_PORT = "SMTP_PORT";
+    /** "true" to require STARTTLS (SES). */
+    public static final String SMTP_STARTTLS = "SMTP_STARTTLS";
+    public static final String SMTP_USERNAME = "SMTP_USERNAME";
+    /** Name of the SMTP password in the secret store. */
+    public static final String SMTP_PASSWORD_REF = "SMTP_PASSWORD_REF";
+    /** Largest accepted e-mail in bytes (default 20971520). */
+    public static final String MAX_EMAIL_BYTES = "MAX_EMAIL_BYTES";
+    /** Most attachments in one e-mail (default 10). */
+    public static final String MAX_EMAIL_ATTACHMENTS = "MAX_EMAIL_ATTACHMENTS";
     /** Largest accepted webhook body in bytes (default 262144). */
     public static final String MAX_BODY_BYTES = "MAX_BODY_BYTES";
     /** Endpoint override for every AWS client: LocalStack, DynamoDB Local or any compatible endpoint. */
@@ -50,6 +68,16 @@ public final class HubSettings {
             Map.entry(FILE_DROP_BUCKET, true),
             Map.entry(FILE_DROP_DIR, false),
             Map.entry(MAX_FILE_BYTES, true),
+            Map.entry(MAIL_DROP_BUCKET, true),
+            Map.entry(MAIL_DROP_DIR, false),
+            Map.entry(HUB_EMAIL_ADDRESS, true),
+            Map.entry(SMTP_HOST, true),
+            Map.entry(SMTP_PORT, true),
+            Map.entry(SMTP_STARTTLS, true),
+            Map.entry(SMTP_USERNAME, true),
+            Map.entry(SMTP_PASSWORD_REF, true),
+            Map.entry(MAX_EMAIL_BYTES, true),
+            Map.entry(MAX_EMAIL_ATTACHMENTS, true),
             Map.entry(KEY_STORE_DIR, false),
             Map.entry(SECRETS_EXTENSION_PORT, false),
             Map.entry(AWS_ENDPOINT_URL, false),

@@ -200,6 +200,31 @@ public final class ReferralStore {
         table.putItem(claim);
     }
 
+    /**
+     * Keeps an input the hub would not process (unknown sender, unreadable, suspected spam): archived, not processed,
+     * listed for administrators. {@code reason} is a short code, {@code detail} words without personal data.
+     */
+    public void quarantine(String receiptId, String channel, String agencyId, String reason, String detail,
+                           String rawPayloadRef, Instant now) {
+        ReferralItem item = new ReferralItem();
+        item.setPk("QUARANTINE#" + receiptId);
+        item.setSk("QUARANTINE");
+        item.setKind("quarantine");
+        item.setReferralId(receiptId);
+        item.setAgencyId(agencyId);
+        item.setStatus(reason);
+        item.setReceivedAt(sortable(now));
+        item.setDocument(CanonicalJson.write(java.util.Map.of("receiptId", receiptId, "channel", channel,
+                "reason", reason, "detail", detail, "rawPayloadRef", rawPayloadRef == null ? "" : rawPayloadRef)));
+        table.putItem(item);
+    }
+
+    /** A quarantined input, as {@link #quarantine} recorded it (JSON), or empty. */
+    public Optional<String> quarantined(String receiptId) {
+        ReferralItem item = table.getItem(r -> r.key(key("QUARANTINE#" + receiptId, "QUARANTINE")).consistentRead(true));
+        return Optional.ofNullable(item).map(ReferralItem::getDocument);
+    }
+
     public Optional<Referral> find(String referralId) {
         ReferralItem item = table.getItem(r -> r.key(key(REFERRAL_PREFIX + referralId, REFERRAL_SK)).consistentRead(true));
         return Optional.ofNullable(item).map(i -> CanonicalJson.readReferral(i.getDocument()));

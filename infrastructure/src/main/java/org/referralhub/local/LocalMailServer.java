@@ -1,0 +1,103 @@
+package org.referralhub.local;
+
+import com.amazonaws.services.lambda.runtime.events.S3Event;
+import com.amazonaws.services.lambda.runtime.events.models.s3.S3EventNotification;
+import com.icegreen.greenmail.user.MessageDeliveryHandler;
+import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.ServerSetup;
+import java.io.ByteArrayOutputStream;
+import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.referralhub.files.FileDropStore;
+import org.referralhub.functions.EmailIntakeFunction;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The local stand-in for SES receiving and for everyone's mailboxes: a real SMTP server (and IMAP, to read mail)
+ * from GreenMail. A message to the hub's address is stored raw in the mail drop, as SES's receipt rule stores it in
+ * S3, and the same S3 event goes to the same {@link EmailIntakeFunction}. Every other message — the hub's replies to
+ * coaches, later partner deliveries — lands in its recipient's mailbox, readable over IMAP (login and password: the
+ * address).
+ */
+final class LocalMailServer implements AutoCloseable {
+
+    static final String BUCKET = "local-mail-drop";
+    private static final Logger LOG = LoggerFactory.getLogger(LocalMailServer.class);
+
+    private final GreenMail mail;
+    private final ExecutorService intake = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "local-email-intake");
+        t.setDaemon(true);
+        return t;
+    });
+
+    LocalMailServer(int smtpPort, int imapPort, String hubAddress, FileDropStore mailDrop, EmailIntakeFunction handler) {
+        mail = new GreenMail(new ServerSetup[]{
+                new ServerSetup(smtpPort, "127.0.0.1", ServerSetup.PROTOCOL_SMTP),
+                new ServerSetup(imapPort, "127.0.0.1", ServerSetup.PROTOCOL_IMAP)});
+        mail.start();
+        var users = mail.getUserManager();
+        MessageDeliveryHandler mailboxes = users.getMessageDeliveryHandler();
+        String hub = hubAddress.toLowerCase(Locale.ROOT);
+        users.setMessageDeliveryHandler((message, address) -> {
+            if (address.getEmail().toLowerCase(Locale.ROOT).equals(hub)) {
+                try {
+                    ByteArrayOutputStream raw = new ByteArrayOutputStream();
+                    message.getMessage().writeTo(raw);
+                    String key = "inbound/" + UUID.randomUUID() + ".eml";
+                    mailDrop.write(key, raw.toByteArray());
+                    intake.submit(() -> {
+                        try {
+                            handler.handleRequest(event(key), new LocalLambdaContext("email-intake"));
+                        } catch (RuntimeException e) {
+                            LOG.error("e-mail intake failed: {}", e.getClass().getName());
+                        }
+                    });
+                } catch (java.io.IOException e) {
+                    throw new jakarta.mail.MessagingException("cannot store the message", e);
+                }
+            }
+            return mailboxes.handle(message, address);
+        });
+    }
+
+    int smtpPort() {
+        return mail.getSmtp().getPort();
+    }
+
+    int imapPort() {
+        return mail.getImap().getPort();
+    }
+
+    GreenMail greenMail() {
+        return mail;
+    }
+
+    private static S3Event event(String key) {
+        var object = new S3EventNotification.S3ObjectEntity(key, 0L, null, null, Long.toHexString(System.nanoTime()));
+        var bucket = new S3EventNotification.S3BucketEntity(BUCKET,
+                new S3EventNotification.UserIdentityEntity("local"), "arn:aws:s3:::" + BUCKET);
+        var entity = new S3EventNotification.S3Entity("mail-drop", bucket, object, "1.0");
+        var record = new S3EventNotification.S3EventNotificationRecord("ca-central-1", "ObjectCreated:Put", "aws:s3",
+                java.time.Instant.now().toString(), "2.1", new S3EventNotification.RequestParametersEntity("127.0.0.1"),
+                new S3EventNotification.ResponseElementsEntity("local", "local"), entity,
+                new S3EventNotification.UserIdentityEntity("ses.amazonaws.com"));
+        return new S3Event(List.of(record));
+    }
+
+    @Override
+    public void close() {
+        intake.shutdown();
+        try {
+            intake.awaitTermination(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        mail.stop();
+    }
+}

@@ -1,0 +1,239 @@
+package org.referralhub.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import jakarta.mail.Folder;
+import jakarta.mail.Message;
+import jakarta.mail.Session;
+import jakarta.mail.Store;
+import jakarta.mail.Transport;
+import jakarta.mail.internet.InternetAddress;
+import jakarta.mail.internet.MimeBodyPart;
+import jakarta.mail.internet.MimeMessage;
+import jakarta.mail.internet.MimeMultipart;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+/**
+ * Coaches refer by e-mail to the local hub's real SMTP server, with MIME built by Jakarta Mail; they read the hub's
+ * replies over IMAP, as their mail client would.
+ */
+class EmailChannelIT {
+
+    private static final Map<String, String> KEYS = LocalHub.demoKeys();
+    private static final Pattern REFERRAL_ID = Pattern.compile("\\b([0-7][0-9A-HJKMNP-TV-Z]{25})\\b");
+
+    @TempDir
+    static Path data;
+    private static LocalHub hub;
+    private static HubClient http;
+    private static String table;
+
+    @BeforeAll
+    static void start() throws Exception {
+        table = "referrals-" + UUID.randomUUID();
+        hub = LocalHub.start(LocalHub.Options.defaults().withPorts(0, 0, 0).withDataDirectory(data).withTableName(table)
+                .withConfigLocation(HubClient.fastRetryConfiguration(data)).withSweepMillis(300));
+        http = new HubClient(hub.baseUrl());
+    }
+
+    @AfterAll
+    static void stop() {
+        hub.close();
+    }
+
+    private static Session session() {
+        Properties p = new Properties();
+        p.setProperty("mail.smtp.host", "127.0.0.1");
+        p.setProperty("mail.smtp.port", Integer.toString(hub.smtpPort()));
+        p.setProperty("mail.imap.host", "127.0.0.1");
+        p.setProperty("mail.imap.port", Integer.toString(hub.imapPort()));
+        return Session.getInstance(p);
+    }
+
+    private static MimeMessage message(String from, String subject) throws Exception {
+        MimeMessage message = new MimeMessage(session());
+        message.setFrom(new InternetAddress(from));
+        message.setRecipient(Message.RecipientType.TO, new InternetAddress(LocalHub.HUB_ADDRESS));
+        message.setSubject(subject, "UTF-8");
+        return message;
+    }
+
+    /** Waits for the hub's reply in the coach's mailbox, over IMAP. */
+    private static MimeMessage reply(String coach, String subject) throws Exception {
+        Instant deadline = Instant.now().plusSeconds(20);
+        while (Instant.now().isBefore(deadline)) {
+            if (hub.greenMailHas(coach)) {
+                Store store = session().getStore("imap");
+                store.connect(coach, coach);
+                try {
+                    Folder inbox = store.getFolder("INBOX");
+                    inbox.open(Folder.READ_ONLY);
+                    for (Message m : inbox.getMessages()) {
+                        if (m.getSubject() != null && m.getSubject().contains(subject)) {
+                            MimeMessage copy = new MimeMessage((MimeMessage) m);
+                            inbox.close(false);
+                            return copy;
+                        }
+                    }
+                    inbox.close(false);
+                } finally {
+                    store.close();
+                }
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("no reply to " + coach + " about " + subject);
+    }
+
+    private static String text(MimeMessage m) throws Exception {
+        return String.valueOf(m.getContent());
+    }
+
+    @Test
+    void aPlainTextFormIsStoredAcknowledgedOnTheThreadAndDelivered() throws Exception {
+        String subject = "Referral " + UUID.randomUUID();
+        MimeMessage sent = message("joan.coach@cics.example", subject);
+        sent.setText("""
+                Hello, a referral for the mentoring program:
+
+                First name: Amara
+                Last name: Okafor
+                Email: amara.%s@example.org
+                Phone: 416 555 0123
+                Postal code: M2N 6K1
+                Arrival date: 2024-03-15
+                Years of experience: 8
+                English level: CLB 8
+                Consent: yes
+
+                Joan
+                """.formatted(subject.hashCode()), "UTF-8");
+        sent.saveChanges();
+        Transport.send(sent);
+
+        MimeMessage ack = reply("joan.coach@cics.example", subject);
+        assertThat(ack.getHeader("In-Reply-To", null)).isEqualTo(sent.getMessageID());
+        assertThat(ack.getFrom()[0].toString()).isEqualTo(LocalHub.HUB_ADDRESS);
+        String body = text(ack);
+        assertThat(body).contains("received 1 referral");
+        Matcher id = REFERRAL_ID.matcher(body);
+        assertThat(id.find()).isTrue();
+        JsonNode referral = http.awaitReferral(id.group(1), KEYS.get("cics"),
+                r -> "delivered".equals(r.at("/delivery/state").asText()), Duration.ofSeconds(20));
+        assertThat(referral.at("/source/channel").asText()).isEqualTo("email");
+        assertThat(referral.at("/client/phone").asText()).isEqualTo("+14165550123");
+        assertThat(referral.at("/routing/partnerId").asText()).isEqualTo("jvs-toronto");
+    }
+
+    @Test
+    void frenchLabelsInAnHtmlOnlyBodyWithAQuotedPrintableCharset() throws Exception {
+        String subject = "Référence " + UUID.randomUUID();
+        MimeMessage sent = message("coach@collegeboreal.example", subject);
+        sent.setContent("<html><body><p>Bonjour,</p><p>Prénom&nbsp;: Hélène<br>Nom : Bérubé<br>"
+                + "Courriel : helene@exemple.ca<br>Langue : Français<br>Consentement : Oui<br>"
+                + "Date d'arrivée : 2023-03-15<br>Années d'expérience : 8<br>NCLC : 7</p>"
+                + "<script>alert('x')</script></body></html>", "text/html; charset=ISO-8859-1");
+        sent.setHeader("Content-Transfer-Encoding", "quoted-printable");
+        Transport.send(sent);
+        String body = text(reply("coach@collegeboreal.example", subject));
+        Matcher id = REFERRAL_ID.matcher(body);
+        assertThat(id.find()).as(body).isTrue();
+        JsonNode referral = http.get("/v1/referrals/" + id.group(1), KEYS.get("college-boreal")).body();
+        assertThat(referral.at("/client/firstName").asText()).isEqualTo("Hélène");
+        assertThat(referral.at("/client/preferredLanguage").asText()).isEqualTo("fr");
+        assertThat(body).doesNotContain("<script>");
+    }
+
+    @Test
+    void aCsvAttachmentWithAnRfc2231NameBecomesReferrals() throws Exception {
+        String subject = "Weekly list " + UUID.randomUUID();
+        MimeMessage sent = message("intake@nych.example", subject);
+        MimeMultipart mixed = new MimeMultipart("mixed");
+        MimeBodyPart note = new MimeBodyPart();
+        note.setText("Two clients attached.", "UTF-8");
+        MimeBodyPart csv = new MimeBodyPart();
+        String ref = UUID.randomUUID().toString().substring(0, 6);
+        csv.setContent(("Reference,First Name,Last Name,Email,Consent\nN-" + ref + "-1,Ravi,Patel,ravi." + ref
+                + "@example.in,yes\nN-" + ref + "-2,Noor,,noor@example,yes\n").getBytes(StandardCharsets.UTF_8), "text/csv");
+        csv.setFileName("référés semaine.csv");
+        mixed.addBodyPart(note);
+        mixed.addBodyPart(csv);
+        sent.setContent(mixed);
+        Transport.send(sent);
+        String body = text(reply("intake@nych.example", subject));
+        assertThat(body).contains("received 1 referral").contains("row 3 of référés semaine.csv")
+                .contains("Last Name (client.lastName) is required").doesNotContain("noor@example");
+    }
+
+    @Test
+    void aMessageWithoutAUsableReferralIsAnsweredWithWhatIsMissing() throws Exception {
+        String subject = "Question " + UUID.randomUUID();
+        MimeMessage sent = message("coach@tropicana.example", subject);
+        sent.setText("First name: Sam\nConsent: yes\n", "UTF-8");
+        Transport.send(sent);
+        String body = text(reply("coach@tropicana.example", subject));
+        assertThat(body).contains("could not accept").contains("Last name").contains("an e-mail address or a phone number");
+    }
+
+    @Test
+    void aReplyWithQuotedHistoryIsNotASecondReferral() throws Exception {
+        String subject = "Re: follow-up " + UUID.randomUUID();
+        MimeMessage sent = message("coach@cet.example", subject);
+        String ref = UUID.randomUUID().toString().substring(0, 6);
+        sent.setText("First name: Ivan\nLast name: Petrov\nEmail: ivan." + ref + "@example.ua\nConsent: yes\n\n"
+                + "On Mon, Nov 23, 2026, Referral Hub <" + LocalHub.HUB_ADDRESS + "> wrote:\n"
+                + "> First name: Omar\n> Last name: Farouk\n> Email: omar@example.eg\n", "UTF-8");
+        Transport.send(sent);
+        String body = text(reply("coach@cet.example", subject));
+        assertThat(body).contains("received 1 referral");
+        assertThat(body.lines().filter(l -> l.startsWith("  - ")).filter(l -> REFERRAL_ID.matcher(l).find()))
+                .as("one referral listed, not the quoted one").hasSize(1);
+    }
+
+    @Test
+    void unknownSendersAndCorruptMessagesAreQuarantinedWithoutBlockingTheNext() throws Exception {
+        long before = quarantined();
+        MimeMessage stranger = message("someone@unknown.example", "Referral " + UUID.randomUUID());
+        stranger.setText("First name: X\nLast name: Y\nEmail: x@y.ca\nConsent: yes\n", "UTF-8");
+        Transport.send(stranger);
+        MimeMessage corrupt = message("coach@cics.example", "Broken " + UUID.randomUUID());
+        MimeMultipart multipart = new MimeMultipart("mixed");
+        MimeBodyPart part = new MimeBodyPart();
+        part.setText("x");
+        multipart.addBodyPart(part);
+        corrupt.setContent(multipart);
+        corrupt.saveChanges();
+        corrupt.setHeader("Content-Type", "multipart/mixed; boundary=\"never-there\"");
+        Transport.send(corrupt);
+        String subject = "After the broken one " + UUID.randomUUID();
+        MimeMessage next = message("coach@cics.example", subject);
+        next.setText("First name: Ana\nLast name: Silva\nPhone: 4165550177\nConsent: yes\n", "UTF-8");
+        Transport.send(next);
+        assertThat(text(reply("coach@cics.example", subject))).contains("received 1 referral");
+        Instant deadline = Instant.now().plusSeconds(10);
+        while (quarantined() < before + 2 && Instant.now().isBefore(deadline)) {
+            Thread.sleep(100);
+        }
+        assertThat(quarantined()).isEqualTo(before + 2);
+        assertThat(hub.greenMailHas("someone@unknown.example")).as("a stranger gets no reply").isFalse();
+    }
+
+    private static long quarantined() {
+        return hub.hub().dynamo().scanPaginator(r -> r.tableName(table).filterExpression("kind = :q")
+                .expressionAttributeValues(Map.of(":q", AttributeValue.fromS("quarantine")))).items().stream().count();
+    }
+}

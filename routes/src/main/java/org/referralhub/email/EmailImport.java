@@ -1,0 +1,200 @@
+package org.referralhub.email;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.ByteArrayInputStream;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.function.Function;
+import org.referralhub.archive.RawArchive;
+import org.referralhub.archive.RawPayload;
+import org.referralhub.config.Agency;
+import org.referralhub.config.FieldMappingSet;
+import org.referralhub.config.HubConfiguration;
+import org.referralhub.files.FileDropStore;
+import org.referralhub.files.FileLimits;
+import org.referralhub.files.FileRow;
+import org.referralhub.files.ReferralFileReader;
+import org.referralhub.files.UnreadableFileException;
+import org.referralhub.intake.FieldError;
+import org.referralhub.intake.InvalidReferralException;
+import org.referralhub.intake.ReferralDraft;
+import org.referralhub.intake.ReferralIntake;
+import org.referralhub.referral.Channel;
+import org.referralhub.referral.Referral;
+import org.referralhub.referral.ReferralIds;
+import org.referralhub.store.ReferralStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One received e-mail, from the mail drop to the reply: archived raw first; quarantined (kept, not processed, listed)
+ * when it cannot be read, is over the limits, fails SES's spam or virus check, or comes from a sender no agency
+ * allows; otherwise every referral in its body forms and its CSV/XLSX/JSON attachments is mapped, validated,
+ * screened, routed and stored, and the sender gets a reply threaded on the message: the referral ids, or what is
+ * missing or wrong — never client data beyond what the sender wrote.
+ */
+public final class EmailImport {
+
+    private static final Logger LOG = LoggerFactory.getLogger(EmailImport.class);
+
+    private final HubConfiguration config;
+    private final ReferralIntake intake;
+    private final ReferralStore store;
+    private final RawArchive archive;
+    private final FileDropStore mailDrop;
+    private final MailSender mail;
+    private final String hubAddress;
+    private final Clock clock;
+    private final long maxMessageBytes;
+    private final int maxAttachments;
+
+    public EmailImport(HubConfiguration config, ReferralIntake intake, ReferralStore store, RawArchive archive,
+                       FileDropStore mailDrop, MailSender mail, String hubAddress, Clock clock, long maxMessageBytes,
+                       int maxAttachments) {
+        this.config = config;
+        this.intake = intake;
+        this.store = store;
+        this.archive = archive;
+        this.mailDrop = mailDrop;
+        this.mail = mail;
+        this.hubAddress = hubAddress;
+        this.clock = clock;
+        this.maxMessageBytes = maxMessageBytes;
+        this.maxAttachments = maxAttachments;
+    }
+
+    /** What became of one message. */
+    public record Outcome(String receiptId, String disposition, String agencyId, List<String> referralIds,
+                          int rejected, String reason) {
+    }
+
+    public Outcome run(String key) {
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+        String receiptId = ReferralIds.newId(now);
+        byte[] raw;
+        try {
+            raw = mailDrop.read(key, maxMessageBytes);
+        } catch (FileDropStore.TooLargeException e) {
+            return quarantine(receiptId, null, "too-large", e.getMessage(), "mail-drop:" + key, now);
+        }
+        String rawRef = archive.store(new RawPayload(receiptId, Channel.EMAIL, null, now, "message/rfc822", raw));
+        InboundEmail email;
+        try {
+            email = InboundEmail.parse(raw, maxAttachments, FileLimits.DEFAULT.maxUnzippedBytes());
+        } catch (InboundEmail.UnreadableEmailException e) {
+            return quarantine(receiptId, null, "unreadable", e.getMessage(), rawRef, now);
+        }
+        if ("FAIL".equalsIgnoreCase(email.spamVerdict()) || "FAIL".equalsIgnoreCase(email.virusVerdict())) {
+            return quarantine(receiptId, null, "failed-checks", "SES marked the message as spam or carrying a virus",
+                    rawRef, now);
+        }
+        Optional<Agency> agency = config.agencyByEmailSender(email.from());
+        if (agency.isEmpty()) {
+            return quarantine(receiptId, null, "unknown-sender",
+                    "no agency allows the sender's address (domain " + domain(email.from()) + ")", rawRef, now);
+        }
+        return referrals(agency.get(), email, receiptId, rawRef, now);
+    }
+
+    private Outcome referrals(Agency agency, InboundEmail email, String receiptId, String rawRef, Instant now) {
+        List<String> accepted = new ArrayList<>();
+        List<String> problems = new ArrayList<>();
+        int found = 0;
+        List<ObjectNode> forms = FormBody.parse(email.body());
+        String mapping = agency.email().mapping() == null ? FieldMappingSet.CANONICAL : agency.email().mapping();
+        LinkedHashSet<String> labels = new LinkedHashSet<>();
+        forms.forEach(f -> f.fieldNames().forEachRemaining(labels::add));
+        Function<JsonNode, ReferralDraft> formMapper = intake.mapperFor(mapping, new ArrayList<>(labels));
+        for (int i = 0; i < forms.size(); i++) {
+            found++;
+            String where = forms.size() == 1 ? "the referral in the message" : "referral " + (i + 1) + " in the message";
+            store(agency, formMapper.apply(forms.get(i)), rawRef + "#form=" + (i + 1), now, where, accepted, problems);
+        }
+        for (InboundEmail.Attachment attachment : email.attachments()) {
+            try (ReferralFileReader reader = ReferralFileReader.open(attachment.fileName(),
+                    new ByteArrayInputStream(attachment.content()), agency.fileSheet(), FileLimits.DEFAULT)) {
+                Function<JsonNode, ReferralDraft> rows = intake.mapperFor(agency.fileMapping(), reader.headers());
+                while (reader.hasNext()) {
+                    FileRow row = reader.next();
+                    found++;
+                    store(agency, rows.apply(row.fields()), rawRef + "#attachment=" + attachment.fileName() + "&row="
+                            + row.number(), now, "row " + row.number() + " of " + attachment.fileName(), accepted, problems);
+                }
+            } catch (UnreadableFileException e) {
+                problems.add(attachment.fileName() + ": " + e.getMessage());
+            }
+        }
+        if (found == 0 && problems.isEmpty()) {
+            problems.add("no referral was found: write one \"Label: value\" line per field (for example "
+                    + "\"First name: ...\", \"Email: ...\", \"Consent: yes\"), or attach a CSV, XLSX or JSON file");
+        }
+        reply(agency, email, receiptId, accepted, problems);
+        String disposition = accepted.isEmpty() ? "rejected" : "accepted";
+        LOG.info("e-mail {} from agency {}: {} referrals stored, {} problems", receiptId, agency.id(), accepted.size(),
+                problems.size());
+        return new Outcome(receiptId, disposition, agency.id(), accepted, problems.size(), null);
+    }
+
+    private void store(Agency agency, ReferralDraft draft, String rawRef, Instant now, String where,
+                       List<String> accepted, List<String> problems) {
+        try {
+            Referral referral = intake.assemble(new ReferralIntake.Receipt(ReferralIds.newId(now), agency, Channel.EMAIL,
+                    null, now, rawRef), draft);
+            ReferralStore.Stored stored = store.insert(referral, null, now);
+            Referral r = stored.referral();
+            accepted.add(r.referralId() + (stored.duplicate() ? " (already referred; nothing new stored)" : "")
+                    + " — " + r.status().code() + (r.statusReason() == null ? "" : " (" + r.statusReason() + ")"));
+        } catch (InvalidReferralException invalid) {
+            problems.add(where + ": " + describe(invalid.errors()));
+        }
+    }
+
+    private void reply(Agency agency, InboundEmail email, String receiptId, List<String> accepted, List<String> problems) {
+        StringBuilder text = new StringBuilder();
+        if (!accepted.isEmpty()) {
+            text.append("Thank you. The referral hub received ").append(accepted.size())
+                    .append(accepted.size() == 1 ? " referral" : " referrals").append(":\n\n");
+            accepted.forEach(a -> text.append("  - ").append(a).append('\n'));
+            text.append('\n');
+        }
+        if (!problems.isEmpty()) {
+            text.append(accepted.isEmpty() ? "The referral hub could not accept this message:\n\n"
+                    : "These could not be accepted:\n\n");
+            problems.forEach(p -> text.append("  - ").append(p).append('\n'));
+            text.append("\nPlease correct and send again; referrals already received will not be duplicated.\n\n");
+        }
+        text.append("Receipt: ").append(receiptId).append("\n");
+        String subject = email.subject() == null ? "your referral" : email.subject();
+        try {
+            mail.send(new OutboundEmail(hubAddress, email.from(),
+                    (subject.toLowerCase(Locale.ROOT).startsWith("re:") ? "" : "Re: ") + subject, text.toString(),
+                    "<reply-" + receiptId + "@" + domain(hubAddress) + ">", email.messageId(), email.references()));
+        } catch (RuntimeException e) {
+            LOG.warn("reply for e-mail {} of agency {} could not be sent: {}", receiptId, agency.id(), e.getMessage());
+        }
+    }
+
+    private Outcome quarantine(String receiptId, String agencyId, String reason, String detail, String rawRef,
+                               Instant now) {
+        store.quarantine(receiptId, Channel.EMAIL.code(), agencyId, reason, detail, rawRef, now);
+        LOG.warn("e-mail {} quarantined: {}", receiptId, reason);
+        return new Outcome(receiptId, "quarantined", agencyId, List.of(), 0, reason);
+    }
+
+    static String describe(List<FieldError> errors) {
+        return String.join("; ", errors.stream().map(e -> (e.source() != null && !e.source().equals(e.field())
+                ? e.source() + " (" + e.field() + ")" : e.field()) + " " + e.message()).toList());
+    }
+
+    private static String domain(String address) {
+        int at = address.lastIndexOf('@');
+        return at < 0 ? "?" : address.substring(at + 1);
+    }
+}

@@ -1,0 +1,106 @@
+package org.referralhub.email;
+
+import jakarta.mail.BodyPart;
+import jakarta.mail.MessagingException;
+import jakarta.mail.Multipart;
+import jakarta.mail.Part;
+import jakarta.mail.Session;
+import jakarta.mail.internet.InternetAddress;
+import jakarta.mail.internet.MimeMessage;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Properties;
+
+/**
+ * A received message, read with Jakarta Mail: sender, threading ids, the readable body (plain text preferred,
+ * else the HTML's text), and the attachments. multipart/mixed and /alternative, quoted-printable and base64, any
+ * charset, RFC 2231 file names. Anything it cannot read throws {@link UnreadableEmailException}.
+ */
+public record InboundEmail(String from, String subject, String messageId, String references, String body,
+                           List<Attachment> attachments, String spamVerdict, String virusVerdict) {
+
+    private static final Session SESSION;
+
+    static {
+        Properties properties = new Properties();
+        properties.setProperty("mail.mime.decodefilename", "true");
+        properties.setProperty("mail.mime.decodeparameters", "true");
+        SESSION = Session.getInstance(properties);
+    }
+
+    /** A file attached to the message. */
+    public record Attachment(String fileName, String contentType, byte[] content) {
+    }
+
+    /** Thrown for a message that cannot be read; the reason is fit for a quarantine list. */
+    public static final class UnreadableEmailException extends RuntimeException {
+        public UnreadableEmailException(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    public static InboundEmail parse(byte[] raw, int maxAttachments, long maxAttachmentBytes) {
+        try {
+            MimeMessage message = new MimeMessage(SESSION, new ByteArrayInputStream(raw));
+            var from = message.getFrom();
+            if (from == null || from.length == 0 || !(from[0] instanceof InternetAddress sender)
+                    || sender.getAddress() == null) {
+                throw new UnreadableEmailException("the message has no sender address");
+            }
+            StringBuilder plain = new StringBuilder();
+            StringBuilder html = new StringBuilder();
+            List<Attachment> attachments = new ArrayList<>();
+            walk(message, plain, html, attachments, maxAttachments, maxAttachmentBytes, 0);
+            String body = plain.length() > 0 ? plain.toString() : HtmlText.of(html.toString());
+            return new InboundEmail(sender.getAddress().toLowerCase(Locale.ROOT), message.getSubject(),
+                    message.getMessageID(), message.getHeader("References", " "), body, List.copyOf(attachments),
+                    message.getHeader("X-SES-Spam-Verdict", null), message.getHeader("X-SES-Virus-Verdict", null));
+        } catch (MessagingException | IOException | RuntimeException e) {
+            if (e instanceof UnreadableEmailException u) {
+                throw u;
+            }
+            throw new UnreadableEmailException("the message is not readable MIME (" + e.getClass().getSimpleName() + ")");
+        }
+    }
+
+    private static void walk(Part part, StringBuilder plain, StringBuilder html, List<Attachment> attachments,
+                             int maxAttachments, long maxBytes, int depth) throws MessagingException, IOException {
+        if (depth > 10) {
+            throw new UnreadableEmailException("the message nests parts more than 10 deep");
+        }
+        String disposition = part.getDisposition();
+        String fileName = part.getFileName();
+        if (part.isMimeType("multipart/*")) {
+            Multipart multipart = (Multipart) part.getContent();
+            for (int i = 0; i < multipart.getCount(); i++) {
+                BodyPart child = multipart.getBodyPart(i);
+                walk(child, plain, html, attachments, maxAttachments, maxBytes, depth + 1);
+            }
+        } else if (fileName != null || Part.ATTACHMENT.equalsIgnoreCase(disposition)) {
+            if (attachments.size() >= maxAttachments) {
+                throw new UnreadableEmailException("the message has more than " + maxAttachments + " attachments");
+            }
+            try (InputStream in = part.getInputStream()) {
+                byte[] content = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1));
+                if (content.length > maxBytes) {
+                    throw new UnreadableEmailException("an attachment is larger than " + maxBytes + " bytes");
+                }
+                attachments.add(new Attachment(fileName == null ? "attachment" : fileName,
+                        part.getContentType(), content));
+            }
+        } else if (part.isMimeType("text/plain") && plain.length() == 0) {
+            plain.append(String.valueOf(part.getContent()));
+        } else if (part.isMimeType("text/html") && html.length() == 0) {
+            html.append(String.valueOf(part.getContent()));
+        } else if (part.isMimeType("message/rfc822")) {
+            Object content = part.getContent();
+            if (content instanceof Part forwarded) {
+                walk(forwarded, plain, html, attachments, maxAttachments, maxBytes, depth + 1);
+            }
+        }
+    }
+}
