@@ -95,6 +95,10 @@ public final class EmailImport {
             return quarantine(receiptId, null, "failed-checks", "SES marked the message as spam or carrying a virus",
                     rawRef, now);
         }
+        if (email.senderForged()) {
+            return quarantine(receiptId, null, "failed-authentication",
+                    "SES's SPF, DKIM and DMARC checks do not vouch for the sender's address", rawRef, now);
+        }
         Optional<Agency> agency = config.agencyByEmailSender(email.from());
         if (agency.isEmpty()) {
             return quarantine(receiptId, null, "unknown-sender",
@@ -150,7 +154,7 @@ public final class EmailImport {
             ReferralStore.Stored stored = store.insert(referral, null, now);
             Referral r = stored.referral();
             accepted.add(r.referralId() + (stored.duplicate() ? " (already referred; nothing new stored)" : "")
-                    + " — " + r.status().code() + (r.statusReason() == null ? "" : " (" + r.statusReason() + ")"));
+                    + " - " + r.status().code() + (r.statusReason() == null ? "" : " (" + r.statusReason() + ")"));
         } catch (InvalidReferralException invalid) {
             problems.add(where + ": " + describe(invalid.errors()));
         }

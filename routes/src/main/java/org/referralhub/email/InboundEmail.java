@@ -21,7 +21,8 @@ import java.util.Properties;
  * charset, RFC 2231 file names. Anything it cannot read throws {@link UnreadableEmailException}.
  */
 public record InboundEmail(String from, String subject, String messageId, String references, String body,
-                           List<Attachment> attachments, String spamVerdict, String virusVerdict) {
+                           List<Attachment> attachments, String spamVerdict, String virusVerdict,
+                           String authenticationResults) {
 
     private static final Session SESSION;
 
@@ -58,13 +59,45 @@ public record InboundEmail(String from, String subject, String messageId, String
             String body = plain.length() > 0 ? plain.toString() : HtmlText.of(html.toString());
             return new InboundEmail(sender.getAddress().toLowerCase(Locale.ROOT), message.getSubject(),
                     message.getMessageID(), message.getHeader("References", " "), body, List.copyOf(attachments),
-                    message.getHeader("X-SES-Spam-Verdict", null), message.getHeader("X-SES-Virus-Verdict", null));
+                    message.getHeader("X-SES-Spam-Verdict", null), message.getHeader("X-SES-Virus-Verdict", null),
+                    sesAuthenticationResults(message));
         } catch (MessagingException | IOException | RuntimeException e) {
             if (e instanceof UnreadableEmailException u) {
                 throw u;
             }
             throw new UnreadableEmailException("the message is not readable MIME (" + e.getClass().getSimpleName() + ")");
         }
+    }
+
+    /** The Authentication-Results header SES added (authserv-id amazonses.com), or null: others are not trusted. */
+    private static String sesAuthenticationResults(MimeMessage message) throws MessagingException {
+        String[] headers = message.getHeader("Authentication-Results");
+        if (headers == null) {
+            return null;
+        }
+        for (String header : headers) {
+            if (header.trim().toLowerCase(Locale.ROOT).startsWith("amazonses.com")) {
+                return header;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Whether SES's SPF, DKIM and DMARC checks say the sender address was forged: DMARC failed, or, where the domain
+     * publishes no DMARC policy, both SPF and DKIM failed. Unknown (no SES header, as locally) is not a failure.
+     */
+    public boolean senderForged() {
+        if (authenticationResults == null) {
+            return false;
+        }
+        String r = authenticationResults.toLowerCase(Locale.ROOT);
+        if (r.contains("dmarc=fail")) {
+            return true;
+        }
+        boolean spfFailed = r.contains("spf=fail") || r.contains("spf=softfail");
+        boolean dkimFailed = r.contains("dkim=fail") || !r.contains("dkim=pass");
+        return spfFailed && dkimFailed && !r.contains("dmarc=pass");
     }
 
     private static void walk(Part part, StringBuilder plain, StringBuilder html, List<Attachment> attachments,

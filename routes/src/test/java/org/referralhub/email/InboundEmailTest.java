@@ -1,0 +1,83 @@
+package org.referralhub.email;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+/** Raw MIME as SES stores it, read without any server. */
+class InboundEmailTest {
+
+    private static InboundEmail parse(String raw) {
+        return InboundEmail.parse(raw.replace("\n", "\r\n").getBytes(StandardCharsets.ISO_8859_1), 10, 1_000_000);
+    }
+
+    private static final String HEADERS = """
+            Return-Path: <coach@cics.example>
+            Received: from mail.cics.example by inbound-smtp.ca-central-1.amazonaws.com with SMTP id abc
+            X-SES-Spam-Verdict: PASS
+            X-SES-Virus-Verdict: PASS
+            %s
+            From: =?UTF-8?Q?Jo=C3=ABl_Coach?= <Coach@CICS.example>
+            To: referrals@referrals.example.org
+            Subject: =?UTF-8?Q?R=C3=A9f=C3=A9rence?=
+            Message-ID: <m1@cics.example>
+            MIME-Version: 1.0
+            """;
+
+    @Test
+    void quotedPrintableLatin1AndAnRfc2231AttachmentName() {
+        InboundEmail email = parse(HEADERS.formatted("Authentication-Results: amazonses.com; spf=pass; dkim=pass; dmarc=pass") + """
+                Content-Type: multipart/mixed; boundary="b1"
+
+                --b1
+                Content-Type: text/plain; charset=ISO-8859-1
+                Content-Transfer-Encoding: quoted-printable
+
+                Pr=E9nom : H=E9l=E8ne
+                --b1
+                Content-Type: text/csv
+                Content-Disposition: attachment; filename*=UTF-8''r%C3%A9f%C3%A9r%C3%A9s.csv
+                Content-Transfer-Encoding: base64
+
+                YSxiCjEsMgo=
+                --b1--
+                """);
+        assertThat(email.from()).isEqualTo("coach@cics.example");
+        assertThat(email.subject()).isEqualTo("Référence");
+        assertThat(email.body()).contains("Prénom : Hélène");
+        assertThat(email.attachments()).singleElement().satisfies(a -> {
+            assertThat(a.fileName()).isEqualTo("référés.csv");
+            assertThat(new String(a.content(), StandardCharsets.UTF_8)).isEqualTo("a,b\n1,2\n");
+        });
+        assertThat(email.senderForged()).isFalse();
+    }
+
+    @Test
+    void sesAuthenticationVerdictsAreHonouredAndOthersIgnored() {
+        String body = "Content-Type: text/plain\n\nFirst name: A\n";
+        assertThat(parse(HEADERS.formatted("Authentication-Results: amazonses.com; spf=fail; dkim=none; dmarc=fail") + body)
+                .senderForged()).isTrue();
+        assertThat(parse(HEADERS.formatted("Authentication-Results: amazonses.com; spf=fail; dkim=fail") + body)
+                .senderForged()).isTrue();
+        assertThat(parse(HEADERS.formatted("Authentication-Results: amazonses.com; spf=fail; dkim=pass") + body)
+                .senderForged()).isFalse();
+        assertThat(parse(HEADERS.formatted("Authentication-Results: evil.example; dmarc=pass") + body)
+                .authenticationResults()).isNull();
+    }
+
+    @Test
+    void withoutASenderOrWithTooManyAttachmentsTheMessageIsUnreadable() {
+        assertThatThrownBy(() -> parse("Subject: x\n\nhello\n")).isInstanceOf(InboundEmail.UnreadableEmailException.class)
+                .hasMessageContaining("sender");
+        StringBuilder many = new StringBuilder(HEADERS.formatted("X-Nothing: 1") + "Content-Type: multipart/mixed; boundary=\"b\"\n\n");
+        for (int i = 0; i < 11; i++) {
+            many.append("--b\nContent-Type: text/csv\nContent-Disposition: attachment; filename=\"f").append(i)
+                    .append(".csv\"\n\na,b\n");
+        }
+        many.append("--b--\n");
+        assertThatThrownBy(() -> parse(many.toString())).isInstanceOf(InboundEmail.UnreadableEmailException.class)
+                .hasMessageContaining("more than 10 attachments");
+    }
+}
