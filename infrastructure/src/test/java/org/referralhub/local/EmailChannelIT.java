@@ -137,6 +137,32 @@ class EmailChannelIT {
         assertThat(referral.at("/source/channel").asText()).isEqualTo("email");
         assertThat(referral.at("/client/phone").asText()).isEqualTo("+14165550123");
         assertThat(referral.at("/routing/partnerId").asText()).isEqualTo("jvs-toronto");
+        assertThat(referral.at("/delivery/attempts/0/channel").asText()).isEqualTo("email");
+
+        MimeMessage delivered = reply("intake@jvstoronto.example", "Mentoring referral " + id.group(1));
+        assertThat(delivered.getMessageID()).isEqualTo("<dlv_" + id.group(1) + "_jvs-toronto@hub.localhost>");
+        assertThat(delivered.getSubject()).contains("Centre for Immigrant and Community Services");
+        MimeMultipart parts = (MimeMultipart) delivered.getContent();
+        assertThat(String.valueOf(parts.getBodyPart(0).getContent())).contains("+14165550123");
+        assertThat(parts.getBodyPart(1).getFileName()).isEqualTo("dlv_" + id.group(1) + "_jvs-toronto.csv");
+    }
+
+    @Test
+    void aPartnerSeesOnlyWhatTheConsentScopeShares() throws Exception {
+        String subject = "Scoped " + UUID.randomUUID();
+        MimeMessage sent = message("joan.coach@cics.example", subject);
+        sent.setText("First name: Dara\nLast name: Karimi\nEmail: dara.%s@example.ir\nPhone: 647 555 0190\n"
+                .formatted(subject.hashCode()) + "Postal code: M3C 1A1\nArrival date: 2024-01-10\nYears of experience: 5\n"
+                + "English level: 9\nConsent: yes\nConsent scope: background\n", "UTF-8");
+        Transport.send(sent);
+        Matcher id = REFERRAL_ID.matcher(text(reply("joan.coach@cics.example", subject)));
+        assertThat(id.find()).isTrue();
+        MimeMessage delivered = reply("intake@jvstoronto.example", "Mentoring referral " + id.group(1));
+        MimeMultipart parts = (MimeMultipart) delivered.getContent();
+        String body = String.valueOf(parts.getBodyPart(0).getContent());
+        String csv = new String(parts.getBodyPart(1).getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(body).contains("Dara").contains("Years of experience: 5").doesNotContain("example.ir").doesNotContain("6475550190");
+        assertThat(csv).contains("Dara").doesNotContain("example.ir").doesNotContain("6475550190");
     }
 
     @Test

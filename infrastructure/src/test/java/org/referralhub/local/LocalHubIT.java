@@ -186,13 +186,13 @@ class LocalHubIT {
     void theSandboxRefusesAForgedSignature() throws Exception {
         var http = java.net.http.HttpClient.newHttpClient();
         String body = "{\"referralId\": \"x\"}";
-        var request = java.net.http.HttpRequest.newBuilder(java.net.URI.create(hub.baseUrl() + "/sandbox/partners/jvs-toronto/webhook"))
+        var request = java.net.http.HttpRequest.newBuilder(java.net.URI.create(hub.baseUrl() + "/sandbox/partners/jobstart/webhook"))
                 .header(WebhookSignature.ID_HEADER, "dlv_forged")
                 .header(WebhookSignature.TIMESTAMP_HEADER, Long.toString(java.time.Instant.now().getEpochSecond()))
                 .header(WebhookSignature.SIGNATURE_HEADER, "v1,AAAA")
                 .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)).build();
         assertThat(http.send(request, java.net.http.HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(401);
-        assertThat(sandboxDeliveries("jvs-toronto", "dlv_forged")).singleElement()
+        assertThat(sandboxDeliveries("jobstart", "dlv_forged")).singleElement()
                 .satisfies(d -> assertThat(d.get("signatureVerified").asBoolean()).isFalse());
     }
 }

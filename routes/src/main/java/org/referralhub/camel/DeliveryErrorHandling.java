@@ -44,8 +44,8 @@ public final class DeliveryErrorHandling extends RouteConfigurationBuilder {
         List<Referral> referrals = exchange.getProperty(DispatchRoutes.REFERRALS, List.class);
         Partner partner = exchange.getProperty(DispatchRoutes.PARTNER, Partner.class);
         Integer status = cause instanceof HttpOperationFailedException http ? http.getStatusCode() : null;
-        Channel channel = partner != null && partner.intake() != null && "sftp".equals(partner.intake().channel())
-                ? Channel.SFTP : Channel.WEBHOOK;
+        Channel channel = partner == null || partner.intake() == null ? Channel.WEBHOOK
+                : Channel.fromCode(partner.intake().channel());
         for (Referral referral : referrals) {
             ledger.failed(referral.referralId(), partner, channel,
                     exchange.getProperty(DispatchRoutes.ATTEMPT_STARTED, Instant.class), status, describe(cause));
@@ -63,6 +63,9 @@ public final class DeliveryErrorHandling extends RouteConfigurationBuilder {
             }
             if (t instanceof UnknownHostException) {
                 return "unknown host";
+            }
+            if (t.getClass().getName().startsWith("jakarta.mail")) {
+                return "mail server refused or unreachable";
             }
             if (t instanceof InterruptedIOException) {
                 return "timed out";

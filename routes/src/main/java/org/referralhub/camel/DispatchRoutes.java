@@ -51,6 +51,7 @@ public final class DispatchRoutes extends RouteBuilder {
                 .choice()
                     .when(exchangeProperty(PARTNER_CHANNEL).isEqualTo("webhook")).to(Endpoints.DELIVER_WEBHOOK)
                     .when(exchangeProperty(PARTNER_CHANNEL).isEqualTo("sftp")).to(Endpoints.DELIVER_SFTP)
+                    .when(exchangeProperty(PARTNER_CHANNEL).isEqualTo("email")).to(Endpoints.DELIVER_EMAIL)
                     .otherwise().throwException(IllegalStateException.class, "partner intake channel not supported")
                 .end();
 
@@ -59,7 +60,10 @@ public final class DispatchRoutes extends RouteBuilder {
                 .choice()
                     .when(exchangeProperty(REFERRALS).isNull()).stop()
                 .end()
-                .to(Endpoints.DELIVER_SFTP);
+                .choice()
+                    .when(exchangeProperty(PARTNER_CHANNEL).isEqualTo("email")).to(Endpoints.DELIVER_EMAIL)
+                    .otherwise().to(Endpoints.DELIVER_SFTP)
+                .end();
 
         from(Endpoints.DISPATCH_DUE).routeId("dispatch-due")
                 .process(this::sortDue)

@@ -25,6 +25,8 @@ public final class Endpoints {
     public static final String DISPATCH_BATCH = "direct:dispatch-batch";
     /** Hand one claimed referral to its partner's webhook. */
     static final String DELIVER_WEBHOOK = "direct:deliver-webhook";
+    /** Hand claimed referrals to their partner's inbox: one message, or one digest. */
+    static final String DELIVER_EMAIL = "direct:deliver-email";
     /** Hand claimed referrals to their partner's SFTP server, as one file. */
     static final String DELIVER_SFTP = "direct:deliver-sftp";
 

@@ -166,6 +166,10 @@ public final class ConfigurationLoader {
                         problems.add("partner '" + partner.id() + "' has a column without header or field");
                     }
                 }
+            } else if ("email".equals(intake.channel())) {
+                if (intake.address() == null || !intake.address().matches("[^@\\s]+@[^@\\s]+")) {
+                    problems.add("partner '" + partner.id() + "' has an e-mail intake without an address");
+                }
             } else {
                 problems.add("partner '" + partner.id() + "' uses intake channel '" + intake.channel()
                         + "', which this hub does not deliver to");

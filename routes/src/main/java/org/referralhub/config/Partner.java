@@ -18,7 +18,7 @@ public record Partner(String id, String name, Intake intake, List<String> langua
     /**
      * The partner's intake channel.
      *
-     * @param channel           {@code webhook} or {@code sftp}
+     * @param channel           {@code webhook}, {@code sftp} or {@code email}
      * @param url               webhook: the partner's URL
      * @param signingSecret     webhook: Standard Webhooks secret, {@code whsec_} followed by base64
      * @param host              sftp: the partner's server
@@ -31,12 +31,18 @@ public record Partner(String id, String name, Intake intake, List<String> langua
      * @param format            sftp: {@code csv} or {@code json}
      * @param columns           sftp: the partner's own column names and order, each naming a field of what partners
      *                          receive ({@code referralId}, {@code client.firstName}, ...)
-     * @param batchEverySeconds sftp: null for one file per referral as soon as it is routed; otherwise referrals
-     *                          wait for the next window and go together in one file
+     * @param batchEverySeconds sftp, email: null for one file or message per referral as soon as it is routed;
+     *                          otherwise referrals wait for the next window and go together (a file, a digest)
+     * @param address           email: the partner's intake inbox
+     * @param subject           email: subject template; {@code ${field}} names a field of the partner view
+     *                          ({@code ${referralId}}, {@code ${client.firstName}}, {@code ${count}} in a digest)
+     * @param body              email: body template, same placeholders; a digest repeats it per referral
+     * @param attachCsv         email: attach the referrals as a CSV in the partner's columns
      */
     public record Intake(String channel, String url, String signingSecret, String host, Integer port,
                          String username, String directory, String privateKeyRef, String knownHosts, String format,
-                         List<Column> columns, Integer batchEverySeconds) {
+                         List<Column> columns, Integer batchEverySeconds, String address, String subject,
+                         String body, Boolean attachCsv) {
 
         public Intake {
             columns = columns == null ? List.of() : List.copyOf(columns);

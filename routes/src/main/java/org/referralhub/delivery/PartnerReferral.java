@@ -8,8 +8,9 @@ import org.referralhub.referral.Referral;
 import org.referralhub.referral.Screening;
 
 /**
- * What a partner receives: the referral as the partner needs it to contact the client, without the hub's
- * internals (archive pointers, delivery bookkeeping). {@code deliveryId} is stable across retries.
+ * What a partner receives: the referral as the partner needs it to contact the client, limited to what the client's
+ * consent scope shares ({@link ConsentScope}), without the hub's internals (archive pointers, delivery bookkeeping).
+ * {@code deliveryId} is stable across retries.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record PartnerReferral(String type, String schemaVersion, String deliveryId, String referralId,
@@ -21,7 +22,8 @@ public record PartnerReferral(String type, String schemaVersion, String delivery
     public static PartnerReferral of(Referral referral, String agencyName) {
         return new PartnerReferral(TYPE, referral.schemaVersion(), referral.delivery().idempotencyId(),
                 referral.referralId(), referral.program(), referral.agencyId(), agencyName,
-                referral.source().agencyReference(), referral.source().receivedAt(), referral.client(),
+                referral.source().agencyReference(), referral.source().receivedAt(),
+                ConsentScope.visible(referral.client(), referral.consent() == null ? null : referral.consent().scope()),
                 referral.consent(), referral.screening());
     }
 }

@@ -5,5 +5,10 @@ package org.referralhub.email;
  * the message it answers; {@code messageId} is set by the hub so a retry is recognisable.
  */
 public record OutboundEmail(String from, String to, String subject, String text, String messageId, String inReplyTo,
-                            String references) {
+                            String references, String attachmentName, byte[] attachment) {
+
+    public OutboundEmail(String from, String to, String subject, String text, String messageId, String inReplyTo,
+                         String references) {
+        this(from, to, subject, text, messageId, inReplyTo, references, null, null);
+    }
 }

@@ -53,13 +53,26 @@ public final class SmtpMailSender implements MailSender {
             message.setFrom(new InternetAddress(email.from()));
             message.setRecipient(Message.RecipientType.TO, new InternetAddress(email.to()));
             message.setSubject(email.subject(), StandardCharsets.UTF_8.name());
-            message.setText(email.text(), StandardCharsets.UTF_8.name());
+            if (email.attachment() == null) {
+                message.setText(email.text(), StandardCharsets.UTF_8.name());
+            } else {
+                jakarta.mail.internet.MimeMultipart mixed = new jakarta.mail.internet.MimeMultipart("mixed");
+                jakarta.mail.internet.MimeBodyPart text = new jakarta.mail.internet.MimeBodyPart();
+                text.setText(email.text(), StandardCharsets.UTF_8.name());
+                jakarta.mail.internet.MimeBodyPart file = new jakarta.mail.internet.MimeBodyPart();
+                file.setContent(email.attachment(), "text/csv; charset=UTF-8");
+                file.setFileName(email.attachmentName());
+                file.setDisposition(jakarta.mail.Part.ATTACHMENT);
+                mixed.addBodyPart(text);
+                mixed.addBodyPart(file);
+                message.setContent(mixed);
+            }
             if (email.inReplyTo() != null) {
                 message.setHeader("In-Reply-To", email.inReplyTo());
                 message.setHeader("References", email.references() == null ? email.inReplyTo()
                         : email.references() + " " + email.inReplyTo());
             }
-            message.setHeader("Auto-Submitted", "auto-replied");
+            message.setHeader("Auto-Submitted", email.inReplyTo() != null ? "auto-replied" : "auto-generated");
             if (username == null) {
                 Transport.send(message);
             } else {

@@ -23,6 +23,7 @@ import org.referralhub.email.SmtpMailSender;
 import org.referralhub.camel.HubServices;
 import org.referralhub.camel.IntakeRoutes;
 import org.referralhub.camel.SftpDeliveryRoutes;
+import org.referralhub.camel.EmailDeliveryRoutes;
 import org.referralhub.camel.WebhookDeliveryRoutes;
 import org.referralhub.camel.WebhookIntakeRoutes;
 import org.referralhub.config.ConfigurationLoader;
@@ -133,12 +134,14 @@ public final class Hub implements AutoCloseable {
                 .<SecretStore>map(dir -> new DirectorySecretStore(Path.of(dir)))
                 .orElseGet(() -> new LambdaExtensionSecretStore(settings.get(HubSettings.SECRETS_EXTENSION_PORT).orElse(null)));
         ReferralIntake intake = new ReferralIntake(config);
-        HubServices services = new HubServices(config, intake, store, archive, secrets, clock, settings.maxBodyBytes());
+        MailSender mail = mailSender(settings, secrets);
+        String hubAddress = settings.get(HubSettings.HUB_EMAIL_ADDRESS).orElse("referrals@hub.localhost");
+        HubServices services = new HubServices(config, intake, store, archive, secrets, mail, hubAddress, clock,
+                settings.maxBodyBytes());
         FileImport files = new FileImport(config, intake, store, archive, fileDrop, clock, FileLimits.DEFAULT,
                 settings.maxFileBytes());
         EmailImport email = mailDrop == null ? null : new EmailImport(config, intake, store, archive, mailDrop,
-                mailSender(settings, secrets), settings.get(HubSettings.HUB_EMAIL_ADDRESS).orElse("referrals@hub.localhost"),
-                clock, settings.get(HubSettings.MAX_EMAIL_BYTES).map(Long::parseLong).orElse(20L * 1024 * 1024),
+                mail, hubAddress, clock, settings.get(HubSettings.MAX_EMAIL_BYTES).map(Long::parseLong).orElse(20L * 1024 * 1024),
                 settings.get(HubSettings.MAX_EMAIL_ATTACHMENTS).map(Integer::parseInt).orElse(10));
         CamelContext camel = camel(services, files, new FilePullRoutes(services, files, fileDrop,
                 enhanced, settings.require(HubSettings.REFERRALS_TABLE)), email);
@@ -202,6 +205,7 @@ public final class Hub implements AutoCloseable {
             camel.addRoutes(new DispatchRoutes(services));
             camel.addRoutes(new WebhookDeliveryRoutes(services, ledger));
             camel.addRoutes(new SftpDeliveryRoutes(services, ledger));
+            camel.addRoutes(new EmailDeliveryRoutes(services, ledger));
             camel.start();
         } catch (Exception e) {
             throw new IllegalStateException("cannot start the hub's routes", e);

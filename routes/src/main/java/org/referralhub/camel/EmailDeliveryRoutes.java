@@ -1,0 +1,111 @@
+package org.referralhub.camel;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Instant;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.camel.Exchange;
+import org.apache.camel.builder.RouteBuilder;
+import org.referralhub.config.Partner;
+import org.referralhub.delivery.DeliveryLedger;
+import org.referralhub.delivery.PartnerFile;
+import org.referralhub.delivery.PartnerReferral;
+import org.referralhub.email.OutboundEmail;
+import org.referralhub.intake.FieldPath;
+import org.referralhub.referral.CanonicalJson;
+import org.referralhub.referral.Channel;
+import org.referralhub.referral.Referral;
+import org.referralhub.referral.Sha256;
+
+/**
+ * Delivery to a partner's inbox: one message per referral, or one digest per batch window, from the partner's
+ * subject and body templates, optionally with the referrals as a CSV in its columns — only what the client's consent
+ * shares. The Message-ID is built from the delivery's idempotency id (or the batch's), the same on every retry, so a
+ * partner's mail system can tell a retry from a new referral.
+ */
+public final class EmailDeliveryRoutes extends RouteBuilder {
+
+    private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{\\s*([A-Za-z0-9_.\\[\\]=-]+)\\s*}");
+    private static final String DEFAULT_SUBJECT = "New referral ${referralId} from ${agencyName}";
+    private static final String DEFAULT_DIGEST_SUBJECT = "${count} new referrals";
+    private static final String DEFAULT_BODY = """
+            Referral ${referralId} from ${agencyName} (${agencyReference}), referred on ${referredAt}.
+
+            Client: ${client.firstName} ${client.lastName}
+            E-mail: ${client.email}
+            Phone: ${client.phone}
+            Preferred language: ${client.preferredLanguage}
+            Postal code: ${client.postalCode}
+            Profession: ${client.profession}
+            Years of experience: ${client.yearsOfExperience}
+            English level (CLB): ${client.englishLevel}
+
+            Delivery id: ${deliveryId} (the same if this message is ever sent again)
+            """;
+
+    private final HubServices hub;
+    private final DeliveryLedger ledger;
+
+    public EmailDeliveryRoutes(HubServices hub, DeliveryLedger ledger) {
+        this.hub = hub;
+        this.ledger = ledger;
+    }
+
+    @Override
+    public void configure() {
+        from(Endpoints.DELIVER_EMAIL).routeId("deliver-email").routeConfigurationId(DeliveryErrorHandling.ID)
+                .process(this::send);
+    }
+
+    @SuppressWarnings("unchecked")
+    private void send(Exchange exchange) {
+        List<Referral> referrals = exchange.getProperty(DispatchRoutes.REFERRALS, List.class);
+        Partner partner = exchange.getProperty(DispatchRoutes.PARTNER, Partner.class);
+        Partner.Intake intake = partner.intake();
+        List<PartnerReferral> views = referrals.stream().map(r -> PartnerReferral.of(r,
+                hub.config().agency(r.agencyId()).map(a -> a.name()).orElse(r.agencyId()))).toList();
+        List<JsonNode> nodes = views.stream().map(v -> (JsonNode) CanonicalJson.MAPPER.valueToTree(v)).toList();
+        String domain = hub.hubAddress().substring(hub.hubAddress().indexOf('@') + 1);
+        boolean digest = intake.isBatched();
+        String id = digest
+                ? "batch-" + Sha256.hex(String.join("\n", views.stream().map(PartnerReferral::deliveryId).sorted().toList())).substring(0, 16)
+                : views.get(0).deliveryId();
+        String subjectTemplate = intake.subject() != null ? intake.subject() : digest ? DEFAULT_DIGEST_SUBJECT : DEFAULT_SUBJECT;
+        String bodyTemplate = intake.body() != null ? intake.body() : DEFAULT_BODY;
+        String subject = fill(subjectTemplate, nodes.get(0), nodes.size());
+        StringBuilder body = new StringBuilder();
+        for (JsonNode node : nodes) {
+            if (!body.isEmpty()) {
+                body.append("\n----------------------------------------\n\n");
+            }
+            body.append(fill(bodyTemplate, node, nodes.size()));
+        }
+        byte[] csv = Boolean.TRUE.equals(intake.attachCsv()) ? PartnerFile.render(intake, views) : null;
+        hub.mail().send(new OutboundEmail(hub.hubAddress(), intake.address(), subject, body.toString(),
+                "<" + id + "@" + domain + ">", null, null, csv == null ? null : id + ".csv", csv));
+        Instant started = exchange.getProperty(DispatchRoutes.ATTEMPT_STARTED, Instant.class);
+        for (Referral referral : referrals) {
+            ledger.delivered(referral.referralId(), partner, Channel.EMAIL, started, null, "message <" + id + "@" + domain + ">");
+        }
+    }
+
+    /** Replaces each {@code ${field}} by the field's value in the partner view (empty when absent). */
+    static String fill(String template, JsonNode view, int count) {
+        Matcher m = PLACEHOLDER.matcher(template);
+        StringBuilder out = new StringBuilder();
+        while (m.find()) {
+            String name = m.group(1);
+            String value;
+            if (name.equals("count")) {
+                value = Integer.toString(count);
+            } else {
+                JsonNode node = FieldPath.parse(name).resolve(view);
+                value = node.isMissingNode() || node.isNull() ? "" : node.isValueNode() ? node.asText() : node.toString();
+            }
+            m.appendReplacement(out, Matcher.quoteReplacement(value));
+        }
+        m.appendTail(out);
+        return out.toString();
+    }
+}

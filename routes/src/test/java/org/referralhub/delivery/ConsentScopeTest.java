@@ -1,0 +1,36 @@
+package org.referralhub.delivery;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.LocalDate;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.referralhub.referral.Client;
+
+class ConsentScopeTest {
+
+    private static final Client CLIENT = new Client("Dara", "Karimi", LocalDate.of(1990, 1, 1), "dara@example.ir",
+            "+16475550190", "fa", List.of("en"), "Toronto", "M3C 1A1", "IR", LocalDate.of(2024, 1, 10), "Engineer",
+            "21300", 5, "Master's", 9);
+
+    @Test
+    void noGroupNamedIsConsentToTheWholeReferral() {
+        assertThat(ConsentScope.visible(CLIENT, List.of())).isEqualTo(CLIENT);
+        assertThat(ConsentScope.visible(CLIENT, List.of("share-with-delivery-partner"))).isEqualTo(CLIENT);
+    }
+
+    @Test
+    void namedGroupsShareOnlyThemselvesButNamesAndPlaceAlwaysGo() {
+        Client background = ConsentScope.visible(CLIENT, List.of("background"));
+        assertThat(background.email()).isNull();
+        assertThat(background.phone()).isNull();
+        assertThat(background.yearsOfExperience()).isEqualTo(5);
+        assertThat(background.firstName()).isEqualTo("Dara");
+        assertThat(background.postalCode()).isEqualTo("M3C 1A1");
+        Client contact = ConsentScope.visible(CLIENT, List.of("Contact"));
+        assertThat(contact.email()).isEqualTo("dara@example.ir");
+        assertThat(contact.birthDate()).isNull();
+        assertThat(contact.countryOfOrigin()).isNull();
+        assertThat(contact.otherLanguages()).isEmpty();
+    }
+}
