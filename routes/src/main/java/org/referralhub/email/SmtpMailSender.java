@@ -17,9 +17,11 @@ public final class SmtpMailSender implements MailSender {
 
     private final Session session;
     private final String username;
-    private final String password;
+    private final java.util.function.Supplier<String> password;
 
-    public SmtpMailSender(String host, int port, boolean startTls, String username, String password) {
+    /** @param password read when the first message is sent, so a function that never sends mail never fetches it */
+    public SmtpMailSender(String host, int port, boolean startTls, String username,
+                          java.util.function.Supplier<String> password) {
         Properties properties = new Properties();
         properties.setProperty("mail.smtp.host", host);
         properties.setProperty("mail.smtp.port", Integer.toString(port));
@@ -76,7 +78,7 @@ public final class SmtpMailSender implements MailSender {
             if (username == null) {
                 Transport.send(message);
             } else {
-                Transport.send(message, username, password);
+                Transport.send(message, username, password.get());
             }
         } catch (MessagingException e) {
             throw new IllegalStateException("the mail server did not take the message ("

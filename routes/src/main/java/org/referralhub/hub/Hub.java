@@ -168,12 +168,12 @@ public final class Hub implements AutoCloseable {
         if (settings.get(HubSettings.SMTP_HOST).isEmpty()) {
             return message -> LOG.warn("no SMTP_HOST set: a reply to an agency was not sent");
         }
-        String password = settings.get(HubSettings.SMTP_PASSWORD_REF)
-                .map(ref -> new String(secrets.get(ref), java.nio.charset.StandardCharsets.UTF_8)).orElse(null);
+        String passwordRef = settings.get(HubSettings.SMTP_PASSWORD_REF).orElse(null);
+        String username = settings.get(HubSettings.SMTP_USERNAME).filter(u -> !u.isBlank()).orElse(null);
         return new SmtpMailSender(settings.require(HubSettings.SMTP_HOST),
                 settings.get(HubSettings.SMTP_PORT).map(Integer::parseInt).orElse(587),
-                settings.get(HubSettings.SMTP_STARTTLS).map(Boolean::parseBoolean).orElse(false),
-                settings.get(HubSettings.SMTP_USERNAME).orElse(null), password);
+                settings.get(HubSettings.SMTP_STARTTLS).map(Boolean::parseBoolean).orElse(false), username,
+                () -> passwordRef == null ? null : new String(secrets.get(passwordRef), java.nio.charset.StandardCharsets.UTF_8));
     }
 
     private static CamelContext camel(HubServices services, FileImport files, FilePullRoutes pulls, EmailImport email) {
