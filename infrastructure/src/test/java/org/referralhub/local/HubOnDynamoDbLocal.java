@@ -38,6 +38,7 @@ abstract class HubOnDynamoDbLocal {
                 HubSettings.REFERRALS_TABLE, table,
                 HubSettings.ARCHIVE_DIR, data.resolve("archive").toString(),
                 HubSettings.FILE_DROP_DIR, data.resolve("drops").toString(),
+                HubSettings.MAIL_DROP_DIR, data.resolve("mail").toString(),
                 HubSettings.AWS_ENDPOINT_URL, dynamo.endpoint(),
                 HubSettings.HUB_BASE_URL, "http://localhost:9")));
         ReferralTableDefinition.ensureExists(hub.dynamo(), table);
