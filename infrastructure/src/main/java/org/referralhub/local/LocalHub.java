@@ -36,6 +36,8 @@ import org.referralhub.functions.DispatchSweepFunction;
 import org.referralhub.functions.FileIntakeFunction;
 import org.referralhub.functions.FilePullFunction;
 import org.referralhub.functions.EmailIntakeFunction;
+import org.referralhub.functions.MailboxPullFunction;
+import org.referralhub.config.ApiKeys;
 import org.referralhub.files.DirectoryFileDropStore;
 import org.referralhub.functions.ReferralApiFunction;
 import org.referralhub.hub.Hub;
@@ -155,17 +157,20 @@ public final class LocalHub implements AutoCloseable {
         String baseUrl = "http://localhost:" + httpPort;
         int sftpPort = options.sftpPort() == 0 ? freePort() : options.sftpPort();
         Path hostKey = data.resolve("ssh_host_key");
+        int smtpPort = options.smtpPort() == 0 ? freePort() : options.smtpPort();
+        int imapPort = options.imapPort() == 0 ? freePort() : options.imapPort();
         Map<String, String> placeholders = Map.of(
                 "sandboxSftpHost", "127.0.0.1",
                 "sandboxSftpPort", Integer.toString(sftpPort),
-                "sandboxSftpKnownHosts", knownHostsLine(hostKey, sftpPort));
+                "sandboxSftpKnownHosts", knownHostsLine(hostKey, sftpPort),
+                "sandboxImapHost", "127.0.0.1",
+                "sandboxImapPort", Integer.toString(imapPort),
+                "sandboxImapSsl", "false");
         Map<String, String> settings = new HashMap<>();
         settings.put(HubSettings.REFERRALS_TABLE, options.tableName());
         settings.put(HubSettings.ARCHIVE_DIR, data.resolve("archive").toString());
         settings.put(HubSettings.FILE_DROP_DIR, data.resolve("sftp").toString());
         settings.put(HubSettings.KEY_STORE_DIR, data.resolve("keys").toString());
-        int smtpPort = options.smtpPort() == 0 ? freePort() : options.smtpPort();
-        int imapPort = options.imapPort() == 0 ? freePort() : options.imapPort();
         settings.put(HubSettings.MAIL_DROP_DIR, data.resolve("mail").toString());
         settings.put(HubSettings.HUB_EMAIL_ADDRESS, HUB_ADDRESS);
         settings.put(HubSettings.SMTP_HOST, "127.0.0.1");
@@ -217,6 +222,25 @@ public final class LocalHub implements AutoCloseable {
                     partnerAccounts(hub, new DirectorySecretStore(data.resolve("keys")), data.resolve("sftp"))).start();
             LocalMailServer mail = new LocalMailServer(smtpPort, imapPort, HUB_ADDRESS,
                     new DirectoryFileDropStore(data.resolve("mail")), new EmailIntakeFunction(hub));
+            // agencies whose mailbox this mail server holds: the mailbox exists, and the hub knows its password
+            DirectorySecretStore keys = new DirectorySecretStore(data.resolve("keys"));
+            for (var agency : hub.services().config().agencies()) {
+                var box = agency.mailbox();
+                if (box != null && "127.0.0.1".equals(box.host())) {
+                    if (!keys.has(box.passwordRef())) {
+                        keys.put(box.passwordRef(), ApiKeys.generate("imap").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                    }
+                    mail.mailbox(box.username(), new String(keys.get(box.passwordRef()), java.nio.charset.StandardCharsets.UTF_8));
+                }
+            }
+            MailboxPullFunction mailboxes = new MailboxPullFunction(hub);
+            schedule.scheduleWithFixedDelay(() -> {
+                try {
+                    mailboxes.handleRequest(new ScheduledEvent(), new LocalLambdaContext("mailbox-pull"));
+                } catch (RuntimeException e) {
+                    LOG.warn("mailbox pull failed: {}", e.getClass().getSimpleName());
+                }
+            }, options.pullMillis(), options.pullMillis(), TimeUnit.MILLISECONDS);
             HttpGateway gateway = new HttpGateway(httpPort, new ReferralApiFunction(hub), sandbox).start();
             return new LocalHub(dynamo, hub, streams, feed, schedule, gateway, sftp, mail, sandbox, baseUrl, data);
         } catch (RuntimeException | IOException e) {

@@ -66,6 +66,11 @@ final class LocalMailServer implements AutoCloseable {
         });
     }
 
+    /** A mailbox on this server (an agency's own, read by the hub over IMAP). */
+    void mailbox(String address, String password) {
+        mail.setUser(address, address, password);
+    }
+
     int smtpPort() {
         return mail.getSmtp().getPort();
     }

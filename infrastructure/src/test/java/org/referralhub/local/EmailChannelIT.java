@@ -46,7 +46,7 @@ class EmailChannelIT {
     static void start() throws Exception {
         table = "referrals-" + UUID.randomUUID();
         hub = LocalHub.start(LocalHub.Options.defaults().withPorts(0, 0, 0).withDataDirectory(data).withTableName(table)
-                .withConfigLocation(HubClient.fastRetryConfiguration(data)).withSweepMillis(300));
+                .withConfigLocation(HubClient.fastRetryConfiguration(data)).withSweepMillis(300).withPullMillis(500));
         http = new HubClient(hub.baseUrl());
     }
 
@@ -231,6 +231,20 @@ class EmailChannelIT {
     }
 
     @Test
+    void aForwardedReferralIsReadOnce() throws Exception {
+        String subject = "Fwd: client " + UUID.randomUUID();
+        MimeMessage sent = message("manager@timeschange.example", subject);
+        sent.setText("Please refer her, thanks.\n\n---------- Forwarded message ---------\n"
+                + "From: Coach <coach@timeschange.example>\nDate: Mon, Nov 23, 2026\nSubject: client\n"
+                + "To: manager@timeschange.example\n\nFirst name: Mei\nLast name: Lin\nEmail: mei."
+                + subject.hashCode() + "@example.cn\nConsent: yes\n", "UTF-8");
+        Transport.send(sent);
+        String body = text(reply("manager@timeschange.example", subject));
+        assertThat(body).contains("received 1 referral");
+        assertThat(body.lines().filter(l -> l.startsWith("  - "))).hasSize(1);
+    }
+
+    @Test
     void unknownSendersAndCorruptMessagesAreQuarantinedWithoutBlockingTheNext() throws Exception {
         long before = quarantined();
         MimeMessage stranger = message("someone@unknown.example", "Referral " + UUID.randomUUID());
@@ -256,6 +270,54 @@ class EmailChannelIT {
         }
         assertThat(quarantined()).isEqualTo(before + 2);
         assertThat(hub.greenMailHas("someone@unknown.example")).as("a stranger gets no reply").isFalse();
+    }
+
+    @Test
+    void mailInAnAgencysOwnMailboxIsReadOnceOverImapAndMarkedSeen() throws Exception {
+        String subject = "Mailbox " + UUID.randomUUID();
+        MimeMessage sent = new MimeMessage(session());
+        sent.setFrom(new InternetAddress("coach@nych.example"));
+        sent.setRecipient(Message.RecipientType.TO, new InternetAddress("referrals@nych.example"));
+        sent.setSubject(subject);
+        sent.setText("First name: Olena\nLast name: Shevchenko\nEmail: olena." + subject.hashCode()
+                + "@example.ua\nConsent: yes\n", "UTF-8");
+        Transport.send(sent);
+        String body = text(reply("coach@nych.example", subject));
+        assertThat(body).contains("received 1 referral");
+        Thread.sleep(2000);
+        Store store = session().getStore("imap");
+        String password = new String(java.nio.file.Files.readAllBytes(data.resolve("keys").resolve("nych-imap-password")),
+                StandardCharsets.UTF_8);
+        store.connect("referrals@nych.example", password);
+        try {
+            Folder inbox = store.getFolder("INBOX");
+            inbox.open(Folder.READ_ONLY);
+            for (Message m : inbox.getMessages()) {
+                if (subject.equals(m.getSubject())) {
+                    assertThat(m.isSet(jakarta.mail.Flags.Flag.SEEN)).isTrue();
+                }
+            }
+            inbox.close(false);
+        } finally {
+            store.close();
+        }
+        Store coach = session().getStore("imap");
+        coach.connect("coach@nych.example", "coach@nych.example");
+        try {
+            Folder inbox = coach.getFolder("INBOX");
+            inbox.open(Folder.READ_ONLY);
+            long replies = java.util.Arrays.stream(inbox.getMessages()).filter(m -> {
+                try {
+                    return m.getSubject().contains(subject);
+                } catch (jakarta.mail.MessagingException e) {
+                    return false;
+                }
+            }).count();
+            assertThat(replies).as("read once, answered once").isEqualTo(1);
+            inbox.close(false);
+        } finally {
+            coach.close();
+        }
     }
 
     private static long quarantined() {

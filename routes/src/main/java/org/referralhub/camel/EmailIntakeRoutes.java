@@ -11,14 +11,19 @@ import org.referralhub.email.EmailImport;
 public final class EmailIntakeRoutes extends RouteBuilder {
 
     private final EmailImport email;
+    private final org.referralhub.email.MailboxPull mailboxes;
 
-    public EmailIntakeRoutes(EmailImport email) {
+    public EmailIntakeRoutes(EmailImport email, org.referralhub.email.MailboxPull mailboxes) {
         this.email = email;
+        this.mailboxes = mailboxes;
     }
 
     @Override
     public void configure() {
         from(Endpoints.EMAIL_INTAKE).routeId("email-intake")
                 .process(e -> e.getMessage().setBody(email.run(e.getMessage().getMandatoryBody(String.class))));
+
+        from(Endpoints.MAILBOX_PULL).routeId("mailbox-pull")
+                .process(e -> e.getMessage().setBody(mailboxes.pullAll()));
     }
 }

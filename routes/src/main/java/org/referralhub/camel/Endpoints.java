@@ -15,6 +15,8 @@ public final class Endpoints {
     public static final String FILE_PULL = "direct:file-pull";
     /** A received e-mail landed in the mail drop (body: its key; answers EmailImport.Outcome). */
     public static final String EMAIL_INTAKE = "direct:email-intake";
+    /** Read new mail from agencies' own IMAP mailboxes (answers the EmailImport outcomes). */
+    public static final String MAILBOX_PULL = "direct:mailbox-pull";
     /** Any channel: store an assembled referral, de-duplicated (body: Referral; answers ReferralStore.Stored). */
     public static final String ACCEPT_REFERRAL = "direct:accept-referral";
     /** Deliver one referral if its delivery is due (body: referral id). */

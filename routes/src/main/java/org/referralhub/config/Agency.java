@@ -13,14 +13,25 @@ import java.util.List;
  * @param sftp           its account on the hub's SFTP server
  * @param pull           where the hub fetches its files, for an agency that keeps them on its own SFTP server
  * @param email          who may refer by e-mail for it, and how its forms' labels map
+ * @param mailbox        the agency's own mailbox, polled over IMAP, when it keeps referral mail at home
  */
 public record Agency(String id, String name, String program, List<String> apiKeyHashes, String webhookMapping,
-                     String fileMapping, String fileSheet, SftpAccount sftp, FilePull pull, EmailSenders email) {
+                     String fileMapping, String fileSheet, SftpAccount sftp, FilePull pull, EmailSenders email,
+                     Mailbox mailbox) {
 
     public Agency {
         apiKeyHashes = apiKeyHashes == null ? List.of() : List.copyOf(apiKeyHashes);
         webhookMapping = webhookMapping == null ? FieldMappingSet.CANONICAL : webhookMapping;
         fileMapping = fileMapping == null ? FieldMappingSet.CANONICAL : fileMapping;
+    }
+
+    /**
+     * An IMAP mailbox of the agency's, polled on a schedule: unseen messages are read without marking them, each
+     * remembered by Message-ID (DynamoDB) so none is processed twice, and marked seen once processed.
+     *
+     * @param passwordRef the mailbox password, by name in the secret store
+     */
+    public record Mailbox(String host, Integer port, boolean ssl, String username, String passwordRef, String folder) {
     }
 
     /**

@@ -18,6 +18,7 @@ import org.referralhub.camel.FileIntakeRoutes;
 import org.referralhub.camel.FilePullRoutes;
 import org.referralhub.camel.EmailIntakeRoutes;
 import org.referralhub.email.EmailImport;
+import org.referralhub.email.MailboxPull;
 import org.referralhub.email.MailSender;
 import org.referralhub.email.SmtpMailSender;
 import org.referralhub.camel.HubServices;
@@ -143,8 +144,10 @@ public final class Hub implements AutoCloseable {
         EmailImport email = mailDrop == null ? null : new EmailImport(config, intake, store, archive, mailDrop,
                 mail, hubAddress, clock, settings.get(HubSettings.MAX_EMAIL_BYTES).map(Long::parseLong).orElse(20L * 1024 * 1024),
                 settings.get(HubSettings.MAX_EMAIL_ATTACHMENTS).map(Integer::parseInt).orElse(10));
+        MailboxPull mailboxes = email == null ? null : new MailboxPull(config, email, mailDrop, secrets, enhanced,
+                settings.require(HubSettings.REFERRALS_TABLE), clock);
         CamelContext camel = camel(services, files, new FilePullRoutes(services, files, fileDrop,
-                enhanced, settings.require(HubSettings.REFERRALS_TABLE)), email);
+                enhanced, settings.require(HubSettings.REFERRALS_TABLE)), email, mailboxes);
         LOG.info("hub started in {} ms", (System.nanoTime() - started) / 1_000_000);
         return new Hub(services, camel, http, dynamo, s3);
     }
@@ -176,7 +179,8 @@ public final class Hub implements AutoCloseable {
                 () -> passwordRef == null ? null : new String(secrets.get(passwordRef), java.nio.charset.StandardCharsets.UTF_8));
     }
 
-    private static CamelContext camel(HubServices services, FileImport files, FilePullRoutes pulls, EmailImport email) {
+    private static CamelContext camel(HubServices services, FileImport files, FilePullRoutes pulls, EmailImport email,
+                                      MailboxPull mailboxes) {
         DeliveryPolicy policy = services.config().delivery();
         DeliveryLedger ledger = new DeliveryLedger(services.store(), policy, services.clock());
         CamelContext camel = new DefaultCamelContext();
@@ -200,7 +204,7 @@ public final class Hub implements AutoCloseable {
             camel.addRoutes(new FileIntakeRoutes(files));
             camel.addRoutes(pulls);
             if (email != null) {
-                camel.addRoutes(new EmailIntakeRoutes(email));
+                camel.addRoutes(new EmailIntakeRoutes(email, mailboxes));
             }
             camel.addRoutes(new DispatchRoutes(services));
             camel.addRoutes(new WebhookDeliveryRoutes(services, ledger));

@@ -1,0 +1,33 @@
+package org.referralhub.functions;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
+import java.util.List;
+import org.apache.camel.ProducerTemplate;
+import org.referralhub.camel.Endpoints;
+import org.referralhub.email.EmailImport;
+import org.referralhub.hub.Hub;
+
+/**
+ * E-mail pull mode's schedule (EventBridge every five minutes in AWS; the local hub's scheduler locally): reads new
+ * mail from the IMAP mailboxes of agencies that keep referral mail at home.
+ */
+public final class MailboxPullFunction implements RequestHandler<ScheduledEvent, List<EmailImport.Outcome>> {
+
+    private final ProducerTemplate routes;
+
+    public MailboxPullFunction() {
+        this(FunctionRuntime.hub());
+    }
+
+    public MailboxPullFunction(Hub hub) {
+        this.routes = hub.producer();
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public List<EmailImport.Outcome> handleRequest(ScheduledEvent event, Context context) {
+        return routes.requestBody(Endpoints.MAILBOX_PULL, null, List.class);
+    }
+}
