@@ -1,12 +1,10 @@
 package org.referralhub.local;
 
 import com.amazonaws.services.lambda.runtime.events.S3Event;
-import com.amazonaws.services.lambda.runtime.events.models.s3.S3EventNotification;
 import com.icegreen.greenmail.user.MessageDeliveryHandler;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
 import java.io.ByteArrayOutputStream;
-import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
@@ -84,15 +82,7 @@ final class LocalMailServer implements AutoCloseable {
     }
 
     private static S3Event event(String key) {
-        var object = new S3EventNotification.S3ObjectEntity(key, 0L, null, null, Long.toHexString(System.nanoTime()));
-        var bucket = new S3EventNotification.S3BucketEntity(BUCKET,
-                new S3EventNotification.UserIdentityEntity("local"), "arn:aws:s3:::" + BUCKET);
-        var entity = new S3EventNotification.S3Entity("mail-drop", bucket, object, "1.0");
-        var record = new S3EventNotification.S3EventNotificationRecord("ca-central-1", "ObjectCreated:Put", "aws:s3",
-                java.time.Instant.now().toString(), "2.1", new S3EventNotification.RequestParametersEntity("127.0.0.1"),
-                new S3EventNotification.ResponseElementsEntity("local", "local"), entity,
-                new S3EventNotification.UserIdentityEntity("ses.amazonaws.com"));
-        return new S3Event(List.of(record));
+        return ObjectCreatedEvent.of(BUCKET, key, 0L, "ses.amazonaws.com");
     }
 
     @Override

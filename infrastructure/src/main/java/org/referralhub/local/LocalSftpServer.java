@@ -1,10 +1,7 @@
 package org.referralhub.local;
 
 import com.amazonaws.services.lambda.runtime.events.S3Event;
-import com.amazonaws.services.lambda.runtime.events.models.s3.S3EventNotification;
 import java.io.IOException;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.CopyOption;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -168,16 +165,7 @@ final class LocalSftpServer implements AutoCloseable {
         } catch (IOException e) {
             size = 0;
         }
-        var object = new S3EventNotification.S3ObjectEntity(URLEncoder.encode(key, StandardCharsets.UTF_8)
-                .replace("%2F", "/"), size, null, null, Long.toHexString(System.nanoTime()));
-        var bucket = new S3EventNotification.S3BucketEntity(BUCKET,
-                new S3EventNotification.UserIdentityEntity("local"), "arn:aws:s3:::" + BUCKET);
-        var entity = new S3EventNotification.S3Entity("file-drop", bucket, object, "1.0");
-        var record = new S3EventNotification.S3EventNotificationRecord("ca-central-1", "ObjectCreated:Put", "aws:s3",
-                java.time.Instant.now().toString(), "2.1", new S3EventNotification.RequestParametersEntity("127.0.0.1"),
-                new S3EventNotification.ResponseElementsEntity("local", "local"), entity,
-                new S3EventNotification.UserIdentityEntity("local"));
-        return new S3Event(List.of(record));
+        return ObjectCreatedEvent.of(BUCKET, key, size, "local");
     }
 
     @Override
