@@ -114,7 +114,6 @@ public final class FileImport {
         if (drop.isTemporary()) {
             return Summary.ignored(key, "ignored: still being uploaded");
         }
-        Optional<Agency> agency = Optional.of(sender);
         if (!files.exists(key)) {
             return Summary.ignored(key, "ignored: already moved");
         }
@@ -128,10 +127,10 @@ public final class FileImport {
             results.stopped(e.getMessage());
             return finish(drop, receiptId, results, true);
         }
-        String rawRef = archive.store(new RawPayload(receiptId, Channel.SFTP, agency.get().id(), now,
+        String rawRef = archive.store(new RawPayload(receiptId, Channel.SFTP, sender.id(), now,
                 contentType(drop.name()), content));
         String hash = Sha256.hex(content);
-        Optional<ReferralStore.FileClaim> claim = store.claimFile(agency.get().id(), hash, receiptId, now, STALE_CLAIM);
+        Optional<ReferralStore.FileClaim> claim = store.claimFile(sender.id(), hash, receiptId, now, STALE_CLAIM);
         if (claim.isPresent() && !claim.get().done()) {
             LOG.info("file {} is being processed as receipt {}; left in place", receiptId, claim.get().receiptId());
             return Summary.ignored(key, "ignored: in progress");
@@ -141,9 +140,9 @@ public final class FileImport {
                     + "); nothing was stored again");
             return finish(drop, receiptId, results, false);
         }
-        boolean unreadable = read(agency.get(), drop, content, receiptId, rawRef, now, results);
+        boolean unreadable = read(sender, drop, content, receiptId, rawRef, now, results);
         Summary summary = finish(drop, receiptId, results, unreadable);
-        store.fileDone(agency.get().id(), hash, receiptId, clock.instant());
+        store.fileDone(sender.id(), hash, receiptId, clock.instant());
         return summary;
     }
 

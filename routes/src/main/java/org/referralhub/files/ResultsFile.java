@@ -59,10 +59,6 @@ public final class ResultsFile {
         return List.copyOf(lines);
     }
 
-    public String stopReason() {
-        return stopReason;
-    }
-
     public byte[] toCsv() {
         StringBuilder out = new StringBuilder("row,outcome,referralId,status,reasons\r\n");
         List<Line> inOrder = new ArrayList<>(lines);
