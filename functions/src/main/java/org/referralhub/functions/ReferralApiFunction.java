@@ -4,19 +4,13 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
-import java.nio.charset.StandardCharsets;
-import java.util.Base64;
 import java.util.Map;
-import org.apache.camel.ProducerTemplate;
-import org.referralhub.camel.ApiReply;
-import org.referralhub.camel.ApiRequest;
 import org.referralhub.camel.Endpoints;
 import org.referralhub.hub.Hub;
-import org.referralhub.referral.CanonicalJson;
 
 /**
- * The HTTP API of agencies (API Gateway HTTP API, payload format 2.0): turns the event into an {@link ApiRequest},
- * calls the route its route key names, and answers the route's {@link ApiReply}.
+ * The HTTP API of agencies (API Gateway HTTP API, payload format 2.0): turns the event into an
+ * {@link org.referralhub.camel.ApiRequest}, calls the route its route key names, and answers the route's reply.
  */
 public final class ReferralApiFunction implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
 
@@ -26,41 +20,18 @@ public final class ReferralApiFunction implements RequestHandler<APIGatewayV2HTT
             "GET /v1/referrals/{id}", Endpoints.REFERRAL_READ,
             "GET /health", Endpoints.HEALTH);
 
-    private final ProducerTemplate routes;
+    private final ApiGatewayAdapter adapter;
 
     public ReferralApiFunction() {
         this(FunctionRuntime.hub());
     }
 
     public ReferralApiFunction(Hub hub) {
-        this.routes = hub.producer();
+        this.adapter = new ApiGatewayAdapter(hub.producer(), ROUTES);
     }
 
     @Override
     public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
-        String endpoint = ROUTES.get(event.getRouteKey());
-        if (endpoint == null) {
-            return response(new ApiReply(404, Map.of("Content-Type", "application/problem+json"),
-                    CanonicalJson.write(Map.of("type", "/problems/not-found", "title", "No such resource",
-                            "status", 404, "detail", "The hub has no route " + event.getRouteKey() + "."))));
-        }
-        var http = event.getRequestContext() == null ? null : event.getRequestContext().getHttp();
-        byte[] body = event.getBody() == null ? new byte[0]
-                : event.getIsBase64Encoded() ? Base64.getDecoder().decode(event.getBody())
-                : event.getBody().getBytes(StandardCharsets.UTF_8);
-        ApiRequest request = new ApiRequest(http == null ? null : http.getMethod(), event.getRawPath(),
-                event.getPathParameters(), event.getHeaders(), body,
-                event.getRequestContext() == null ? null : event.getRequestContext().getRequestId(),
-                http == null ? null : http.getSourceIp());
-        return response(routes.requestBody(endpoint, request, ApiReply.class));
-    }
-
-    private static APIGatewayV2HTTPResponse response(ApiReply reply) {
-        return APIGatewayV2HTTPResponse.builder()
-                .withStatusCode(reply.status())
-                .withHeaders(reply.headers())
-                .withBody(reply.body())
-                .withIsBase64Encoded(false)
-                .build();
+        return adapter.handle(event);
     }
 }

@@ -23,14 +23,14 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.referralhub.functions.ReferralApiFunction;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
 import org.referralhub.referral.CanonicalJson;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The local stand-in for API Gateway's HTTP API: matches each request against the same route keys template.yaml
- * declares, builds the payload-format-2.0 event API Gateway would send, and invokes {@link ReferralApiFunction}.
+ * declares, builds the payload-format-2.0 event API Gateway would send, and invokes the function of that route.
  * It also serves the sandbox partners under {@code /sandbox/}, which in AWS would be the partners' own servers.
  */
 final class HttpGateway implements AutoCloseable {
@@ -49,11 +49,12 @@ final class HttpGateway implements AutoCloseable {
         return t;
     });
     private final List<RouteKey> routes;
-    private final ReferralApiFunction api;
     private final SandboxPartners sandbox;
 
-    private record RouteKey(String key, String method, Pattern path, List<String> parameters) {
-        static RouteKey of(String key) {
+    /** One route key of the HTTP API and the function API Gateway would invoke for it. */
+    private record RouteKey(String key, String method, Pattern path, List<String> parameters,
+                            RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> function) {
+        static RouteKey of(String key, RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> function) {
             String[] parts = key.split(" ", 2);
             List<String> names = new java.util.ArrayList<>();
             Matcher m = Pattern.compile("\\{([^}]+)}").matcher(parts[1]);
@@ -65,14 +66,14 @@ final class HttpGateway implements AutoCloseable {
                 last = m.end();
             }
             regex.append(Pattern.quote(parts[1].substring(last))).append("$");
-            return new RouteKey(key, parts[0], Pattern.compile(regex.toString()), names);
+            return new RouteKey(key, parts[0], Pattern.compile(regex.toString()), names, function);
         }
     }
 
-    HttpGateway(int port, ReferralApiFunction api, SandboxPartners sandbox) throws IOException {
-        this.api = api;
+    HttpGateway(int port, Map<String, RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse>> functions,
+                SandboxPartners sandbox) throws IOException {
         this.sandbox = sandbox;
-        this.routes = ReferralApiFunction.ROUTES.keySet().stream().map(RouteKey::of).toList();
+        this.routes = functions.entrySet().stream().map(e -> RouteKey.of(e.getKey(), e.getValue())).toList();
         this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 64);
         server.setExecutor(workers);
         server.createContext("/", this::handle);
@@ -108,8 +109,9 @@ final class HttpGateway implements AutoCloseable {
                     for (int i = 0; i < route.parameters().size(); i++) {
                         parameters.put(route.parameters().get(i), URLDecoder.decode(m.group(i + 1), StandardCharsets.UTF_8));
                     }
-                    APIGatewayV2HTTPResponse response = api.handleRequest(
-                            event(exchange, route.key(), parameters, body), new LocalLambdaContext("referral-api"));
+                    APIGatewayV2HTTPResponse response = route.function().handleRequest(
+                            event(exchange, route.key(), parameters, body),
+                            new LocalLambdaContext(route.function().getClass().getSimpleName()));
                     byte[] out = response.getIsBase64Encoded() ? Base64.getDecoder().decode(response.getBody())
                             : response.getBody() == null ? new byte[0] : response.getBody().getBytes(StandardCharsets.UTF_8);
                     send(exchange, response.getStatusCode(), response.getHeaders(), out);

@@ -31,6 +31,10 @@ import org.apache.sshd.common.util.security.SecurityUtils;
 import org.apache.sshd.server.keyprovider.SimpleGeneratorHostKeyProvider;
 import org.referralhub.config.Partner;
 import org.referralhub.delivery.DirectorySecretStore;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import org.referralhub.functions.AdminApiFunction;
 import org.referralhub.functions.DispatchStreamFunction;
 import org.referralhub.functions.DispatchSweepFunction;
 import org.referralhub.functions.FileIntakeFunction;
@@ -241,7 +245,12 @@ public final class LocalHub implements AutoCloseable {
                     LOG.warn("mailbox pull failed: {}", e.getClass().getSimpleName());
                 }
             }, options.pullMillis(), options.pullMillis(), TimeUnit.MILLISECONDS);
-            HttpGateway gateway = new HttpGateway(httpPort, new ReferralApiFunction(hub), sandbox).start();
+            Map<String, RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse>> functions = new LinkedHashMap<>();
+            ReferralApiFunction api = new ReferralApiFunction(hub);
+            AdminApiFunction admin = new AdminApiFunction(hub);
+            ReferralApiFunction.ROUTES.keySet().forEach(k -> functions.put(k, api));
+            AdminApiFunction.ROUTES.keySet().forEach(k -> functions.put(k, admin));
+            HttpGateway gateway = new HttpGateway(httpPort, functions, sandbox).start();
             return new LocalHub(dynamo, hub, streams, feed, schedule, gateway, sftp, mail, sandbox, baseUrl, data);
         } catch (RuntimeException | IOException e) {
             if (hub != null) {
@@ -296,6 +305,11 @@ public final class LocalHub implements AutoCloseable {
         return demoCredentials("agencyKeys");
     }
 
+    /** The demo administrator's bearer token, from the packaged demo credentials. */
+    public static String demoAdminToken() {
+        return demoCredentials("adminTokens").get("program-admin");
+    }
+
     /** Demo SFTP passwords by username, from the packaged demo credentials. */
     public static Map<String, String> demoSftpPasswords() {
         return demoCredentials("sftpPasswords");
@@ -317,6 +331,7 @@ public final class LocalHub implements AutoCloseable {
         b.append("\nReferral Hub — local hub is up\n");
         b.append("  HTTP API (agencies)      ").append(baseUrl).append("/v1/referrals\n");
         b.append("  Health                   ").append(baseUrl).append("/health\n");
+        b.append("  Admin sandbox            ").append(baseUrl).append("/admin/v1/sandbox   (Authorization: Bearer <admin token>)\n");
         b.append("  Sandbox partners         ").append(baseUrl).append("/sandbox/partners/{partnerId}/deliveries\n");
         b.append("  SFTP (agency files)      sftp -P ").append(sftp.port()).append(" <agency>@localhost   (upload to inbound/)\n");
         hub.services().config().partners().stream()
@@ -331,6 +346,7 @@ public final class LocalHub implements AutoCloseable {
         b.append(String.join(", ", hub.services().config().partners().stream().map(p -> p.id()).toList())).append("\n");
         b.append("  Demo agency API keys (X-Api-Key):\n");
         demoKeys().forEach((agency, key) -> b.append(String.format("    %-16s %s%n", agency, key)));
+        b.append("  Demo admin token:        ").append(demoAdminToken()).append("\n");
         b.append("  Demo SFTP users and passwords:\n");
         demoSftpPasswords().forEach((user, password) -> b.append(String.format("    %-16s %s%n", user, password)));
         b.append("Press Ctrl-C to stop.\n");

@@ -22,6 +22,14 @@ class DemoCredentialsTest {
     }
 
     @Test
+    void theDemoAdminTokenIsAnAdministratorsAndNoAgencysKey() {
+        HubConfiguration config = ConfigurationLoader.load("classpath:hub-config.yaml", Map.of("hubBaseUrl", "http://x"));
+        String token = LocalHub.demoAdminToken();
+        assertThat(config.adminByTokenHash(ApiKeys.hash(token))).get().extracting(a -> a.name()).isEqualTo("program-admin");
+        assertThat(config.agenciesByKeyHash()).doesNotContainKey(ApiKeys.hash(token));
+    }
+
+    @Test
     void everyDemoSftpPasswordOpensItsOwnAccount() {
         HubConfiguration config = ConfigurationLoader.load("classpath:hub-config.yaml", Map.of("hubBaseUrl", "http://x"));
         Map<String, String> passwords = LocalHub.demoSftpPasswords();

@@ -106,14 +106,24 @@ class TemplateTest {
 
     @Test
     @SuppressWarnings("unchecked")
-    void theHttpApiRoutesAreTheOnesTheHandlerServes() {
+    void theHttpApiRoutesAreTheOnesTheHandlersServe() {
+        assertThat(routeKeys("ReferralApiFunction")).isEqualTo(ReferralApiFunction.ROUTES.keySet());
+        assertThat(routeKeys("AdminApiFunction")).isEqualTo(org.referralhub.functions.AdminApiFunction.ROUTES.keySet());
+        Map<String, Object> admin = resources("AWS::Serverless::Function").get("AdminApiFunction");
+        ((Map<String, Object>) admin.get("Events")).values().forEach(e -> assertThat(
+                ((Map<String, Object>) ((Map<String, Object>) ((Map<String, Object>) e).get("Properties")).get("Auth"))
+                        .get("Authorizer")).as("admin routes are IAM-authorized").isEqualTo("AWS_IAM"));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Set<String> routeKeys(String function) {
         Set<String> routeKeys = new HashSet<>();
-        Map<String, Object> api = resources("AWS::Serverless::Function").get("ReferralApiFunction");
+        Map<String, Object> api = resources("AWS::Serverless::Function").get(function);
         ((Map<String, Object>) api.get("Events")).values().forEach(e -> {
             Map<String, Object> properties = (Map<String, Object>) ((Map<String, Object>) e).get("Properties");
             routeKeys.add(properties.get("Method") + " " + properties.get("Path"));
         });
-        assertThat(routeKeys).isEqualTo(ReferralApiFunction.ROUTES.keySet());
+        return routeKeys;
     }
 
     @Test

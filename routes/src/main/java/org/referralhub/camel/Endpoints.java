@@ -17,6 +17,8 @@ public final class Endpoints {
     public static final String EMAIL_INTAKE = "direct:email-intake";
     /** Read new mail from agencies' own IMAP mailboxes (answers the EmailImport outcomes). */
     public static final String MAILBOX_PULL = "direct:mailbox-pull";
+    /** An administrator tries a sample (body: {@link ApiRequest}; answers {@link ApiReply}). */
+    public static final String ADMIN_SANDBOX = "direct:admin-sandbox";
     /** Any channel: store an assembled referral, de-duplicated (body: Referral; answers ReferralStore.Stored). */
     public static final String ACCEPT_REFERRAL = "direct:accept-referral";
     /** Deliver one referral if its delivery is due (body: referral id). */

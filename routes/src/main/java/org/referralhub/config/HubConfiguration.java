@@ -13,6 +13,7 @@ import java.util.stream.Collectors;
  */
 @JsonIgnoreProperties(ignoreUnknown = false)
 public record HubConfiguration(
+        List<Admin> admins,
         List<Program> programs,
         List<Agency> agencies,
         Map<String, FieldMappingSet> mappings,
@@ -21,6 +22,7 @@ public record HubConfiguration(
         DeliveryPolicy delivery) {
 
     public HubConfiguration {
+        admins = admins == null ? List.of() : List.copyOf(admins);
         programs = programs == null ? List.of() : List.copyOf(programs);
         agencies = agencies == null ? List.of() : List.copyOf(agencies);
         mappings = mappings == null ? Map.of() : Map.copyOf(mappings);
@@ -39,6 +41,21 @@ public record HubConfiguration(
 
     public Optional<Program> program(String id) {
         return programs.stream().filter(p -> p.id().equals(id)).findFirst();
+    }
+
+    /**
+     * A program administrator of the admin API. {@code tokenHashes} are SHA-256 digests of bearer tokens (locally;
+     * in AWS the admin routes are IAM-authorized).
+     */
+    public record Admin(String name, List<String> tokenHashes) {
+        public Admin {
+            tokenHashes = tokenHashes == null ? List.of() : List.copyOf(tokenHashes);
+        }
+    }
+
+    /** The administrator holding this bearer token, by its digest. */
+    public Optional<Admin> adminByTokenHash(String hash) {
+        return admins.stream().filter(a -> a.tokenHashes().contains(hash)).findFirst();
     }
 
     /** The agency that allows this sender address to refer by e-mail. */

@@ -2,7 +2,6 @@ package org.referralhub.email;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.ByteArrayInputStream;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -19,8 +18,7 @@ import org.referralhub.config.FieldMappingSet;
 import org.referralhub.config.HubConfiguration;
 import org.referralhub.files.FileDropStore;
 import org.referralhub.files.FileLimits;
-import org.referralhub.files.FileRow;
-import org.referralhub.files.ReferralFileReader;
+import org.referralhub.files.AgencyFileReader;
 import org.referralhub.files.UnreadableFileException;
 import org.referralhub.intake.FieldError;
 import org.referralhub.intake.InvalidReferralException;
@@ -111,24 +109,19 @@ public final class EmailImport {
         List<String> accepted = new ArrayList<>();
         List<String> problems = new ArrayList<>();
         int found = 0;
-        List<ObjectNode> forms = FormBody.parse(email.body());
-        String mapping = agency.email().mapping() == null ? FieldMappingSet.CANONICAL : agency.email().mapping();
-        LinkedHashSet<String> labels = new LinkedHashSet<>();
-        forms.forEach(f -> f.fieldNames().forEachRemaining(labels::add));
-        Function<JsonNode, ReferralDraft> formMapper = intake.mapperFor(mapping, new ArrayList<>(labels));
+        List<ReferralDraft> forms = formDrafts(intake, agency, email.body());
         for (int i = 0; i < forms.size(); i++) {
             found++;
             String where = forms.size() == 1 ? "the referral in the message" : "referral " + (i + 1) + " in the message";
-            store(agency, formMapper.apply(forms.get(i)), rawRef + "#form=" + (i + 1), now, where, accepted, problems);
+            store(agency, forms.get(i), rawRef + "#form=" + (i + 1), now, where, accepted, problems);
         }
         for (InboundEmail.Attachment attachment : email.attachments()) {
-            try (ReferralFileReader reader = ReferralFileReader.open(attachment.fileName(),
-                    new ByteArrayInputStream(attachment.content()), agency.fileSheet(), FileLimits.DEFAULT)) {
-                Function<JsonNode, ReferralDraft> rows = intake.mapperFor(agency.fileMapping(), reader.headers());
+            try (AgencyFileReader reader = AgencyFileReader.open(intake, agency, attachment.fileName(),
+                    attachment.content(), FileLimits.DEFAULT)) {
                 while (reader.hasNext()) {
-                    FileRow row = reader.next();
+                    AgencyFileReader.Row row = reader.next();
                     found++;
-                    store(agency, rows.apply(row.fields()), rawRef + "#attachment=" + attachment.fileName() + "&row="
+                    store(agency, row.draft(), rawRef + "#attachment=" + attachment.fileName() + "&row="
                             + row.number(), now, "row " + row.number() + " of " + attachment.fileName(), accepted, problems);
                 }
             } catch (UnreadableFileException e) {
@@ -144,6 +137,17 @@ public final class EmailImport {
         LOG.info("e-mail {} from agency {}: {} referrals stored, {} problems", receiptId, agency.id(), accepted.size(),
                 problems.size());
         return new Outcome(receiptId, disposition, agency.id(), accepted, problems.size(), null);
+    }
+
+    /** The referral forms of a message body, read through the agency's label mapping. */
+    public static List<ReferralDraft> formDrafts(ReferralIntake intake, Agency agency, String body) {
+        List<ObjectNode> forms = FormBody.parse(body);
+        String mapping = agency.email() == null || agency.email().mapping() == null ? FieldMappingSet.CANONICAL
+                : agency.email().mapping();
+        LinkedHashSet<String> labels = new LinkedHashSet<>();
+        forms.forEach(f -> f.fieldNames().forEachRemaining(labels::add));
+        Function<JsonNode, ReferralDraft> mapper = intake.mapperFor(mapping, new ArrayList<>(labels));
+        return forms.stream().map(mapper).toList();
     }
 
     private void store(Agency agency, ReferralDraft draft, String rawRef, Instant now, String where,

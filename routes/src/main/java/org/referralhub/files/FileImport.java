@@ -1,6 +1,5 @@
 package org.referralhub.files;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -8,7 +7,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.referralhub.archive.RawArchive;
 import org.referralhub.archive.RawPayload;
@@ -16,7 +14,6 @@ import org.referralhub.config.Agency;
 import org.referralhub.config.HubConfiguration;
 import org.referralhub.intake.FieldError;
 import org.referralhub.intake.InvalidReferralException;
-import org.referralhub.intake.ReferralDraft;
 import org.referralhub.intake.ReferralIntake;
 import org.referralhub.referral.Channel;
 import org.referralhub.referral.Referral;
@@ -150,18 +147,16 @@ public final class FileImport {
     private boolean read(Agency agency, DropKey drop, byte[] content, String receiptId, String rawRef, Instant now,
                          ResultsFile results) {
         int rows = 0;
-        try (ReferralFileReader reader = ReferralFileReader.open(drop.name(), new java.io.ByteArrayInputStream(content),
-                agency.fileSheet(), limits)) {
-            Function<JsonNode, ReferralDraft> mapper = intake.mapperFor(agency.fileMapping(), reader.headers());
+        try (AgencyFileReader reader = AgencyFileReader.open(intake, agency, drop.name(), content, limits)) {
             List<Referral> batch = new ArrayList<>(BATCH);
             List<Integer> batchRows = new ArrayList<>(BATCH);
             while (reader.hasNext()) {
-                FileRow row = reader.next();
+                AgencyFileReader.Row row = reader.next();
                 rows++;
                 ReferralIntake.Receipt receipt = new ReferralIntake.Receipt(ReferralIds.newId(now), agency, Channel.SFTP,
                         agency.fileMapping(), now, rawRef + "#row=" + row.number());
                 try {
-                    batch.add(intake.assemble(receipt, mapper.apply(row.fields())));
+                    batch.add(intake.assemble(receipt, row.draft()));
                     batchRows.add(row.number());
                 } catch (InvalidReferralException invalid) {
                     results.add(new ResultsFile.Line(row.number(), ResultsFile.Outcome.REJECTED, null, null,

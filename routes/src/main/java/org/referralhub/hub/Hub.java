@@ -11,6 +11,7 @@ import org.apache.camel.impl.DefaultCamelContext;
 import org.referralhub.archive.DirectoryRawArchive;
 import org.referralhub.archive.RawArchive;
 import org.referralhub.archive.S3RawArchive;
+import org.referralhub.camel.AdminRoutes;
 import org.referralhub.camel.ApiErrorHandling;
 import org.referralhub.camel.DeliveryErrorHandling;
 import org.referralhub.camel.DispatchRoutes;
@@ -200,6 +201,7 @@ public final class Hub implements AutoCloseable {
             camel.addRoutes(new ApiErrorHandling());
             camel.addRoutes(new DeliveryErrorHandling(services, ledger));
             camel.addRoutes(new WebhookIntakeRoutes(services));
+            camel.addRoutes(new AdminRoutes(services));
             camel.addRoutes(new IntakeRoutes(services));
             camel.addRoutes(new FileIntakeRoutes(files));
             camel.addRoutes(pulls);

@@ -49,6 +49,11 @@ public final class ReferralIntake {
         return assemble(receipt, mapper.map(receipt.mappingId(), payload));
     }
 
+    /** A payload read through a mapping, without validating or assembling it. */
+    public ReferralDraft draft(String mappingId, JsonNode payload) {
+        return mapper.map(mappingId, payload);
+    }
+
     /** The mapping of one file, bound once to its header row (see {@link ReferralMapper#forHeaders}). */
     public java.util.function.Function<JsonNode, ReferralDraft> mapperFor(String mappingId, List<String> headers) {
         return mapper.forHeaders(mappingId, headers);

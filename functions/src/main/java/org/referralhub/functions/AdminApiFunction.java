@@ -1,0 +1,51 @@
+package org.referralhub.functions;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import java.util.HashMap;
+import java.util.Map;
+import org.referralhub.camel.AdminRoutes;
+import org.referralhub.camel.Endpoints;
+import org.referralhub.hub.Hub;
+
+/**
+ * The administrators' HTTP API (its own function behind the HTTP API, IAM-authorized in AWS). The IAM principal API
+ * Gateway verified is passed on to the routes; a client cannot claim one, since any header of that name it sends is
+ * dropped first.
+ */
+public final class AdminApiFunction implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
+
+    /** Route keys as template.yaml declares them, and the route each one calls. */
+    public static final Map<String, String> ROUTES = Map.of(
+            "POST /admin/v1/sandbox", Endpoints.ADMIN_SANDBOX);
+
+    private final ApiGatewayAdapter adapter;
+
+    public AdminApiFunction() {
+        this(FunctionRuntime.hub());
+    }
+
+    public AdminApiFunction(Hub hub) {
+        this.adapter = new ApiGatewayAdapter(hub.producer(), ROUTES);
+    }
+
+    @Override
+    public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
+        Map<String, String> headers = new HashMap<>();
+        if (event.getHeaders() != null) {
+            event.getHeaders().forEach((k, v) -> {
+                if (!k.equalsIgnoreCase(AdminRoutes.IAM_PRINCIPAL)) {
+                    headers.put(k, v);
+                }
+            });
+        }
+        var authorizer = event.getRequestContext() == null ? null : event.getRequestContext().getAuthorizer();
+        if (authorizer != null && authorizer.getIam() != null && authorizer.getIam().getUserArn() != null) {
+            headers.put(AdminRoutes.IAM_PRINCIPAL, authorizer.getIam().getUserArn());
+        }
+        event.setHeaders(headers);
+        return adapter.handle(event);
+    }
+}

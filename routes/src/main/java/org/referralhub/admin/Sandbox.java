@@ -1,0 +1,155 @@
+package org.referralhub.admin;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import org.referralhub.config.Agency;
+import org.referralhub.config.HubConfiguration;
+import org.referralhub.email.EmailImport;
+import org.referralhub.email.InboundEmail;
+import org.referralhub.files.AgencyFileReader;
+import org.referralhub.files.FileLimits;
+import org.referralhub.files.UnreadableFileException;
+import org.referralhub.intake.FieldError;
+import org.referralhub.intake.InvalidReferralException;
+import org.referralhub.intake.ReferralDraft;
+import org.referralhub.intake.ReferralIntake;
+import org.referralhub.referral.CanonicalJson;
+import org.referralhub.referral.Channel;
+import org.referralhub.referral.Referral;
+import org.referralhub.referral.ReferralIds;
+
+/**
+ * What would happen to a sample, without storing or delivering anything: the canonical referrals an agency's
+ * payload, file or e-mail would produce, each with its validation errors or its screening and routing decision.
+ * It reads samples with the very code the live channels use, so its answer is what the live path then does.
+ */
+public final class Sandbox {
+
+    private final HubConfiguration config;
+    private final ReferralIntake intake;
+    private final Clock clock;
+
+    public Sandbox(HubConfiguration config, ReferralIntake intake, Clock clock) {
+        this.config = config;
+        this.intake = intake;
+        this.clock = clock;
+    }
+
+    /**
+     * @param channel       {@code webhook} (JSON), {@code file} (CSV, XLSX or JSON; name it) or {@code email} (raw MIME)
+     * @param content       the sample as text, or
+     * @param contentBase64 the sample's bytes (an XLSX, say)
+     */
+    public record Request(String agencyId, String channel, String fileName, String content, String contentBase64) {
+    }
+
+    /** One referral the sample would produce: the canonical referral, or why it would be refused. */
+    @JsonInclude(JsonInclude.Include.NON_EMPTY)
+    public record Item(String where, Referral referral, List<FieldError> errors) {
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_EMPTY)
+    public record Result(String agencyId, String channel, int accepted, int rejected, List<Item> referrals,
+                         List<String> problems) {
+    }
+
+    /** A request the sandbox cannot run; the message is fit for the administrator. */
+    public static final class BadSample extends RuntimeException {
+        public BadSample(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    public Result run(Request request) {
+        Agency agency = config.agency(request.agencyId() == null ? "" : request.agencyId())
+                .orElseThrow(() -> new BadSample("no agency '" + request.agencyId() + "'"));
+        byte[] bytes = bytes(request);
+        String channel = request.channel() == null ? "webhook" : request.channel();
+        List<Item> items = new ArrayList<>();
+        List<String> problems = new ArrayList<>();
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+        switch (channel) {
+            case "webhook" -> {
+                JsonNode payload;
+                try {
+                    payload = CanonicalJson.MAPPER.readTree(bytes);
+                } catch (java.io.IOException e) {
+                    throw new BadSample("the sample is not valid JSON");
+                }
+                items.add(item(agency, Channel.WEBHOOK, "the payload", intake.draft(agency.webhookMapping(), payload), now));
+            }
+            case "file" -> {
+                try (AgencyFileReader reader = AgencyFileReader.open(intake, agency,
+                        request.fileName() == null ? "sample.csv" : request.fileName(), bytes, FileLimits.DEFAULT)) {
+                    while (reader.hasNext()) {
+                        AgencyFileReader.Row row = reader.next();
+                        items.add(item(agency, Channel.SFTP, "row " + row.number(), row.draft(), now));
+                    }
+                } catch (UnreadableFileException e) {
+                    problems.add(e.getMessage());
+                }
+            }
+            case "email" -> {
+                InboundEmail email;
+                try {
+                    email = InboundEmail.parse(bytes, 10, FileLimits.DEFAULT.maxUnzippedBytes());
+                } catch (InboundEmail.UnreadableEmailException e) {
+                    throw new BadSample(e.getMessage());
+                }
+                if (agency.email() == null || !agency.email().allows(email.from())) {
+                    problems.add("the sender's address is not one this agency allows: the message would be quarantined");
+                }
+                List<ReferralDraft> forms = EmailImport.formDrafts(intake, agency, email.body());
+                for (int i = 0; i < forms.size(); i++) {
+                    items.add(item(agency, Channel.EMAIL, "form " + (i + 1), forms.get(i), now));
+                }
+                for (InboundEmail.Attachment attachment : email.attachments()) {
+                    try (AgencyFileReader reader = AgencyFileReader.open(intake, agency, attachment.fileName(),
+                            attachment.content(), FileLimits.DEFAULT)) {
+                        while (reader.hasNext()) {
+                            AgencyFileReader.Row row = reader.next();
+                            items.add(item(agency, Channel.EMAIL, "row " + row.number() + " of " + attachment.fileName(),
+                                    row.draft(), now));
+                        }
+                    } catch (UnreadableFileException e) {
+                        problems.add(attachment.fileName() + ": " + e.getMessage());
+                    }
+                }
+            }
+            default -> throw new BadSample("channel must be webhook, file or email");
+        }
+        int accepted = (int) items.stream().filter(i -> i.referral() != null).count();
+        return new Result(agency.id(), channel, accepted, items.size() - accepted, items, problems);
+    }
+
+    private Item item(Agency agency, Channel channel, String where, ReferralDraft draft, Instant now) {
+        try {
+            Referral referral = intake.assemble(new ReferralIntake.Receipt(ReferralIds.newId(now), agency, channel,
+                    null, now, "sandbox:"), draft);
+            return new Item(where, referral, List.of());
+        } catch (InvalidReferralException invalid) {
+            return new Item(where, null, invalid.errors());
+        }
+    }
+
+    private static byte[] bytes(Request request) {
+        if (request.contentBase64() != null) {
+            try {
+                return Base64.getDecoder().decode(request.contentBase64());
+            } catch (IllegalArgumentException e) {
+                throw new BadSample("contentBase64 is not base64");
+            }
+        }
+        if (request.content() == null) {
+            throw new BadSample("send the sample as content (text) or contentBase64 (bytes)");
+        }
+        return request.content().getBytes(StandardCharsets.UTF_8);
+    }
+}
