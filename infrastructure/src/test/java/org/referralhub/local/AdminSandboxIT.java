@@ -98,6 +98,41 @@ class AdminSandboxIT {
         assertThat(stranger.at("/problems/0").asText()).contains("quarantined");
     }
 
+    private static int cli(java.io.StringWriter out, java.io.StringWriter err, String... args) {
+        return org.referralhub.cli.AdminCli.run(new java.io.PrintWriter(out, true), new java.io.PrintWriter(err, true), args);
+    }
+
+    @Test
+    void theCommandLineIsAThinClientOfTheSandbox() throws Exception {
+        Path sample = data.resolve("cet-formtool.json");
+        java.nio.file.Files.write(sample, HubClient.sample("cet-formtool.json"));
+        var out = new java.io.StringWriter();
+        var err = new java.io.StringWriter();
+        assertThat(cli(out, err, "--hub", hub.baseUrl(), "--token", token, "sandbox", "--agency", "cet", sample.toString()))
+                .isEqualTo(0);
+        assertThat(out.toString()).contains("the payload").contains("humber").contains("etobicoke-north")
+                .contains("1 would be accepted, 0 refused");
+
+        Path csv = data.resolve("rows.csv");
+        java.nio.file.Files.writeString(csv, "First Name,Last Name,Email,Consent\nAna,Silva,ana@example.pt,yes\nBo,,x,yes\n");
+        var json = new java.io.StringWriter();
+        assertThat(cli(json, err, "--hub", hub.baseUrl(), "--token", token, "sandbox", "-a", "cics", "-o", "json",
+                csv.toString())).isEqualTo(0);
+        assertThat(CanonicalJson.MAPPER.readTree(json.toString()).get("rejected").asInt()).isEqualTo(1);
+
+        assertThat(cli(new java.io.StringWriter(), err, "--hub", hub.baseUrl(), "sandbox", "-a", "cics", csv.toString()))
+                .as("no token").isEqualTo(2);
+        var refused = new java.io.StringWriter();
+        assertThat(cli(new java.io.StringWriter(), refused, "--hub", hub.baseUrl(), "--token", "wrong", "sandbox", "-a",
+                "cics", csv.toString())).isEqualTo(1);
+        assertThat(refused.toString()).contains("Unknown admin token");
+        assertThat(cli(new java.io.StringWriter(), err, "--hub", "http://127.0.0.1:9", "--token", token, "sandbox", "-a",
+                "cics", csv.toString())).as("unreachable").isEqualTo(3);
+        var help = new java.io.StringWriter();
+        assertThat(cli(help, err, "sandbox", "--help")).isEqualTo(0);
+        assertThat(help.toString()).contains("--agency");
+    }
+
     @Test
     void onlyAdministratorsMayUseItAndBadRequestsAreExplained() throws Exception {
         assertThat(sandbox(null, request("cics", "webhook", "{}")).statusCode()).isEqualTo(401);
