@@ -26,7 +26,7 @@ import picocli.CommandLine.Parameters;
  */
 @Command(name = "referral-hub", mixinStandardHelpOptions = true, version = "referral-hub 0.1",
         description = "Administer a referral hub through its admin API.",
-        subcommands = {AdminCli.SandboxCommand.class})
+        subcommands = {AdminCli.SandboxCommand.class, AdminCli.HashPasswordCommand.class})
 public final class AdminCli {
 
     static final int REFUSED = 1;
@@ -50,6 +50,24 @@ public final class AdminCli {
         cli.setOut(out);
         cli.setErr(err);
         return cli.execute(args);
+    }
+
+    /** {@code referral-hub hash-password <password>}: the digest to put in an agency's {@code sftp.passwordHash}. */
+    @Command(name = "hash-password", mixinStandardHelpOptions = true,
+            description = "Print the PBKDF2 digest of an SFTP password, for the configuration (sftp.passwordHash).")
+    static final class HashPasswordCommand implements Callable<Integer> {
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Parameters(paramLabel = "PASSWORD", description = "The password.")
+        String password;
+
+        @Override
+        public Integer call() {
+            spec.commandLine().getOut().println(org.referralhub.config.Passwords.hash(password));
+            return CommandLine.ExitCode.OK;
+        }
     }
 
     /** {@code referral-hub sandbox --agency cet sample.json}: what a sample would produce, storing nothing. */

@@ -128,6 +128,9 @@ class AdminSandboxIT {
         assertThat(refused.toString()).contains("Unknown admin token");
         assertThat(cli(new java.io.StringWriter(), err, "--hub", "http://127.0.0.1:9", "--token", token, "sandbox", "-a",
                 "cics", csv.toString())).as("unreachable").isEqualTo(3);
+        var digest = new java.io.StringWriter();
+        assertThat(cli(digest, err, "hash-password", "s3cret")).isEqualTo(0);
+        assertThat(org.referralhub.config.Passwords.matches("s3cret", digest.toString().trim())).isTrue();
         var help = new java.io.StringWriter();
         assertThat(cli(help, err, "sandbox", "--help")).isEqualTo(0);
         assertThat(help.toString()).contains("--agency");

@@ -1,6 +1,5 @@
 package org.referralhub.config;
 
-import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
@@ -44,10 +43,5 @@ public final class Passwords {
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("PBKDF2 is not available", e);
         }
-    }
-
-    /** For the README and the demo: {@code java ... Passwords <password>} prints a digest to paste in config. */
-    public static void main(String[] args) {
-        System.out.println(hash(new String(args[0].getBytes(StandardCharsets.UTF_8), StandardCharsets.UTF_8)));
     }
 }
