@@ -77,21 +77,10 @@ class EmailChannelIT {
         Instant deadline = Instant.now().plusSeconds(20);
         while (Instant.now().isBefore(deadline)) {
             if (hub.greenMailHas(coach)) {
-                Store store = session().getStore("imap");
-                store.connect(coach, coach);
-                try {
-                    Folder inbox = store.getFolder("INBOX");
-                    inbox.open(Folder.READ_ONLY);
-                    for (Message m : inbox.getMessages()) {
-                        if (m.getSubject() != null && m.getSubject().contains(subject)) {
-                            MimeMessage copy = new MimeMessage((MimeMessage) m);
-                            inbox.close(false);
-                            return copy;
-                        }
+                for (MimeMessage m : inbox(coach, coach)) {
+                    if (m.getSubject() != null && m.getSubject().contains(subject)) {
+                        return m;
                     }
-                    inbox.close(false);
-                } finally {
-                    store.close();
                 }
             }
             Thread.sleep(200);
@@ -285,38 +274,37 @@ class EmailChannelIT {
         String body = text(reply("coach@nych.example", subject));
         assertThat(body).contains("received 1 referral");
         Thread.sleep(2000);
-        Store store = session().getStore("imap");
         String password = new String(java.nio.file.Files.readAllBytes(data.resolve("keys").resolve("nych-imap-password")),
                 StandardCharsets.UTF_8);
-        store.connect("referrals@nych.example", password);
+        for (Message m : inbox("referrals@nych.example", password)) {
+            if (subject.equals(m.getSubject())) {
+                assertThat(m.isSet(jakarta.mail.Flags.Flag.SEEN)).isTrue();
+            }
+        }
+        long replies = 0;
+        for (Message m : inbox("coach@nych.example", "coach@nych.example")) {
+            if (m.getSubject() != null && m.getSubject().contains(subject)) {
+                replies++;
+            }
+        }
+        assertThat(replies).as("read once, answered once").isEqualTo(1);
+    }
+
+    /** The messages of a mailbox, copied out over IMAP. */
+    private static java.util.List<MimeMessage> inbox(String address, String password) throws Exception {
+        Store store = session().getStore("imap");
+        store.connect(address, password);
         try {
             Folder inbox = store.getFolder("INBOX");
             inbox.open(Folder.READ_ONLY);
+            java.util.List<MimeMessage> copies = new java.util.ArrayList<>();
             for (Message m : inbox.getMessages()) {
-                if (subject.equals(m.getSubject())) {
-                    assertThat(m.isSet(jakarta.mail.Flags.Flag.SEEN)).isTrue();
-                }
+                copies.add(new MimeMessage((MimeMessage) m));
             }
             inbox.close(false);
+            return copies;
         } finally {
             store.close();
-        }
-        Store coach = session().getStore("imap");
-        coach.connect("coach@nych.example", "coach@nych.example");
-        try {
-            Folder inbox = coach.getFolder("INBOX");
-            inbox.open(Folder.READ_ONLY);
-            long replies = java.util.Arrays.stream(inbox.getMessages()).filter(m -> {
-                try {
-                    return m.getSubject().contains(subject);
-                } catch (jakarta.mail.MessagingException e) {
-                    return false;
-                }
-            }).count();
-            assertThat(replies).as("read once, answered once").isEqualTo(1);
-            inbox.close(false);
-        } finally {
-            coach.close();
         }
     }
 

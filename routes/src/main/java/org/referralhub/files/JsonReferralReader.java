@@ -9,11 +9,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.InputStream;
-import java.util.NoSuchElementException;
 import org.referralhub.referral.CanonicalJson;
 
 /** A JSON array of referral objects, or JSON Lines (one object per line), read one object at a time. */
-final class JsonReferralReader implements ReferralFileReader {
+final class JsonReferralReader extends LookaheadReader {
 
     private static final ObjectMapper MAPPER = CanonicalJson.MAPPER.copy();
 
@@ -26,8 +25,6 @@ final class JsonReferralReader implements ReferralFileReader {
     private final boolean lines;
     private final FileLimits limits;
     private int row;
-    private ObjectNode next;
-    private boolean done;
 
     JsonReferralReader(InputStream in, boolean lines, FileLimits limits) throws IOException {
         this.parser = MAPPER.createParser(in);
@@ -48,18 +45,11 @@ final class JsonReferralReader implements ReferralFileReader {
     }
 
     @Override
-    public boolean hasNext() {
-        if (next != null) {
-            return true;
-        }
-        if (done) {
-            return false;
-        }
+    protected FileRow readNext() {
         try {
             JsonToken token = parser.nextToken();
             if (token == null || token == JsonToken.END_ARRAY) {
-                done = true;
-                return false;
+                return null;
             }
             row++;
             if (row > limits.maxRows()) {
@@ -72,8 +62,7 @@ final class JsonReferralReader implements ReferralFileReader {
             if (object.size() > limits.maxColumns()) {
                 throw new UnreadableFileException("record " + row + " has more than " + limits.maxColumns() + " keys");
             }
-            next = object;
-            return true;
+            return new FileRow(row, object);
         } catch (JsonProcessingException e) {
             throw new UnreadableFileException("the file stops being valid JSON at record " + row + where(e));
         } catch (IOException e) {
@@ -84,16 +73,6 @@ final class JsonReferralReader implements ReferralFileReader {
     private static String where(JsonProcessingException e) {
         return e.getLocation() == null ? ""
                 : " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")";
-    }
-
-    @Override
-    public FileRow next() {
-        if (!hasNext()) {
-            throw new NoSuchElementException();
-        }
-        ObjectNode out = next;
-        next = null;
-        return new FileRow(row, out);
     }
 
     @Override

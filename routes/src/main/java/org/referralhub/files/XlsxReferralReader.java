@@ -16,7 +16,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.NoSuchElementException;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipException;
 import java.util.zip.ZipFile;
@@ -30,7 +29,7 @@ import javax.xml.stream.XMLStreamReader;
  * entities off), shared strings and the styles that mark date cells are read first, and every part is read through a
  * size cap so a zip bomb is refused rather than expanded. The first row names the columns.
  */
-final class XlsxReferralReader implements ReferralFileReader {
+final class XlsxReferralReader extends LookaheadReader {
 
     private static final XMLInputFactory XML = XMLInputFactory.newFactory();
 
@@ -48,8 +47,6 @@ final class XlsxReferralReader implements ReferralFileReader {
     private final InputStream sheetStream;
     private final XMLStreamReader sheet;
     private final List<String> header;
-    private FileRow next;
-    private boolean done;
 
     XlsxReferralReader(InputStream in, String sheetName, FileLimits limits) throws IOException {
         this.limits = limits;
@@ -359,19 +356,12 @@ final class XlsxReferralReader implements ReferralFileReader {
     }
 
     @Override
-    public boolean hasNext() {
-        if (next != null) {
-            return true;
-        }
-        if (done) {
-            return false;
-        }
+    protected FileRow readNext() {
         try {
             while (true) {
                 Integer number = readRow();
                 if (number == null) {
-                    done = true;
-                    return false;
+                    return null;
                 }
                 if (number - 1 > limits.maxRows()) {
                     throw new UnreadableFileException("the sheet has more than " + limits.maxRows() + " rows");
@@ -384,23 +374,12 @@ final class XlsxReferralReader implements ReferralFileReader {
                     }
                 }
                 if (!fields.isEmpty()) {
-                    next = new FileRow(number, fields);
-                    return true;
+                    return new FileRow(number, fields);
                 }
             }
         } catch (XMLStreamException e) {
             throw new UnreadableFileException("the sheet's XML breaks after row " + rowNumber);
         }
-    }
-
-    @Override
-    public FileRow next() {
-        if (!hasNext()) {
-            throw new NoSuchElementException();
-        }
-        FileRow out = next;
-        next = null;
-        return out;
     }
 
     @Override
