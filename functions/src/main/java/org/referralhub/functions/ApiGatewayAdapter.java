@@ -39,7 +39,7 @@ final class ApiGatewayAdapter {
         ApiRequest request = new ApiRequest(http == null ? null : http.getMethod(), event.getRawPath(),
                 event.getPathParameters(), event.getHeaders(), body,
                 event.getRequestContext() == null ? null : event.getRequestContext().getRequestId(),
-                http == null ? null : http.getSourceIp());
+                http == null ? null : http.getSourceIp(), event.getQueryStringParameters());
         return response(routes.requestBody(endpoint, request, ApiReply.class));
     }
 

@@ -50,13 +50,13 @@ public final class FileIngestBenchmark {
             // disk, not the hub; and it slows down as earlier runs' tables fill it
             try (var dynamo = org.referralhub.local.LocalHub.startDynamoDbLocal(null)) {
                 String table = "bench-" + UUID.randomUUID();
+                ReferralTableDefinition.ensureExists(java.net.URI.create(dynamo.endpoint()), table);
                 try (Hub h = Hub.start(HubSettings.of(Map.of(
                         HubSettings.REFERRALS_TABLE, table,
                         HubSettings.ARCHIVE_DIR, work.resolve("archive").toString(),
                         HubSettings.FILE_DROP_DIR, work.resolve("drops").toString(),
                         HubSettings.AWS_ENDPOINT_URL, dynamo.endpoint(),
                         HubSettings.HUB_BASE_URL, "http://localhost:9")))) {
-                    ReferralTableDefinition.ensureExists(h.dynamo(), table);
                     Path inbound = Files.createDirectories(work.resolve("drops/cics/inbound"));
                     String name = "bench-" + run + ".csv";
                     Files.write(inbound.resolve(name), csv(rows, run));

@@ -61,8 +61,9 @@ final class HttpGateway implements AutoCloseable {
             StringBuilder regex = new StringBuilder("^");
             int last = 0;
             while (m.find()) {
-                regex.append(Pattern.quote(parts[1].substring(last, m.start()))).append("([^/]+)");
-                names.add(m.group(1));
+                boolean greedy = m.group(1).endsWith("+");
+                regex.append(Pattern.quote(parts[1].substring(last, m.start()))).append(greedy ? "(.+)" : "([^/]+)");
+                names.add(greedy ? m.group(1).substring(0, m.group(1).length() - 1) : m.group(1));
                 last = m.end();
             }
             regex.append(Pattern.quote(parts[1].substring(last))).append("$");
@@ -73,7 +74,11 @@ final class HttpGateway implements AutoCloseable {
     HttpGateway(int port, Map<String, RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse>> functions,
                 SandboxPartners sandbox) throws IOException {
         this.sandbox = sandbox;
-        this.routes = functions.entrySet().stream().map(e -> RouteKey.of(e.getKey(), e.getValue())).toList();
+        // as API Gateway does: a route without a greedy {name+} path variable, or with a method, wins over ANY and {proxy+}
+        this.routes = functions.entrySet().stream().map(e -> RouteKey.of(e.getKey(), e.getValue()))
+                .sorted(java.util.Comparator.comparing((RouteKey r) -> r.key().contains("+}"))
+                        .thenComparing(r -> r.method().equals("ANY")))
+                .toList();
         this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 64);
         server.setExecutor(workers);
         server.createContext("/", this::handle);
@@ -104,7 +109,7 @@ final class HttpGateway implements AutoCloseable {
             String method = exchange.getRequestMethod().toUpperCase(Locale.ROOT);
             for (RouteKey route : routes) {
                 Matcher m = route.path().matcher(path);
-                if (route.method().equals(method) && m.matches()) {
+                if ((route.method().equals(method) || route.method().equals("ANY")) && m.matches()) {
                     Map<String, String> parameters = new LinkedHashMap<>();
                     for (int i = 0; i < route.parameters().size(); i++) {
                         parameters.put(route.parameters().get(i), URLDecoder.decode(m.group(i + 1), StandardCharsets.UTF_8));

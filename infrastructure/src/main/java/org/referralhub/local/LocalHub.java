@@ -187,8 +187,8 @@ public final class LocalHub implements AutoCloseable {
         }
         Hub hub = null;
         try {
+            ReferralTableDefinition.ensureExists(URI.create(dynamo.endpoint()), options.tableName());
             hub = Hub.start(HubSettings.of(settings), options.clock(), placeholders);
-            ReferralTableDefinition.ensureExists(hub.dynamo(), options.tableName());
             String streamArn = hub.dynamo().describeTable(r -> r.tableName(options.tableName())).table().latestStreamArn();
             DynamoDbStreamsClient streams = DynamoDbStreamsClient.builder()
                     .endpointOverride(URI.create(dynamo.endpoint()))

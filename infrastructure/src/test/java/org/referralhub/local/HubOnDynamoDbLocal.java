@@ -34,6 +34,7 @@ abstract class HubOnDynamoDbLocal {
     @BeforeEach
     void startHub() {
         String table = "referrals-" + UUID.randomUUID();
+        ReferralTableDefinition.ensureExists(java.net.URI.create(dynamo.endpoint()), table);
         hub = Hub.start(HubSettings.of(Map.of(
                 HubSettings.REFERRALS_TABLE, table,
                 HubSettings.ARCHIVE_DIR, data.resolve("archive").toString(),
@@ -41,7 +42,6 @@ abstract class HubOnDynamoDbLocal {
                 HubSettings.MAIL_DROP_DIR, data.resolve("mail").toString(),
                 HubSettings.AWS_ENDPOINT_URL, dynamo.endpoint(),
                 HubSettings.HUB_BASE_URL, "http://localhost:9")));
-        ReferralTableDefinition.ensureExists(hub.dynamo(), table);
     }
 
     @AfterEach

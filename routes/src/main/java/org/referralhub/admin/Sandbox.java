@@ -10,7 +10,13 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import org.referralhub.config.Agency;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.function.Function;
+import org.referralhub.config.ConfigurationSource;
+import org.referralhub.config.FieldMappingSet;
 import org.referralhub.config.HubConfiguration;
+import org.referralhub.routing.PartnerLoad;
+import org.referralhub.routing.PartnerTally;
 import org.referralhub.email.EmailImport;
 import org.referralhub.email.InboundEmail;
 import org.referralhub.files.AgencyFileReader;
@@ -32,22 +38,41 @@ import org.referralhub.referral.ReferralIds;
  */
 public final class Sandbox {
 
-    private final HubConfiguration config;
-    private final ReferralIntake intake;
+    private final ConfigurationSource live;
+    private final PartnerLoad load;
+    private final Function<ObjectNode, HubConfiguration> propose;
     private final Clock clock;
 
-    public Sandbox(HubConfiguration config, ReferralIntake intake, Clock clock) {
-        this.config = config;
-        this.intake = intake;
+    /**
+     * @param live    the configuration in force
+     * @param load    partners' load in force (read, never added to)
+     * @param propose the configuration in force with a proposed change merged in, checked
+     */
+    public Sandbox(ConfigurationSource live, PartnerLoad load, Function<ObjectNode, HubConfiguration> propose,
+                   Clock clock) {
+        this.live = live;
+        this.load = load;
+        this.propose = propose;
         this.clock = clock;
+    }
+
+    /** A sandbox on a configuration that does not change (tests). */
+    public Sandbox(HubConfiguration config, Clock clock) {
+        this(ConfigurationSource.of(config), new PartnerTally(), p -> {
+            throw new BadSample("no proposals here");
+        }, clock);
     }
 
     /**
      * @param channel       {@code webhook} (JSON), {@code file} (CSV, XLSX or JSON; name it) or {@code email} (raw MIME)
      * @param content       the sample as text, or
      * @param contentBase64 the sample's bytes (an XLSX, say)
+     * @param proposed      a change not saved yet, as a JSON merge patch on the configuration (new {@code mappings},
+     *                      a new {@code routing} table...): the sample runs as if it were in force
+     * @param mapping       read the sample with this mapping instead of the agency's own for the channel
      */
-    public record Request(String agencyId, String channel, String fileName, String content, String contentBase64) {
+    public record Request(String agencyId, String channel, String fileName, String content, String contentBase64,
+                          ObjectNode proposed, String mapping) {
     }
 
     /** One referral the sample would produce: the canonical referral, or why it would be refused. */
@@ -68,8 +93,15 @@ public final class Sandbox {
     }
 
     public Result run(Request request) {
-        Agency agency = config.agency(request.agencyId() == null ? "" : request.agencyId())
+        HubConfiguration config = request.proposed() == null ? live.current() : propose.apply(request.proposed());
+        ReferralIntake intake = new ReferralIntake(ConfigurationSource.of(config), new PartnerTally(load));
+        Agency configured = config.agency(request.agencyId() == null ? "" : request.agencyId())
                 .orElseThrow(() -> new BadSample("no agency '" + request.agencyId() + "'"));
+        Agency agency = request.mapping() == null ? configured : withMapping(configured, request.mapping());
+        if (request.mapping() != null && !FieldMappingSet.CANONICAL.equals(request.mapping())
+                && !config.mappings().containsKey(request.mapping())) {
+            throw new BadSample("no mapping '" + request.mapping() + "' (propose it in 'proposed.mappings')");
+        }
         byte[] bytes = bytes(request);
         String channel = request.channel() == null ? "webhook" : request.channel();
         List<Item> items = new ArrayList<>();
@@ -83,14 +115,14 @@ public final class Sandbox {
                 } catch (java.io.IOException e) {
                     throw new BadSample("the sample is not valid JSON");
                 }
-                items.add(item(agency, Channel.WEBHOOK, "the payload", intake.draft(agency.webhookMapping(), payload), now));
+                items.add(item(intake, agency, Channel.WEBHOOK, "the payload", intake.draft(agency.webhookMapping(), payload), now));
             }
             case "file" -> {
                 try (AgencyFileReader reader = AgencyFileReader.open(intake, agency,
                         request.fileName() == null ? "sample.csv" : request.fileName(), bytes, FileLimits.DEFAULT)) {
                     while (reader.hasNext()) {
                         AgencyFileReader.Row row = reader.next();
-                        items.add(item(agency, Channel.SFTP, "row " + row.number(), row.draft(), now));
+                        items.add(item(intake, agency, Channel.SFTP, "row " + row.number(), row.draft(), now));
                     }
                 } catch (UnreadableFileException e) {
                     problems.add(e.getMessage());
@@ -108,14 +140,14 @@ public final class Sandbox {
                 }
                 List<ReferralDraft> forms = EmailImport.formDrafts(intake, agency, email.body());
                 for (int i = 0; i < forms.size(); i++) {
-                    items.add(item(agency, Channel.EMAIL, "form " + (i + 1), forms.get(i), now));
+                    items.add(item(intake, agency, Channel.EMAIL, "form " + (i + 1), forms.get(i), now));
                 }
                 for (InboundEmail.Attachment attachment : email.attachments()) {
                     try (AgencyFileReader reader = AgencyFileReader.open(intake, agency, attachment.fileName(),
                             attachment.content(), FileLimits.DEFAULT)) {
                         while (reader.hasNext()) {
                             AgencyFileReader.Row row = reader.next();
-                            items.add(item(agency, Channel.EMAIL, "row " + row.number() + " of " + attachment.fileName(),
+                            items.add(item(intake, agency, Channel.EMAIL, "row " + row.number() + " of " + attachment.fileName(),
                                     row.draft(), now));
                         }
                     } catch (UnreadableFileException e) {
@@ -129,7 +161,13 @@ public final class Sandbox {
         return new Result(agency.id(), channel, accepted, items.size() - accepted, items, problems);
     }
 
-    private Item item(Agency agency, Channel channel, String where, ReferralDraft draft, Instant now) {
+    private static Agency withMapping(Agency a, String mapping) {
+        return new Agency(a.id(), a.name(), a.program(), a.apiKeyHashes(), mapping, mapping, a.fileSheet(), a.sftp(),
+                a.pull(), a.email() == null ? new Agency.EmailSenders(List.of(), mapping)
+                : new Agency.EmailSenders(a.email().senders(), mapping), a.mailbox());
+    }
+
+    private static Item item(ReferralIntake intake, Agency agency, Channel channel, String where, ReferralDraft draft, Instant now) {
         try {
             Referral referral = intake.assemble(new ReferralIntake.Receipt(ReferralIds.newId(now), agency, channel,
                     null, now, "sandbox:"), draft);

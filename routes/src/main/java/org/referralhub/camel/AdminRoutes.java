@@ -1,11 +1,22 @@
 package org.referralhub.camel;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import org.apache.camel.Exchange;
 import org.apache.camel.InvalidPayloadException;
 import org.apache.camel.builder.RouteBuilder;
+import org.referralhub.admin.AdminRefusal;
+import org.referralhub.admin.Administration;
+import org.referralhub.admin.Administration.Kind;
 import org.referralhub.admin.Sandbox;
+import org.referralhub.config.ConfigurationLoader;
 import org.referralhub.config.HubConfiguration;
+import org.referralhub.config.InvalidConfigurationException;
 import org.referralhub.referral.CanonicalJson;
 import org.referralhub.referral.Sha256;
 import org.slf4j.Logger;
@@ -15,19 +26,22 @@ import org.slf4j.LoggerFactory;
  * The administrators' API, under {@code /admin/v1/}. Authenticated apart from agencies: a bearer token of an
  * administrator in the configuration, or — in AWS, where the admin routes are IAM-authorized — the IAM principal API
  * Gateway verified (the handler passes it in the {@code x-hub-iam-principal} pseudo-header only then).
+ * Every answer that reads or changes the configuration carries its version as {@code ETag}; a change sent with
+ * {@code If-Match} is refused (412) if another version came into force meanwhile.
  */
 public final class AdminRoutes extends RouteBuilder {
 
     /** Set by the admin handler from API Gateway's IAM authorizer context, never from the client's headers. */
     public static final String IAM_PRINCIPAL = "x-hub-iam-principal";
     private static final Logger LOG = LoggerFactory.getLogger(AdminRoutes.class);
+    private static final String PREFIX = "/admin/v1/";
 
     private final HubServices hub;
     private final Sandbox sandbox;
 
     public AdminRoutes(HubServices hub) {
         this.hub = hub;
-        this.sandbox = new Sandbox(hub.config(), hub.intake(), hub.clock());
+        this.sandbox = new Sandbox(hub.configs(), hub.load(), hub.administration()::propose, hub.clock());
     }
 
     @Override
@@ -35,6 +49,10 @@ public final class AdminRoutes extends RouteBuilder {
         from(Endpoints.ADMIN_SANDBOX).routeId("admin-sandbox").routeConfigurationId(ApiErrorHandling.ID)
                 .process(this::authenticate)
                 .process(this::runSandbox);
+
+        from(Endpoints.ADMIN_API).routeId("admin-api").routeConfigurationId(ApiErrorHandling.ID)
+                .process(this::authenticate)
+                .process(this::answer);
     }
 
     private void authenticate(Exchange exchange) throws InvalidPayloadException {
@@ -67,7 +85,7 @@ public final class AdminRoutes extends RouteBuilder {
         } catch (IOException e) {
             throw new ApiProblem(400, "malformed", "Malformed sandbox request",
                     "Send JSON: {\"agencyId\": ..., \"channel\": \"webhook|file|email\", \"fileName\": ..., "
-                            + "\"content\": ... or \"contentBase64\": ...}.");
+                            + "\"content\": ... or \"contentBase64\": ..., \"proposed\": {...}, \"mapping\": ...}.");
         }
         try {
             Sandbox.Result result = sandbox.run(sample);
@@ -76,6 +94,208 @@ public final class AdminRoutes extends RouteBuilder {
             exchange.getMessage().setBody(ApiReply.json(200, result));
         } catch (Sandbox.BadSample bad) {
             throw new ApiProblem(400, "bad-sample", "The sample cannot be tried", bad.getMessage());
+        } catch (AdminRefusal refusal) {
+            throw problem(refusal);
         }
+    }
+
+    private void answer(Exchange exchange) {
+        ApiRequest request = exchange.getProperty(ApiRequest.PROPERTY, ApiRequest.class);
+        String by = exchange.getProperty("admin", String.class);
+        String path = request.path() == null ? "" : request.path();
+        if (!path.startsWith(PREFIX)) {
+            throw notFound(path);
+        }
+        List<String> parts = Arrays.stream(path.substring(PREFIX.length()).split("/")).filter(s -> !s.isEmpty()).toList();
+        try {
+            ApiReply reply = dispatch(request, request.method() == null ? "GET" : request.method().toUpperCase(Locale.ROOT),
+                    parts, by);
+            exchange.getMessage().setBody(reply);
+        } catch (AdminRefusal refusal) {
+            LOG.info("admin {} refused {} {}: {}", by, request.method(), path, refusal.type());
+            throw problem(refusal);
+        }
+    }
+
+    private ApiReply dispatch(ApiRequest request, String method, List<String> parts, String by) {
+        Administration admin = hub.administration();
+        Long ifMatch = ifMatch(request);
+        int n = parts.size();
+        if (n == 0) {
+            throw notFound(request.path());
+        }
+        String head = parts.get(0);
+        if (head.equals("config")) {
+            if (n == 1 && method.equals("GET")) {
+                return reply(200, admin.configuration());
+            }
+            if (n == 1 && method.equals("PUT")) {
+                ObjectNode incoming = configurationBody(request);
+                return reply(200, logged(by, "imported a configuration", admin.importConfiguration(incoming, by, ifMatch)));
+            }
+            if (n == 2 && parts.get(1).equals("versions") && method.equals("GET")) {
+                int limit = request.query("limit") == null ? 20 : parseNumber(request.query("limit"), "limit").intValue();
+                Long before = request.query("before") == null ? null : parseNumber(request.query("before"), "before");
+                return ApiReply.json(200, Map.of("versions", admin.history(limit, before)));
+            }
+            if (n == 3 && parts.get(1).equals("versions") && method.equals("GET")) {
+                return ApiReply.json(200, admin.version(parseNumber(parts.get(2), "version")));
+            }
+            if (n == 4 && parts.get(1).equals("versions") && parts.get(3).equals("restore") && method.equals("POST")) {
+                long number = parseNumber(parts.get(2), "version");
+                return reply(200, logged(by, "restored version " + number, admin.restore(number, by)));
+            }
+        } else if (head.equals("referrals") && n == 2 && method.equals("GET")) {
+            return hub.store().find(parts.get(1)).map(r -> ApiReply.json(200, r))
+                    .orElseThrow(() -> new ApiProblem(404, "not-found", "No such referral",
+                            "There is no referral " + parts.get(1) + "."));
+        } else if (head.equals("routing")) {
+            if (n == 1 && method.equals("GET")) {
+                return reply(200, admin.routing());
+            }
+            if (n == 1 && method.equals("PUT")) {
+                return reply(200, logged(by, "replaced the routing table", admin.replaceRouting(object(request), by, ifMatch)));
+            }
+            if (n >= 2 && parts.get(1).equals("rules")) {
+                if (n == 4 && parts.get(3).equals("move") && method.equals("POST")) {
+                    JsonNode body = object(request);
+                    if (!body.path("position").canConvertToInt()) {
+                        throw new ApiProblem(400, "malformed", "Where to?", "Send {\"position\": n}, 0 being first.");
+                    }
+                    return reply(200, logged(by, "moved rule " + parts.get(2),
+                            admin.moveRule(parts.get(2), body.get("position").asInt(), by, ifMatch)));
+                }
+                return resource(Kind.RULES, parts.subList(2, n), request, method, by, ifMatch);
+            }
+        } else if (head.equals("agencies") && n >= 3 && parts.get(2).equals("keys")) {
+            String agency = parts.get(1);
+            if (n == 3 && method.equals("GET")) {
+                JsonNode view = admin.get(Kind.AGENCIES, agency).resource();
+                return ApiReply.json(200, Map.of("agencyId", agency, "apiKeys", view.path("apiKeys")));
+            }
+            if (n == 3 && method.equals("POST")) {
+                boolean revokeOthers = object(request).path("revokeOthers").asBoolean(false);
+                return reply(201, logged(by, "created an API key of " + agency, admin.createKey(agency, revokeOthers, by)));
+            }
+            if (n == 4 && parts.get(3).equals("rotate") && method.equals("POST")) {
+                return reply(201, logged(by, "rotated the API keys of " + agency, admin.createKey(agency, true, by)));
+            }
+            if (n == 4 && method.equals("DELETE")) {
+                return reply(200, logged(by, "revoked an API key of " + agency, admin.revokeKey(agency, parts.get(3), by)));
+            }
+        } else if (head.equals("partners") && n == 4 && parts.get(2).equals("signing-secret")
+                && parts.get(3).equals("rotate") && method.equals("POST")) {
+            return reply(201, logged(by, "rotated the signing secret of " + parts.get(1),
+                    admin.rotateSigningSecret(parts.get(1), by)));
+        } else {
+            var kind = Kind.of(head).filter(k -> k != Kind.RULES);
+            if (kind.isPresent() && n <= 2) {
+                return resource(kind.get(), parts.subList(1, n), request, method, by, ifMatch);
+            }
+        }
+        throw notFound(request.path());
+    }
+
+    /** List and create on a collection; show, replace, patch and delete on one of its members. */
+    private ApiReply resource(Kind kind, List<String> rest, ApiRequest request, String method, String by, Long ifMatch) {
+        Administration admin = hub.administration();
+        if (rest.isEmpty()) {
+            return switch (method) {
+                case "GET" -> reply(200, admin.list(kind));
+                case "POST" -> reply(201, logged(by, "created a " + kind.noun(), admin.create(kind, object(request), by, ifMatch)));
+                default -> throw methodNotAllowed(method);
+            };
+        }
+        if (rest.size() != 1) {
+            throw notFound(request.path());
+        }
+        String id = rest.get(0);
+        return switch (method) {
+            case "GET" -> reply(200, admin.get(kind, id));
+            case "PUT" -> reply(200, logged(by, "replaced " + kind.noun() + " " + id, admin.replace(kind, id, object(request), by, ifMatch)));
+            case "PATCH" -> reply(200, logged(by, "changed " + kind.noun() + " " + id, admin.patch(kind, id, object(request), by, ifMatch)));
+            case "DELETE" -> reply(200, logged(by, "deleted " + kind.noun() + " " + id, admin.delete(kind, id, by, ifMatch)));
+            default -> throw methodNotAllowed(method);
+        };
+    }
+
+    private static Administration.Answer logged(String by, String what, Administration.Answer answer) {
+        LOG.info("admin {} {}: configuration version {} in force", by, what, answer.version());
+        return answer;
+    }
+
+    /** The resource, with any secret the hub just made (shown this once), and the version as ETag. */
+    private static ApiReply reply(int status, Administration.Answer answer) {
+        Object body = answer.resource() == null ? Map.of("version", answer.version()) : answer.resource();
+        if (!answer.secrets().isEmpty() && answer.resource() instanceof ObjectNode object) {
+            ObjectNode copy = object.deepCopy();
+            ObjectNode secrets = copy.putObject("secrets");
+            answer.secrets().forEach(secrets::put);
+            secrets.put("note", "Shown this once: the hub keeps only a digest (API keys) or will not show it again.");
+            body = copy;
+        }
+        return ApiReply.json(status, body).withHeader("ETag", "\"" + answer.version() + "\"")
+                .withHeader("Cache-Control", "no-store");
+    }
+
+    private static ObjectNode object(ApiRequest request) {
+        if (request.body().length == 0) {
+            return CanonicalJson.MAPPER.createObjectNode();
+        }
+        try {
+            JsonNode node = CanonicalJson.MAPPER.readTree(request.body());
+            if (node instanceof ObjectNode object) {
+                return object;
+            }
+        } catch (IOException e) {
+            // answered below
+        }
+        throw new ApiProblem(400, "malformed", "Malformed request", "Send a JSON object.");
+    }
+
+    /** A whole configuration: JSON, or YAML when the content type says so. */
+    private static ObjectNode configurationBody(ApiRequest request) {
+        String type = request.header("content-type") == null ? "" : request.header("content-type").toLowerCase(Locale.ROOT);
+        if (type.contains("yaml")) {
+            try {
+                return ConfigurationLoader.readText(request.bodyText());
+            } catch (InvalidConfigurationException e) {
+                throw new ApiProblem(400, "malformed", "Malformed configuration", String.join("; ", e.problems()));
+            }
+        }
+        return object(request);
+    }
+
+    private static Long ifMatch(ApiRequest request) {
+        String header = request.header("if-match");
+        if (header == null || header.isBlank() || header.trim().equals("*")) {
+            return null;
+        }
+        String digits = header.replaceAll("[^0-9]", "");
+        if (digits.isEmpty()) {
+            throw new ApiProblem(400, "malformed", "Malformed If-Match", "If-Match holds a version from an ETag, e.g. \"12\".");
+        }
+        return Long.parseLong(digits);
+    }
+
+    private static Long parseNumber(String text, String what) {
+        try {
+            return Long.parseLong(text);
+        } catch (NumberFormatException e) {
+            throw new ApiProblem(400, "malformed", "Not a number", what + " must be a whole number.");
+        }
+    }
+
+    private static ApiProblem problem(AdminRefusal refusal) {
+        return new ApiProblem(new ApiProblem.Body("/problems/" + refusal.type(), refusal.title(), refusal.status(),
+                refusal.getMessage(), null, null, null, refusal.problems().isEmpty() ? null : refusal.problems()));
+    }
+
+    private static ApiProblem notFound(String path) {
+        return new ApiProblem(404, "not-found", "No such resource", "The admin API has no " + path + ".");
+    }
+
+    private static ApiProblem methodNotAllowed(String method) {
+        return new ApiProblem(405, "method-not-allowed", "Method not allowed", method + " is not offered here.");
     }
 }

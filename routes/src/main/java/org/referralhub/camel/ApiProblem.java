@@ -13,7 +13,7 @@ public class ApiProblem extends RuntimeException {
     private final Body body;
 
     public ApiProblem(int status, String type, String title, String detail) {
-        this(new Body("/problems/" + type, title, status, detail, null, null, null));
+        this(new Body("/problems/" + type, title, status, detail, null, null, null, null));
     }
 
     public ApiProblem(Body body) {
@@ -25,15 +25,23 @@ public class ApiProblem extends RuntimeException {
         return body;
     }
 
-    /** The problem document. {@code receiptId} names the archived payload, so an agency can quote it. */
+    /**
+     * The problem document. {@code receiptId} names the archived payload, so an agency can quote it; {@code errors}
+     * are a referral's field errors; {@code problems} every reason a configuration change was refused.
+     */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Body(String type, String title, int status, String detail, String instance, String receiptId,
-                       List<FieldError> errors) {
+                       List<FieldError> errors, List<String> problems) {
+
+        public Body(String type, String title, int status, String detail, String instance, String receiptId,
+                    List<FieldError> errors) {
+            this(type, title, status, detail, instance, receiptId, errors, null);
+        }
 
         /** The same problem, completed with the request path and the archive receipt where it lacks them. */
         public Body completedWith(String path, String receipt) {
             return new Body(type, title, status, detail, instance == null ? path : instance,
-                    receiptId == null ? receipt : receiptId, errors);
+                    receiptId == null ? receipt : receiptId, errors, problems);
         }
     }
 }

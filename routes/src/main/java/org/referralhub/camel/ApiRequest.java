@@ -11,7 +11,7 @@ import java.util.Map;
  * @param headers header names in lower case, as API Gateway HTTP APIs deliver them
  */
 public record ApiRequest(String method, String path, Map<String, String> pathParameters, Map<String, String> headers,
-                         byte[] body, String requestId, String sourceIp) {
+                         byte[] body, String requestId, String sourceIp, Map<String, String> query) {
 
     /** The exchange property that keeps the request while the body changes along a route. */
     public static final String PROPERTY = "apiRequest";
@@ -24,6 +24,17 @@ public record ApiRequest(String method, String path, Map<String, String> pathPar
         }
         headers = Map.copyOf(lower);
         body = body == null ? new byte[0] : body;
+        query = query == null ? Map.of() : Map.copyOf(query);
+    }
+
+    public ApiRequest(String method, String path, Map<String, String> pathParameters, Map<String, String> headers,
+                      byte[] body, String requestId, String sourceIp) {
+        this(method, path, pathParameters, headers, body, requestId, sourceIp, null);
+    }
+
+    /** A query-string parameter, or null. */
+    public String query(String name) {
+        return query.get(name);
     }
 
     public String header(String name) {

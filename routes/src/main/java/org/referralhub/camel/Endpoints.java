@@ -19,6 +19,8 @@ public final class Endpoints {
     public static final String MAILBOX_PULL = "direct:mailbox-pull";
     /** An administrator tries a sample (body: {@link ApiRequest}; answers {@link ApiReply}). */
     public static final String ADMIN_SANDBOX = "direct:admin-sandbox";
+    /** Everything else administrators do under /admin/v1/ (body: {@link ApiRequest}; answers {@link ApiReply}). */
+    public static final String ADMIN_API = "direct:admin-api";
     /** Any channel: store an assembled referral, de-duplicated (body: Referral; answers ReferralStore.Stored). */
     public static final String ACCEPT_REFERRAL = "direct:accept-referral";
     /** Deliver one referral if its delivery is due (body: referral id). */

@@ -1,14 +1,29 @@
 package org.referralhub.camel;
 
 import java.time.Clock;
+import org.referralhub.admin.Administration;
 import org.referralhub.archive.RawArchive;
+import org.referralhub.config.ConfigurationSource;
 import org.referralhub.config.HubConfiguration;
 import org.referralhub.delivery.SecretStore;
 import org.referralhub.email.MailSender;
 import org.referralhub.intake.ReferralIntake;
+import org.referralhub.routing.PartnerLoad;
 import org.referralhub.store.ReferralStore;
 
-/** What the routes work with: built once per container by the hub, shared by every route. */
-public record HubServices(HubConfiguration config, ReferralIntake intake, ReferralStore store, RawArchive archive,
-                          SecretStore secrets, MailSender mail, String hubAddress, Clock clock, int maxBodyBytes) {
+/**
+ * What the routes work with: built once per container by the hub, shared by every route.
+ *
+ * @param configs        the configuration in force, read through its cache on every use
+ * @param load           partners' load, for capacity, quotas and routing strategies
+ * @param administration administrators' changes to the configuration
+ */
+public record HubServices(ConfigurationSource configs, ReferralIntake intake, ReferralStore store, RawArchive archive,
+                          SecretStore secrets, MailSender mail, String hubAddress, Clock clock, int maxBodyBytes,
+                          PartnerLoad load, Administration administration) {
+
+    /** The configuration in force now. */
+    public HubConfiguration config() {
+        return configs.current();
+    }
 }

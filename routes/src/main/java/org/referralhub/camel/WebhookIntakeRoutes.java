@@ -45,11 +45,9 @@ public final class WebhookIntakeRoutes extends RouteBuilder {
     }
 
     private final HubServices hub;
-    private final Map<String, Agency> agenciesByKeyHash;
 
     public WebhookIntakeRoutes(HubServices hub) {
         this.hub = hub;
-        this.agenciesByKeyHash = hub.config().agenciesByKeyHash();
     }
 
     @Override
@@ -93,7 +91,7 @@ public final class WebhookIntakeRoutes extends RouteBuilder {
             throw new ApiProblem(401, "unauthenticated", "Missing API key",
                     "Send your agency's API key in the X-Api-Key header.");
         }
-        Agency agency = agenciesByKeyHash.get(ApiKeys.hash(key.trim()));
+        Agency agency = hub.config().agencyByKeyHash(ApiKeys.hash(key.trim())).orElse(null);
         if (agency == null) {
             LOG.warn("refused an unknown API key from {}", request(exchange).sourceIp());
             throw new ApiProblem(401, "unauthenticated", "Unknown API key",

@@ -1,6 +1,9 @@
 package org.referralhub.config;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
@@ -17,6 +20,7 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.referralhub.intake.ReferralMapper;
+import org.referralhub.routing.ReferralRouter;
 
 /**
  * Reads the hub configuration from YAML, fills {@code {{name}}} placeholders (such as the local hub's base URL),
@@ -34,6 +38,14 @@ public final class ConfigurationLoader {
 
     /** Loads from a file path, or from the classpath when the location starts with {@code classpath:}. */
     public static HubConfiguration load(String location, Map<String, String> placeholders) {
+        return resolve(read(location), placeholders);
+    }
+
+    /**
+     * The configuration as written, placeholders unfilled: what the hub stores, so a placeholder (the local hub's
+     * ports, say) is filled afresh on every start.
+     */
+    public static ObjectNode read(String location) {
         String text;
         try {
             if (location.startsWith("classpath:")) {
@@ -50,37 +62,112 @@ public final class ConfigurationLoader {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read configuration " + location, e);
         }
-        return parse(text, placeholders);
+        return readText(text);
+    }
+
+    /** YAML (or JSON, which is YAML) text as a configuration tree, placeholders unfilled. */
+    public static ObjectNode readText(String yaml) {
+        try {
+            JsonNode tree = YAML.readTree(yaml);
+            if (tree == null || tree.isMissingNode() || tree.isNull()) {
+                return YAML.createObjectNode();
+            }
+            if (!tree.isObject()) {
+                throw new InvalidConfigurationException(List.of("a configuration is a mapping of admins, programs, "
+                        + "agencies, mappings, partners, routing and delivery"));
+            }
+            return (ObjectNode) tree;
+        } catch (IOException e) {
+            throw new InvalidConfigurationException(List.of("configuration is not valid YAML: "
+                    + firstLine(e.getMessage())));
+        }
     }
 
     public static HubConfiguration parse(String yaml, Map<String, String> placeholders) {
-        Matcher m = PLACEHOLDER.matcher(yaml);
-        StringBuilder filled = new StringBuilder();
+        return resolve(readText(yaml), placeholders);
+    }
+
+    /**
+     * Fills the {@code {{name}}} placeholders of every text value, reads the tree as a configuration and checks it.
+     *
+     * @throws InvalidConfigurationException with every reason it cannot run
+     */
+    public static HubConfiguration resolve(JsonNode raw, Map<String, String> placeholders) {
         List<String> missing = new ArrayList<>();
-        while (m.find()) {
-            String value = placeholders.getOrDefault(m.group(1), m.group(2));
-            if (value == null) {
-                missing.add(m.group(1));
-                value = m.group();
-            }
-            m.appendReplacement(filled, Matcher.quoteReplacement(value));
-        }
-        m.appendTail(filled);
+        JsonNode filled = fill(raw.deepCopy(), placeholders, missing);
         if (!missing.isEmpty()) {
             throw new InvalidConfigurationException(List.of("no value for placeholder(s) " + missing));
         }
         HubConfiguration config;
         try {
-            config = YAML.readValue(filled.toString(), HubConfiguration.class);
+            config = YAML.treeToValue(filled, HubConfiguration.class);
         } catch (IOException e) {
-            throw new InvalidConfigurationException(List.of("configuration is not valid YAML for the hub: "
-                    + e.getMessage()));
+            throw new InvalidConfigurationException(List.of("the configuration does not read: "
+                    + describe(e)));
         }
         List<String> problems = check(config);
         if (!problems.isEmpty()) {
             throw new InvalidConfigurationException(problems);
         }
         return config;
+    }
+
+    /** Where a tree failed to read as a configuration and why, in the administrator's words, without the value. */
+    private static String describe(IOException e) {
+        if (e instanceof com.fasterxml.jackson.databind.JsonMappingException mapping) {
+            StringBuilder path = new StringBuilder();
+            for (com.fasterxml.jackson.databind.JsonMappingException.Reference ref : mapping.getPath()) {
+                if (ref.getFieldName() != null) {
+                    path.append(path.isEmpty() ? "" : ".").append(ref.getFieldName());
+                } else if (ref.getIndex() >= 0) {
+                    path.append('[').append(ref.getIndex()).append(']');
+                }
+            }
+            if (e instanceof com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException unknown) {
+                return "'" + path + "' is not a setting the hub knows (known here: " + unknown.getKnownPropertyIds() + ")";
+            }
+            return "'" + path + "' has a value of the wrong kind";
+        }
+        return firstLine(e.getMessage());
+    }
+
+    private static String firstLine(String message) {
+        return message == null ? "" : message.lines().findFirst().orElse("");
+    }
+
+    private static JsonNode fill(JsonNode node, Map<String, String> placeholders, List<String> missing) {
+        if (node.isTextual()) {
+            String text = node.asText();
+            if (!text.contains("{{")) {
+                return node;
+            }
+            Matcher m = PLACEHOLDER.matcher(text);
+            StringBuilder filled = new StringBuilder();
+            while (m.find()) {
+                String value = placeholders.getOrDefault(m.group(1), m.group(2));
+                if (value == null) {
+                    missing.add(m.group(1));
+                    value = m.group();
+                }
+                m.appendReplacement(filled, Matcher.quoteReplacement(value));
+            }
+            m.appendTail(filled);
+            return com.fasterxml.jackson.databind.node.TextNode.valueOf(filled.toString());
+        }
+        if (node.isObject()) {
+            ObjectNode object = (ObjectNode) node;
+            List<String> names = new ArrayList<>();
+            object.fieldNames().forEachRemaining(names::add);
+            for (String name : names) {
+                object.set(name, fill(object.get(name), placeholders, missing));
+            }
+        } else if (node.isArray()) {
+            ArrayNode array = (ArrayNode) node;
+            for (int i = 0; i < array.size(); i++) {
+                array.set(i, fill(array.get(i), placeholders, missing));
+            }
+        }
+        return node;
     }
 
     /** Every reason the configuration cannot run; empty when it can. */
@@ -140,6 +227,7 @@ public final class ConfigurationLoader {
             }
         }
         for (Partner partner : config.partners()) {
+            checkPartner(partner, problems);
             Partner.Intake intake = partner.intake();
             if (intake == null || intake.channel() == null) {
                 problems.add("partner '" + partner.id() + "' has no intake channel");
@@ -175,17 +263,79 @@ public final class ConfigurationLoader {
                         + "', which this hub does not deliver to");
             }
         }
-        Set<String> ruleIds = new HashSet<>();
-        for (RoutingTable.RoutingRule rule : config.routing().rules()) {
-            if (rule.id() == null || !ruleIds.add(rule.id())) {
-                problems.add("every routing rule needs an id of its own (" + rule.id() + ")");
+        checkRouting(config, problems);
+        return problems;
+    }
+
+    private static void checkPartner(Partner partner, List<String> problems) {
+        Partner.Capacity capacity = partner.capacity();
+        if (!List.of(Partner.Capacity.ACCEPTING, Partner.Capacity.WAITLIST, Partner.Capacity.FULL).contains(capacity.status())) {
+            problems.add("partner '" + partner.id() + "' has capacity '" + capacity.status()
+                    + "'; it must be accepting, waitlist or full");
+        }
+        if (capacity.monthlyQuota() != null && capacity.monthlyQuota() < 0) {
+            problems.add("partner '" + partner.id() + "' has a negative monthly quota");
+        }
+        for (String sector : partner.sectors()) {
+            if (!Sectors.known(sector)) {
+                problems.add("partner '" + partner.id() + "' names sector '" + sector + "', which is not one of "
+                        + Sectors.names());
             }
-            if (config.partner(rule.partner()).isEmpty()) {
-                problems.add("routing rule '" + rule.id() + "' names partner '" + rule.partner() + "', which does not exist");
+        }
+        for (String field : partner.fields()) {
+            if (!PARTNER_FIELDS.contains(field)) {
+                problems.add("partner '" + partner.id() + "' selects field '" + field
+                        + "', which is not a field partners receive (client.firstName, client.email, ...)");
+            }
+        }
+    }
+
+    /** The client fields of the partner view a partner may select. */
+    static final Set<String> PARTNER_FIELDS = java.util.Arrays.stream(org.referralhub.referral.Client.class.getRecordComponents())
+            .map(c -> "client." + c.getName()).collect(java.util.stream.Collectors.toUnmodifiableSet());
+
+    private static void checkRouting(HubConfiguration config, List<String> problems) {
+        Set<String> ruleIds = new HashSet<>();
+        List<RoutingTable.RoutingRule> rules = config.routing().rules();
+        for (int i = 0; i < rules.size(); i++) {
+            RoutingTable.RoutingRule rule = rules.get(i);
+            if (rule.id() == null || !rule.id().matches("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")) {
+                problems.add("every routing rule needs an id of letters, digits, '-', '_' or '.' (" + rule.id() + ")");
+            } else if (!ruleIds.add(rule.id()) || ReferralRouter.FALLBACK_RULE.equals(rule.id())) {
+                problems.add("routing rule id '" + rule.id() + "' is used twice or reserved");
+            }
+            if (rule.partner() != null && !rule.partners().isEmpty()) {
+                problems.add("routing rule '" + rule.id() + "' names both partner and partners; use one");
+            }
+            if (rule.candidates().isEmpty()) {
+                problems.add("routing rule '" + rule.id() + "' names no partner");
+            }
+            for (String partner : rule.candidates()) {
+                if (config.partner(partner).isEmpty()) {
+                    problems.add("routing rule '" + rule.id() + "' names partner '" + partner + "', which does not exist");
+                }
+            }
+            if (!RoutingTable.RoutingRule.STRATEGIES.contains(rule.strategy())) {
+                problems.add("routing rule '" + rule.id() + "' uses strategy '" + rule.strategy() + "'; it must be one of "
+                        + RoutingTable.RoutingRule.STRATEGIES);
             }
             for (String agency : rule.agencies()) {
                 if (config.agency(agency).isEmpty()) {
                     problems.add("routing rule '" + rule.id() + "' names agency '" + agency + "', which does not exist");
+                }
+            }
+            for (String sector : rule.sectors()) {
+                if (!Sectors.known(sector)) {
+                    problems.add("routing rule '" + rule.id() + "' names sector '" + sector + "', which is not one of "
+                            + Sectors.names());
+                }
+            }
+            for (int j = 0; j < i; j++) {
+                if (catchesAll(rules.get(j), rule)) {
+                    problems.add("routing rule '" + rule.id() + "' can never be reached: rule '" + rules.get(j).id()
+                            + "' comes first and takes every referral it would (to send overflow elsewhere, list more "
+                            + "partners in '" + rules.get(j).id() + "')");
+                    break;
                 }
             }
         }
@@ -193,7 +343,28 @@ public final class ConfigurationLoader {
         if (fallback != null && config.partner(fallback).isEmpty()) {
             problems.add("the fallback partner '" + fallback + "' does not exist");
         }
-        return problems;
+    }
+
+    /** Every referral {@code later} matches, {@code earlier} matches too. */
+    static boolean catchesAll(RoutingTable.RoutingRule earlier, RoutingTable.RoutingRule later) {
+        return within(earlier.agencies(), later.agencies(), false)
+                && within(earlier.postalPrefixes(), later.postalPrefixes(), true)
+                && within(earlier.occupationCodes(), later.occupationCodes(), true)
+                && within(earlier.sectors(), later.sectors(), false)
+                && within(earlier.languages(), later.languages(), false);
+    }
+
+    /** A condition of the earlier rule admits everything the later one's admits. */
+    private static boolean within(List<String> earlier, List<String> later, boolean prefixes) {
+        if (earlier.isEmpty()) {
+            return true;
+        }
+        if (later.isEmpty()) {
+            return false;
+        }
+        java.util.function.Function<String, String> norm = v -> v.replace(" ", "").toUpperCase(java.util.Locale.ROOT);
+        return later.stream().allMatch(l -> earlier.stream().anyMatch(e -> prefixes
+                ? norm.apply(l).startsWith(norm.apply(e)) : e.equals(l)));
     }
 
     private static void unique(String what, List<String> ids, List<String> problems) {

@@ -68,6 +68,11 @@ public record HubConfiguration(
         return agencies.stream().filter(a -> a.sftp() != null && a.sftp().username().equals(username)).findFirst();
     }
 
+    /** The agency holding the API key with this SHA-256 digest. */
+    public Optional<Agency> agencyByKeyHash(String hash) {
+        return agencies.stream().filter(a -> a.apiKeyHashes().contains(hash)).findFirst();
+    }
+
     /** Agencies by the SHA-256 of their API keys. */
     public Map<String, Agency> agenciesByKeyHash() {
         return agencies.stream()

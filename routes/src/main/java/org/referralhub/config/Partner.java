@@ -6,13 +6,44 @@ import java.util.List;
  * A service delivery partner and the intake channel it takes referrals on.
  *
  * @param intake      how referrals reach the partner
- * @param languages   ISO 639 codes of languages its staff serve in (informational for routing rules)
+ * @param languages   ISO 639 codes of languages its staff serve in (informational: routing rules name languages)
  * @param maxAttempts delivery attempts before the hub gives up (null: the hub default)
+ * @param serviceArea postal-code prefixes (forward sortation areas) it serves; empty: everywhere. A routing rule
+ *                    with several partners only offers a referral to one whose area holds the client's postal code
+ * @param sectors     occupational sectors it serves ({@link Sectors}); empty: all
+ * @param capacity    whether it takes referrals now, and how many a month
+ * @param fields      the fields of the partner view its webhook receives ({@code client.email}, ...); empty: every
+ *                    field the client's consent shares
  */
-public record Partner(String id, String name, Intake intake, List<String> languages, Integer maxAttempts) {
+public record Partner(String id, String name, Intake intake, List<String> languages, Integer maxAttempts,
+                      List<String> serviceArea, List<String> sectors, Capacity capacity, List<String> fields) {
 
     public Partner {
         languages = languages == null ? List.of() : List.copyOf(languages);
+        serviceArea = serviceArea == null ? List.of() : List.copyOf(serviceArea);
+        sectors = sectors == null ? List.of() : List.copyOf(sectors);
+        capacity = capacity == null ? Capacity.OPEN : capacity;
+        fields = fields == null ? List.of() : List.copyOf(fields);
+    }
+
+    public Partner(String id, String name, Intake intake, List<String> languages, Integer maxAttempts) {
+        this(id, name, intake, languages, maxAttempts, null, null, null, null);
+    }
+
+    /**
+     * @param status       {@code accepting}, {@code waitlist} (takes referrals when no accepting partner can) or
+     *                     {@code full} (takes none)
+     * @param monthlyQuota referrals it takes per calendar month (UTC); null: no limit
+     */
+    public record Capacity(String status, Integer monthlyQuota) {
+        public static final String ACCEPTING = "accepting";
+        public static final String WAITLIST = "waitlist";
+        public static final String FULL = "full";
+        public static final Capacity OPEN = new Capacity(ACCEPTING, null);
+
+        public Capacity {
+            status = status == null ? ACCEPTING : status;
+        }
     }
 
     /**
@@ -48,6 +79,7 @@ public record Partner(String id, String name, Intake intake, List<String> langua
             columns = columns == null ? List.of() : List.copyOf(columns);
         }
 
+        @com.fasterxml.jackson.annotation.JsonIgnore
         public boolean isBatched() {
             return batchEverySeconds != null && batchEverySeconds > 0;
         }

@@ -15,7 +15,7 @@ import org.referralhub.archive.RawArchive;
 import org.referralhub.archive.RawPayload;
 import org.referralhub.config.Agency;
 import org.referralhub.config.FieldMappingSet;
-import org.referralhub.config.HubConfiguration;
+import org.referralhub.config.ConfigurationSource;
 import org.referralhub.files.FileDropStore;
 import org.referralhub.files.FileLimits;
 import org.referralhub.files.AgencyFileReader;
@@ -42,7 +42,7 @@ public final class EmailImport {
 
     private static final Logger LOG = LoggerFactory.getLogger(EmailImport.class);
 
-    private final HubConfiguration config;
+    private final ConfigurationSource config;
     private final ReferralIntake intake;
     private final ReferralStore store;
     private final RawArchive archive;
@@ -53,7 +53,7 @@ public final class EmailImport {
     private final long maxMessageBytes;
     private final int maxAttachments;
 
-    public EmailImport(HubConfiguration config, ReferralIntake intake, ReferralStore store, RawArchive archive,
+    public EmailImport(ConfigurationSource config, ReferralIntake intake, ReferralStore store, RawArchive archive,
                        FileDropStore mailDrop, MailSender mail, String hubAddress, Clock clock, long maxMessageBytes,
                        int maxAttachments) {
         this.config = config;
@@ -97,7 +97,7 @@ public final class EmailImport {
             return quarantine(receiptId, null, "failed-authentication",
                     "SES's SPF, DKIM and DMARC checks do not vouch for the sender's address", rawRef, now);
         }
-        Optional<Agency> agency = config.agencyByEmailSender(email.from());
+        Optional<Agency> agency = config.current().agencyByEmailSender(email.from());
         if (agency.isEmpty()) {
             return quarantine(receiptId, null, "unknown-sender",
                     "no agency allows the sender's address (domain " + domain(email.from()) + ")", rawRef, now);

@@ -18,7 +18,7 @@ import java.util.List;
 import java.util.Properties;
 import java.util.UUID;
 import org.referralhub.config.Agency;
-import org.referralhub.config.HubConfiguration;
+import org.referralhub.config.ConfigurationSource;
 import org.referralhub.delivery.SecretStore;
 import org.referralhub.files.FileDropStore;
 import org.referralhub.store.DynamoDbIdempotentRepository;
@@ -36,7 +36,7 @@ public final class MailboxPull {
     private static final Logger LOG = LoggerFactory.getLogger(MailboxPull.class);
     private static final int MAX_MESSAGES = 50;
 
-    private final HubConfiguration config;
+    private final ConfigurationSource config;
     private final EmailImport email;
     private final FileDropStore mailDrop;
     private final SecretStore secrets;
@@ -44,7 +44,7 @@ public final class MailboxPull {
     private final String tableName;
     private final Clock clock;
 
-    public MailboxPull(HubConfiguration config, EmailImport email, FileDropStore mailDrop, SecretStore secrets,
+    public MailboxPull(ConfigurationSource config, EmailImport email, FileDropStore mailDrop, SecretStore secrets,
                        DynamoDbEnhancedClient enhanced, String tableName, Clock clock) {
         this.config = config;
         this.email = email;
@@ -57,7 +57,7 @@ public final class MailboxPull {
 
     public List<EmailImport.Outcome> pullAll() {
         List<EmailImport.Outcome> outcomes = new ArrayList<>();
-        for (Agency agency : config.agencies()) {
+        for (Agency agency : config.current().agencies()) {
             if (agency.mailbox() != null) {
                 try {
                     outcomes.addAll(pull(agency));

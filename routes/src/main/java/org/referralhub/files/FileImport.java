@@ -11,7 +11,7 @@ import java.util.stream.Collectors;
 import org.referralhub.archive.RawArchive;
 import org.referralhub.archive.RawPayload;
 import org.referralhub.config.Agency;
-import org.referralhub.config.HubConfiguration;
+import org.referralhub.config.ConfigurationSource;
 import org.referralhub.intake.FieldError;
 import org.referralhub.intake.InvalidReferralException;
 import org.referralhub.intake.ReferralIntake;
@@ -36,7 +36,7 @@ public final class FileImport {
     private static final int BATCH = 100;
     private static final Duration STALE_CLAIM = Duration.ofMinutes(15);
 
-    private final HubConfiguration config;
+    private final ConfigurationSource config;
     private final ReferralIntake intake;
     private final ReferralStore store;
     private final RawArchive archive;
@@ -45,7 +45,7 @@ public final class FileImport {
     private final FileLimits limits;
     private final long maxFileBytes;
 
-    public FileImport(HubConfiguration config, ReferralIntake intake, ReferralStore store, RawArchive archive,
+    public FileImport(ConfigurationSource config, ReferralIntake intake, ReferralStore store, RawArchive archive,
                       FileDropStore files, Clock clock, FileLimits limits, long maxFileBytes) {
         this.config = config;
         this.intake = intake;
@@ -93,7 +93,7 @@ public final class FileImport {
         if (parsed.isEmpty()) {
             return Summary.ignored(key, "ignored: not in an inbound folder");
         }
-        Optional<Agency> agency = config.agencyBySftpUser(parsed.get().user());
+        Optional<Agency> agency = config.current().agencyBySftpUser(parsed.get().user());
         if (agency.isEmpty()) {
             LOG.warn("file dropped by unknown SFTP user; left in place");
             return Summary.ignored(key, "ignored: unknown user");

@@ -30,7 +30,11 @@ import org.referralhub.camel.WebhookDeliveryRoutes;
 import org.referralhub.camel.WebhookIntakeRoutes;
 import org.referralhub.config.ConfigurationLoader;
 import org.referralhub.config.DeliveryPolicy;
-import org.referralhub.config.HubConfiguration;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.referralhub.admin.Administration;
+import org.referralhub.store.ConfigurationStore;
+import org.referralhub.store.PartnerLoadCounters;
+import org.referralhub.store.StoredConfiguration;
 import org.referralhub.delivery.DeliveryLedger;
 import org.referralhub.delivery.DirectorySecretStore;
 import org.referralhub.delivery.LambdaExtensionSecretStore;
@@ -131,15 +135,22 @@ public final class Hub implements AutoCloseable {
 
         Map<String, String> values = new java.util.HashMap<>(placeholders);
         values.put("hubBaseUrl", settings.get(HubSettings.HUB_BASE_URL).orElse("http://localhost:8080"));
-        HubConfiguration config = ConfigurationLoader.load(settings.configLocation(), values);
+        String table = settings.require(HubSettings.REFERRALS_TABLE);
+        ConfigurationStore configStore = new ConfigurationStore(dynamo, table);
+        seedConfiguration(configStore, settings.configLocation(), values, clock);
+        StoredConfiguration config = new StoredConfiguration(configStore, values, settings.configCacheAge(), clock);
+        config.current();
+        PartnerLoadCounters load = new PartnerLoadCounters(dynamo, table, config, clock, java.time.Duration.ofSeconds(5));
+        store.onSettled(load::settled);
+        Administration administration = new Administration(configStore, values, config::refresh, clock);
         SecretStore secrets = settings.get(HubSettings.KEY_STORE_DIR)
                 .<SecretStore>map(dir -> new DirectorySecretStore(Path.of(dir)))
                 .orElseGet(() -> new LambdaExtensionSecretStore(settings.get(HubSettings.SECRETS_EXTENSION_PORT).orElse(null)));
-        ReferralIntake intake = new ReferralIntake(config);
+        ReferralIntake intake = new ReferralIntake(config, load);
         MailSender mail = mailSender(settings, secrets);
         String hubAddress = settings.get(HubSettings.HUB_EMAIL_ADDRESS).orElse("referrals@hub.localhost");
         HubServices services = new HubServices(config, intake, store, archive, secrets, mail, hubAddress, clock,
-                settings.maxBodyBytes());
+                settings.maxBodyBytes(), load, administration);
         FileImport files = new FileImport(config, intake, store, archive, fileDrop, clock, FileLimits.DEFAULT,
                 settings.maxFileBytes());
         EmailImport email = mailDrop == null ? null : new EmailImport(config, intake, store, archive, mailDrop,
@@ -151,6 +162,26 @@ public final class Hub implements AutoCloseable {
                 enhanced, settings.require(HubSettings.REFERRALS_TABLE)), email, mailboxes);
         LOG.info("hub started in {} ms", (System.nanoTime() - started) / 1_000_000);
         return new Hub(services, camel, http, dynamo, s3);
+    }
+
+    /**
+     * At first start — no configuration in the table yet — the YAML at {@code location} becomes version 1; from then
+     * on the table holds the configuration and administrators change it through the admin API.
+     */
+    private static void seedConfiguration(ConfigurationStore store, String location, Map<String, String> values,
+                                          Clock clock) {
+        if (store.currentNumber() > 0) {
+            return;
+        }
+        ObjectNode raw = ConfigurationLoader.read(location);
+        ConfigurationLoader.resolve(raw, values);
+        try {
+            store.save(0, raw, new ConfigurationStore.Audit("hub", clock.instant(),
+                    "loaded " + location + " at first start", null, null));
+            LOG.info("configuration loaded from {} as version 1", location);
+        } catch (ConfigurationStore.ConcurrentChange raced) {
+            LOG.info("configuration was loaded by another instance meanwhile");
+        }
     }
 
     private static Path localDirectory(HubSettings settings, String directory, String bucket, String purpose) {

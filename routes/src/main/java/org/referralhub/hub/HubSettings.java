@@ -20,6 +20,11 @@ public final class HubSettings {
     public static final String ARCHIVE_DIR = "ARCHIVE_DIR";
     /** Where the configuration is: a file path, or {@code classpath:...} (default: the packaged demo). */
     public static final String HUB_CONFIG = "HUB_CONFIG";
+    /**
+     * Seconds a container keeps the configuration before checking the table for a newer version (default 30): the
+     * longest an administrator's change takes to reach every function.
+     */
+    public static final String CONFIG_CACHE_SECONDS = "CONFIG_CACHE_SECONDS";
     /** The hub's public base URL, filled into the configuration's {@code {{hubBaseUrl}}} placeholders. */
     public static final String HUB_BASE_URL = "HUB_BASE_URL";
     /** S3 bucket behind the SFTP server, where agencies drop files (AWS). */
@@ -63,6 +68,7 @@ public final class HubSettings {
             Map.entry(ARCHIVE_BUCKET, true),
             Map.entry(ARCHIVE_DIR, false),
             Map.entry(HUB_CONFIG, true),
+            Map.entry(CONFIG_CACHE_SECONDS, true),
             Map.entry(HUB_BASE_URL, true),
             Map.entry(MAX_BODY_BYTES, true),
             Map.entry(FILE_DROP_BUCKET, true),
@@ -126,6 +132,10 @@ public final class HubSettings {
 
     public long maxFileBytes() {
         return get(MAX_FILE_BYTES).map(Long::parseLong).orElse(DEFAULT_MAX_FILE_BYTES);
+    }
+
+    public java.time.Duration configCacheAge() {
+        return java.time.Duration.ofSeconds(get(CONFIG_CACHE_SECONDS).map(Long::parseLong).orElse(30L));
     }
 
     public String configLocation() {

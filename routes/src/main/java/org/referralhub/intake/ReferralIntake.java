@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.referralhub.config.Agency;
+import org.referralhub.config.ConfigurationSource;
 import org.referralhub.config.HubConfiguration;
 import org.referralhub.config.Program;
 import org.referralhub.referral.Channel;
@@ -17,6 +18,8 @@ import org.referralhub.referral.ReferralSource;
 import org.referralhub.referral.ReferralStatus;
 import org.referralhub.referral.RoutingDecision;
 import org.referralhub.referral.Screening;
+import org.referralhub.routing.PartnerLoad;
+import org.referralhub.routing.PartnerTally;
 import org.referralhub.routing.ReferralRouter;
 import org.referralhub.screening.EligibilityScreen;
 
@@ -26,15 +29,44 @@ import org.referralhub.screening.EligibilityScreen;
  */
 public final class ReferralIntake {
 
-    private final HubConfiguration config;
-    private final ReferralMapper mapper;
+    private final ConfigurationSource configs;
+    private final PartnerLoad load;
     private final ReferralValidator validator = new ReferralValidator();
     private final EligibilityScreen screen = new EligibilityScreen();
     private final ReferralRouter router = new ReferralRouter();
+    private volatile Mappings mappings;
 
+    /** The mappings of one configuration, built once for it. */
+    private record Mappings(HubConfiguration config, ReferralMapper mapper) {
+    }
+
+    /**
+     * @param configs the configuration, read on every referral (its source caches it)
+     * @param load    partners' load, for capacity, quotas and the routing strategies
+     */
+    public ReferralIntake(ConfigurationSource configs, PartnerLoad load) {
+        this.configs = configs;
+        this.load = load;
+    }
+
+    /** An intake on a configuration that does not change, counting load in memory. */
     public ReferralIntake(HubConfiguration config) {
-        this.config = config;
-        this.mapper = new ReferralMapper(config.mappings());
+        this(ConfigurationSource.of(config), new PartnerTally());
+    }
+
+    /** The configuration this intake works with now. */
+    public HubConfiguration config() {
+        return configs.current();
+    }
+
+    private ReferralMapper mapper() {
+        HubConfiguration config = configs.current();
+        Mappings built = mappings;
+        if (built == null || built.config() != config) {
+            built = new Mappings(config, new ReferralMapper(config.mappings()));
+            mappings = built;
+        }
+        return built.mapper();
     }
 
     /** Where the payload came from, as the channel knows it. */
@@ -46,23 +78,24 @@ public final class ReferralIntake {
      * @throws InvalidReferralException with every field error when the payload cannot become a referral
      */
     public Referral assemble(Receipt receipt, JsonNode payload) {
-        return assemble(receipt, mapper.map(receipt.mappingId(), payload));
+        return assemble(receipt, mapper().map(receipt.mappingId(), payload));
     }
 
     /** A payload read through a mapping, without validating or assembling it. */
     public ReferralDraft draft(String mappingId, JsonNode payload) {
-        return mapper.map(mappingId, payload);
+        return mapper().map(mappingId, payload);
     }
 
     /** The mapping of one file, bound once to its header row (see {@link ReferralMapper#forHeaders}). */
     public java.util.function.Function<JsonNode, ReferralDraft> mapperFor(String mappingId, List<String> headers) {
-        return mapper.forHeaders(mappingId, headers);
+        return mapper().forHeaders(mappingId, headers);
     }
 
     /**
      * @throws InvalidReferralException with every field error when the draft cannot become a referral
      */
     public Referral assemble(Receipt receipt, ReferralDraft draft) {
+        HubConfiguration config = configs.current();
         List<FieldError> errors = new ArrayList<>(validator.validate(draft, receipt.receivedAt()));
         String programId = draft.program() != null ? draft.program() : receipt.agency().program();
         Optional<Program> program = config.program(programId);
@@ -88,21 +121,23 @@ public final class ReferralIntake {
             return referral.movedTo(ReferralStatus.REJECTED, null, reason, now, "hub:screening")
                     .withDelivery(Delivery.withheld());
         }
-        Optional<ReferralRouter.Route> route = router.route(config.routing(), receipt.agency().id(), client);
-        if (route.isEmpty()) {
-            return referral.movedTo(ReferralStatus.ON_HOLD, null, "no-partner", now, "hub:routing")
+        ReferralRouter.Route route = router.route(config.routing(), config::partner, receipt.referralId(),
+                receipt.agency().id(), client, now, load);
+        if (!route.found()) {
+            String reason = route.passedOver().isEmpty() ? "no-partner" : "no-partner-with-capacity";
+            return referral.movedTo(ReferralStatus.ON_HOLD, null, reason, now, "hub:routing")
                     .withDelivery(Delivery.withheld());
         }
-        RoutingDecision decision = new RoutingDecision(route.get().partnerId(), route.get().ruleId(), now);
+        RoutingDecision decision = new RoutingDecision(route.partnerId(), route.ruleId(), now, route.passedOver());
         Referral routed = new Referral(referral.schemaVersion(), referral.referralId(), referral.program(),
                 referral.source(), client, consent, screening, decision, referral.status(), referral.statusReason(),
                 referral.businessStatus(), referral.statusHistory(), null);
         return routed.withDelivery(Delivery.pending(deliveryId(receipt.referralId(), decision.partnerId()),
-                firstAttempt(decision.partnerId(), now)));
+                firstAttempt(config, decision.partnerId(), now)));
     }
 
     /** Now, or for a partner that takes batches, the end of the current batch window. */
-    private Instant firstAttempt(String partnerId, Instant now) {
+    private static Instant firstAttempt(HubConfiguration config, String partnerId, Instant now) {
         return config.partner(partnerId).map(p -> p.intake())
                 .filter(intake -> intake != null && intake.isBatched())
                 .map(intake -> {

@@ -3,7 +3,18 @@ package org.referralhub.referral;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.time.Instant;
 
-/** Which partner gets the referral, by which rule (or the fallback), and when that was decided. */
-@JsonInclude(JsonInclude.Include.NON_NULL)
-public record RoutingDecision(String partnerId, String ruleId, Instant decidedAt) {
+/**
+ * Which partner gets the referral, by which rule (or the fallback), and when that was decided; {@code passedOver}
+ * names the partners skipped on the way and why (full, over quota, outside their service area).
+ */
+@JsonInclude(JsonInclude.Include.NON_EMPTY)
+public record RoutingDecision(String partnerId, String ruleId, Instant decidedAt, java.util.List<String> passedOver) {
+
+    public RoutingDecision {
+        passedOver = passedOver == null ? java.util.List.of() : java.util.List.copyOf(passedOver);
+    }
+
+    public RoutingDecision(String partnerId, String ruleId, Instant decidedAt) {
+        this(partnerId, ruleId, decidedAt, null);
+    }
 }

@@ -51,9 +51,21 @@ public final class ReferralStore {
     private final DynamoDbEnhancedClient enhanced;
     private final DynamoDbTable<ReferralItem> table;
 
+    private volatile Settlement settlement = (referrals, stored) -> { };
+
     public ReferralStore(DynamoDbEnhancedClient enhanced, String tableName) {
         this.enhanced = enhanced;
         this.table = enhanced.table(tableName, ReferralItem.SCHEMA);
+    }
+
+    /** Told of every new referral once it is stored, or found to be a duplicate (partners' load counts them). */
+    @FunctionalInterface
+    public interface Settlement {
+        void settled(List<Referral> referrals, java.util.function.Predicate<Referral> stored);
+    }
+
+    public void onSettled(Settlement settlement) {
+        this.settlement = settlement;
     }
 
     /** The result of storing a new referral: the referral that holds the claim, and whether it was already there. */
@@ -65,6 +77,12 @@ public final class ReferralStore {
      * referral that claimed it.
      */
     public Stored insert(Referral referral, String idempotencyKey, Instant now) {
+        Stored stored = insertOne(referral, idempotencyKey, now);
+        settlement.settled(List.of(referral), r -> !stored.duplicate());
+        return stored;
+    }
+
+    private Stored insertOne(Referral referral, String idempotencyKey, Instant now) {
         List<ReferralItem> claims = claims(referral, idempotencyKey, now);
         TransactWriteItemsEnhancedRequest.Builder tx = TransactWriteItemsEnhancedRequest.builder()
                 .addPutItem(table, TransactPutItemEnhancedRequest.builder(ReferralItem.class)
@@ -121,6 +139,9 @@ public final class ReferralStore {
             actions += needed;
         }
         out.addAll(insertChunk(chunk, now));
+        java.util.Set<String> stored = new java.util.HashSet<>();
+        out.stream().filter(s -> !s.duplicate()).forEach(s -> stored.add(s.referral().referralId()));
+        settlement.settled(referrals, r -> stored.contains(r.referralId()));
         return out;
     }
 
@@ -149,7 +170,7 @@ public final class ReferralStore {
                 LOG.debug("batch of {} referrals holds a duplicate; storing one by one", chunk.size());
             }
         }
-        return chunk.stream().map(r -> insert(r, null, now)).toList();
+        return chunk.stream().map(r -> insertOne(r, null, now)).toList();
     }
 
     /** The state of an agency file the hub has seen, by its content hash. */

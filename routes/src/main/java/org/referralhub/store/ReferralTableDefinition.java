@@ -45,6 +45,18 @@ public final class ReferralTableDefinition {
                 .timeToLiveSpecification(t -> t.enabled(true).attributeName(ReferralItem.TTL_ATTRIBUTE)));
     }
 
+    /** The same, against a local endpoint (DynamoDB Local), before any hub runs on the table. */
+    public static void ensureExists(java.net.URI localEndpoint, String tableName) {
+        try (DynamoDbClient dynamo = DynamoDbClient.builder().endpointOverride(localEndpoint)
+                .region(software.amazon.awssdk.regions.Region.CA_CENTRAL_1)
+                .credentialsProvider(software.amazon.awssdk.auth.credentials.StaticCredentialsProvider.create(
+                        software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create("local", "local")))
+                .httpClient(software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient.create())
+                .build()) {
+            ensureExists(dynamo, tableName);
+        }
+    }
+
     static CreateTableRequest request(String tableName) {
         return CreateTableRequest.builder()
                 .tableName(tableName)
