@@ -60,4 +60,43 @@ class ConfigurationLoaderTest {
         assertThat(key).startsWith("rhk_cics_").hasSize("rhk_cics_".length() + 32);
         assertThat(ApiKeys.hash(key)).matches("[0-9a-f]{64}").isNotEqualTo(ApiKeys.hash(ApiKeys.generate("cics")));
     }
+
+    private static final String ROUTING = """
+            programs: [{ id: p }]
+            agencies: [{ id: a, program: p }, { id: b, program: p }]
+            mappings:
+              m: { fields: { client.firstName: { from: first }, client.shoeSize: { from: shoes } } }
+            partners:
+              - { id: x, intake: { channel: webhook, url: "https://x.example/in", signingSecret: whsec_c2VjcmV0 } }
+              - { id: y, intake: { channel: webhook, url: "https://y.example/in", signingSecret: whsec_c2VjcmV0 }, capacity: { status: closed } }
+            routing:
+              rules:
+                - { id: toronto, postalPrefixes: [M], partners: [x, y], strategy: round-robin }
+                - { id: north-york, postalPrefixes: [M2, M3], partner: x }
+                - { id: agency-b, agencies: [b], sectors: [plumbing], partner: y, strategy: fastest }
+                - { id: everyone, partners: [x] }
+                - { id: after-everyone, languages: [fr], partner: y }
+            """;
+
+    @Test
+    void aRuleAnEarlierOneAlwaysCatchesAMappingToAnUnknownFieldAndUnknownNamesAreRefused() {
+        assertThatThrownBy(() -> ConfigurationLoader.parse(ROUTING, Map.of()))
+                .isInstanceOfSatisfying(InvalidConfigurationException.class, e -> assertThat(e.problems()).containsExactlyInAnyOrder(
+                        "mapping 'm' maps to 'client.shoeSize', which is not a canonical field",
+                        "partner 'y' has capacity 'closed'; it must be accepting, waitlist or full",
+                        "routing rule 'north-york' can never be reached: rule 'toronto' comes first and takes every "
+                                + "referral it would (to send overflow elsewhere, list more partners in 'toronto')",
+                        "routing rule 'agency-b' names sector 'plumbing', which is not one of " + Sectors.names(),
+                        "routing rule 'agency-b' uses strategy 'fastest'; it must be one of [fixed, round-robin, least-loaded]",
+                        "routing rule 'after-everyone' can never be reached: rule 'everyone' comes first and takes every "
+                                + "referral it would (to send overflow elsewhere, list more partners in 'everyone')"));
+    }
+
+    @Test
+    void aNarrowerRuleBeforeABroaderOneIsReachable() {
+        RoutingTable.RoutingRule narrow = new RoutingTable.RoutingRule("n", null, java.util.List.of("M2"), null, null, "x");
+        RoutingTable.RoutingRule broad = new RoutingTable.RoutingRule("b", null, java.util.List.of("M"), null, null, "x");
+        assertThat(ConfigurationLoader.catchesAll(narrow, broad)).isFalse();
+        assertThat(ConfigurationLoader.catchesAll(broad, narrow)).isTrue();
+    }
 }

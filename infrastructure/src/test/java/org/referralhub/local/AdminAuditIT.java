@@ -1,0 +1,139 @@
+package org.referralhub.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.referralhub.config.ApiKeys;
+import org.referralhub.store.ConfigurationStore;
+import org.referralhub.store.StoredConfiguration;
+
+/** Every change is a version with who, when and what — never a secret — and an earlier version can come back. */
+class AdminAuditIT {
+
+    @TempDir
+    static Path data;
+    private static LocalHub hub;
+    private static AdminClient admin;
+    private static final String TABLE = "referrals-" + UUID.randomUUID();
+
+    @BeforeAll
+    static void start() throws Exception {
+        hub = LocalHub.start(LocalHub.Options.defaults().withPorts(0, 0, 0).withDataDirectory(data).withTableName(TABLE));
+        admin = new AdminClient(hub.baseUrl(), LocalHub.demoAdminToken());
+    }
+
+    @AfterAll
+    static void stop() {
+        hub.close();
+    }
+
+    @Test
+    void changesAreAuditedWithoutSecretsAndRestoreBringsBackAllButCredentials() throws Exception {
+        JsonNode first = admin.get("/config/versions").body().get("versions");
+        assertThat(first.get(first.size() - 1).get("version").asLong()).isEqualTo(1);
+        assertThat(first.get(first.size() - 1).get("summary").asText()).startsWith("loaded ").endsWith(" at first start");
+
+        assertThat(admin.send("PATCH", "/partners/humber", "{\"name\":\"Humber Employment\",\"capacity\":{\"monthlyQuota\":30}}")
+                .status()).isEqualTo(200);
+        AdminClient.Reply rotated = admin.send("POST", "/partners/humber/signing-secret/rotate", null);
+        String secret = rotated.body().at("/secrets/signingSecret").asText();
+        String cicsKey = LocalHub.demoKeys().get("cics");
+        String cicsKeyId = ApiKeys.hash(cicsKey).substring(0, 12);
+        assertThat(admin.send("DELETE", "/agencies/cics/keys/" + cicsKeyId, null).status()).isEqualTo(200);
+        assertThat(new HubClient(hub.baseUrl()).get("/v1/referrals/nothing", cicsKey).status()).isEqualTo(401);
+
+        AdminClient.Reply history = admin.get("/config/versions?limit=3");
+        JsonNode versions = history.body().get("versions");
+        assertThat(versions).hasSize(3);
+        JsonNode revoked = versions.get(0);
+        assertThat(revoked.get("by").asText()).isEqualTo("program-admin");
+        assertThat(revoked.get("summary").asText()).isEqualTo("revoked API key " + cicsKeyId + " of agency 'cics'");
+        assertThat(revoked.at("/changes/0/path").asText()).isEqualTo("/agencies/cics/apiKeys");
+        JsonNode rotation = versions.get(1);
+        assertThat(rotation.at("/changes/0/path").asText()).isEqualTo("/partners/humber/intake/signingSecret");
+        assertThat(rotation.at("/changes/0/secret").asBoolean()).isTrue();
+        JsonNode rename = versions.get(2);
+        assertThat(rename.get("changes").toString())
+                .contains("{\"op\":\"replace\",\"path\":\"/partners/humber/name\",\"from\":\"Humber Community Employment Services\",\"to\":\"Humber Employment\"}")
+                .contains("{\"op\":\"add\",\"path\":\"/partners/humber/capacity\",\"to\":{\"monthlyQuota\":30}}");
+        assertThat(rename.get("at").asText()).isNotEmpty();
+
+        String everything = admin.get("/config/versions?limit=100").text() + admin.get("/config").text()
+                + admin.get("/config/versions/1").text() + admin.get("/partners").text() + admin.get("/agencies").text();
+        assertThat(everything).doesNotContain("whsec_").doesNotContain("pbkdf2").doesNotContain(secret)
+                .doesNotContain(ApiKeys.hash(cicsKey)).doesNotContain("tokenHashes");
+
+        long before = admin.get("/config").version();
+        AdminClient.Reply restored = admin.send("POST", "/config/versions/1/restore", null);
+        assertThat(restored.status()).isEqualTo(200);
+        assertThat(restored.version()).isEqualTo(before + 1);
+        assertThat(admin.get("/partners/humber").body().get("name").asText()).isEqualTo("Humber Community Employment Services");
+        assertThat(admin.get("/config/versions?limit=1").body().at("/versions/0/restoredFrom").asLong()).isEqualTo(1);
+        assertThat(hub.hub().services().config().partner("humber").orElseThrow().intake().signingSecret())
+                .as("a restore keeps today's secrets").isEqualTo(secret);
+        assertThat(new HubClient(hub.baseUrl()).get("/v1/referrals/nothing", cicsKey).status())
+                .as("a revoked key stays revoked").isEqualTo(401);
+        assertThat(admin.send("POST", "/config/versions/999/restore", null).status()).isEqualTo(404);
+    }
+
+    @Test
+    void anotherContainerPicksUpAChangeWithinTheCacheAgeWithoutARestart() throws Exception {
+        AtomicReference<Instant> now = new AtomicReference<>(Instant.now());
+        Clock clock = new Clock() {
+            @Override
+            public ZoneOffset getZone() {
+                return ZoneOffset.UTC;
+            }
+
+            @Override
+            public Clock withZone(java.time.ZoneId zone) {
+                return this;
+            }
+
+            @Override
+            public Instant instant() {
+                return now.get();
+            }
+        };
+        StoredConfiguration local = (StoredConfiguration) hub.hub().services().configs();
+        StoredConfiguration other = new StoredConfiguration(new ConfigurationStore(hub.hub().dynamo(), TABLE),
+                local.placeholders(), Duration.ofSeconds(30), clock);
+        String before = other.current().partner("jobstart").orElseThrow().name();
+
+        assertThat(admin.send("PATCH", "/partners/jobstart", "{\"name\":\"JobStart Toronto\"}").status()).isEqualTo(200);
+        assertThat(hub.hub().services().config().partner("jobstart").orElseThrow().name())
+                .as("in force at once where it was made").isEqualTo("JobStart Toronto");
+        assertThat(other.current().partner("jobstart").orElseThrow().name()).as("within the cache age").isEqualTo(before);
+        now.set(now.get().plusSeconds(31));
+        assertThat(other.current().partner("jobstart").orElseThrow().name()).isEqualTo("JobStart Toronto");
+    }
+
+    @Test
+    void aWholeConfigurationCanBeExportedAndImportedBackWithItsSecretsKept() throws Exception {
+        AdminClient.Reply exported = admin.get("/config");
+        String yaml = new com.fasterxml.jackson.databind.ObjectMapper(new com.fasterxml.jackson.dataformat.yaml.YAMLFactory())
+                .writeValueAsString(exported.body()).replace("name: \"COSTI Immigrant Services\"", "name: \"COSTI\"");
+        var request = java.net.http.HttpRequest.newBuilder(java.net.URI.create(hub.baseUrl() + "/admin/v1/config"))
+                .header("Authorization", "Bearer " + LocalHub.demoAdminToken()).header("Content-Type", "application/yaml")
+                .PUT(java.net.http.HttpRequest.BodyPublishers.ofString(yaml, StandardCharsets.UTF_8)).build();
+        var response = java.net.http.HttpClient.newHttpClient().send(request, java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(admin.get("/partners/costi").body().get("name").asText()).isEqualTo("COSTI");
+        assertThat(hub.hub().services().config().partner("acces-employment").orElseThrow().intake().signingSecret())
+                .startsWith("whsec_");
+        assertThat(admin.get("/config/versions?limit=1").body().at("/versions/0/changes").toString())
+                .contains("/partners/costi/name").doesNotContain("signingSecret");
+    }
+}
