@@ -25,7 +25,7 @@ import org.apache.sshd.sftp.server.SftpEventListener;
 import org.apache.sshd.sftp.server.SftpSubsystemFactory;
 import org.referralhub.config.Agency;
 import org.referralhub.config.HubConfiguration;
-import org.referralhub.config.Passwords;
+import org.referralhub.files.SftpLogin;
 import org.referralhub.files.FileImport;
 import org.referralhub.functions.FileIntakeFunction;
 import org.slf4j.Logger;
@@ -42,7 +42,6 @@ final class LocalSftpServer implements AutoCloseable {
 
     static final String BUCKET = "local-file-drop";
     private static final Logger LOG = LoggerFactory.getLogger(LocalSftpServer.class);
-    private static final List<String> FOLDERS = List.of(FileImport.INBOUND, "results", "archive", "error");
 
     private final SshServer server;
     private final List<String> completedRenames = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -62,21 +61,36 @@ final class LocalSftpServer implements AutoCloseable {
         server.setHost("127.0.0.1");
         server.setPort(port);
         server.setKeyPairProvider(new SimpleGeneratorHostKeyProvider(hostKey));
-        server.setPasswordAuthenticator((user, password, session) -> config.get().agencyBySftpUser(user)
-                .map(Agency::sftp).map(a -> a.passwordHash() != null && Passwords.matches(password, a.passwordHash()))
-                .orElse(false));
-        server.setPublickeyAuthenticator((user, key, session) -> config.get().agencyBySftpUser(user)
-                .map(a -> a.sftp().authorizedKeys().stream().anyMatch(k -> sameKey(k, key)))
+        server.setPasswordAuthenticator((user, password, session) ->
+                SftpLogin.withPassword(config.get(), user, password).isPresent());
+        server.setPublickeyAuthenticator((user, key, session) -> SftpLogin.account(config.get(), user)
+                .map(a -> a.publicKeys().stream().anyMatch(k -> sameKey(k, key)))
                 .orElseGet(() -> partners.stream().anyMatch(p -> p.username().equals(user)
                         && KeyUtils.compareKeys(p.hubKey(), key))));
-        VirtualFileSystemFactory homes = new VirtualFileSystemFactory();
+        // an agency's home is found when it logs in, so an agency added by an administrator has one at once
+        VirtualFileSystemFactory homes = new VirtualFileSystemFactory() {
+            @Override
+            public Path getUserHomeDir(org.apache.sshd.common.session.SessionContext session) throws IOException {
+                Path fixed = super.getUserHomeDir(session.getUsername());
+                if (fixed != null) {
+                    return fixed;
+                }
+                if (SftpLogin.account(config.get(), session.getUsername()).isEmpty()) {
+                    throw new IOException("no home");
+                }
+                Path home = root.resolve(session.getUsername());
+                for (String folder : SftpLogin.FOLDERS) {
+                    Files.createDirectories(home.resolve(folder));
+                }
+                return home;
+            }
+        };
         for (Agency agency : config.get().agencies()) {
             if (agency.sftp() != null) {
                 Path home = root.resolve(agency.sftp().username());
-                for (String folder : FOLDERS) {
+                for (String folder : SftpLogin.FOLDERS) {
                     Files.createDirectories(home.resolve(folder));
                 }
-                homes.setUserHomeDir(agency.sftp().username(), home);
             }
         }
         for (PartnerAccount partner : partners) {

@@ -209,4 +209,26 @@ class AdminApiIT {
         assertThat(admin.get("/nothing-here").status()).isEqualTo(404);
         assertThat(admin.send("PATCH", "/agencies/cics", "not json").status()).isEqualTo(400);
     }
+
+    @Test
+    void anAgencyAddedByAnAdministratorDropsFilesOverSftpAtOnce() throws Exception {
+        assertThat(admin.send("POST", "/agencies", "{\"id\":\"harbourfront\",\"name\":\"Harbourfront\","
+                + "\"program\":\"mentoring-partnership\",\"fileMapping\":\"csv-en-v1\","
+                + "\"sftp\":{\"username\":\"harbourfront\",\"password\":\"harbourfront sftp pass\"}}").status()).isEqualTo(201);
+        String ref = "HF-" + UUID.randomUUID();
+        try (SftpAgency agency = SftpAgency.withPassword(hub, "harbourfront", "harbourfront sftp pass")) {
+            agency.upload("inbound/first.csv", ("Reference,First Name,Last Name,Email,Consent\n" + ref
+                    + ",Ana,Lima,ana@example.br,Signed\n").getBytes(StandardCharsets.UTF_8));
+            java.time.Instant deadline = java.time.Instant.now().plusSeconds(20);
+            while (!agency.list("results").contains("first.csv.results.csv") && java.time.Instant.now().isBefore(deadline)) {
+                Thread.sleep(100);
+            }
+            assertThat(new String(agency.download("results/first.csv.results.csv"), StandardCharsets.UTF_8))
+                    .contains("accepted");
+        }
+        assertThat(admin.send("PATCH", "/agencies/harbourfront", "{\"sftp\":{\"password\":\"a new sftp password\"}}")
+                .status()).isEqualTo(200);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> SftpAgency.withPassword(hub, "harbourfront",
+                "harbourfront sftp pass").close()).as("the old password stops working").isInstanceOf(Exception.class);
+    }
 }

@@ -35,13 +35,20 @@ abstract class HubOnDynamoDbLocal {
     void startHub() {
         String table = "referrals-" + UUID.randomUUID();
         ReferralTableDefinition.ensureExists(java.net.URI.create(dynamo.endpoint()), table);
-        hub = Hub.start(HubSettings.of(Map.of(
+        Map<String, String> settings = new java.util.HashMap<>(Map.of(
                 HubSettings.REFERRALS_TABLE, table,
                 HubSettings.ARCHIVE_DIR, data.resolve("archive").toString(),
                 HubSettings.FILE_DROP_DIR, data.resolve("drops").toString(),
                 HubSettings.MAIL_DROP_DIR, data.resolve("mail").toString(),
                 HubSettings.AWS_ENDPOINT_URL, dynamo.endpoint(),
-                HubSettings.HUB_BASE_URL, "http://localhost:9")));
+                HubSettings.HUB_BASE_URL, "http://localhost:9"));
+        settings.putAll(extraSettings());
+        hub = Hub.start(HubSettings.of(settings));
+    }
+
+    /** Settings a test class adds to (or puts in place of) the fixture's. */
+    protected Map<String, String> extraSettings() {
+        return Map.of();
     }
 
     @AfterEach

@@ -140,14 +140,15 @@ class TemplateTest {
     }
 
     @Test
-    void everyAgencyWithAnSftpAccountHasATransferFamilyUserConfinedToItsHome() {
-        var config = org.referralhub.config.ConfigurationLoader.load("classpath:hub-config.yaml", Map.of("hubBaseUrl", "http://x"));
-        Map<String, Map<String, Object>> users = resources("AWS::Transfer::User");
-        Set<String> names = users.values().stream().map(u -> (String) u.get("UserName")).collect(Collectors.toSet());
-        Set<String> accounts = config.agencies().stream().filter(a -> a.sftp() != null).map(a -> a.sftp().username())
-                .collect(Collectors.toSet());
-        assertThat(names).isEqualTo(accounts);
-        users.values().forEach(u -> assertThat(u.get("HomeDirectoryType")).isEqualTo("LOGICAL"));
+    @SuppressWarnings("unchecked")
+    void theSftpServerAsksTheLoginFunctionSoAgenciesAddedByAdministratorsCanLogIn() {
+        Map<String, Object> server = resources("AWS::Transfer::Server").values().iterator().next();
+        assertThat(server.get("IdentityProviderType")).isEqualTo("AWS_LAMBDA");
+        assertThat(((Map<String, Object>) server.get("IdentityProviderDetails")).get("Function").toString())
+                .contains("SftpLoginFunction");
+        assertThat(resources("AWS::Transfer::User")).as("no user fixed in the template").isEmpty();
+        assertThat(resources("AWS::Lambda::Permission").values()).anySatisfy(p ->
+                assertThat(p.get("Principal")).isEqualTo("transfer.amazonaws.com"));
     }
 
     @Test

@@ -11,6 +11,8 @@ public final class Endpoints {
     public static final String HEALTH = "direct:health";
     /** An agency file landed in an inbound folder (body: its drop key; answers FileImport.Summary). */
     public static final String FILE_INTAKE = "direct:file-intake";
+    /** Who may log in to the SFTP server (body: SftpLogin.Attempt; answers Transfer Family's response map). */
+    public static final String SFTP_LOGIN = "direct:sftp-login";
     /** Fetch new files from agencies' own SFTP servers (pull mode); answers the FileImport summaries. */
     public static final String FILE_PULL = "direct:file-pull";
     /** A received e-mail landed in the mail drop (body: its key; answers EmailImport.Outcome). */

@@ -1,25 +1,75 @@
 package org.referralhub.camel;
 
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import org.apache.camel.builder.RouteBuilder;
 import org.referralhub.files.FileImport;
+import org.referralhub.files.SftpLogin;
+import org.referralhub.referral.CanonicalJson;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The file channel, inbound: a file completed in an agency's {@code inbound/} folder (S3 event behind Transfer
  * Family in AWS, the local SFTP server's upload-complete event locally) is imported. Body: the file's drop key;
  * answer: {@link FileImport.Summary}. A failure propagates, so the trigger retries; the content-hash claim keeps a
- * retry from storing rows twice.
+ * retry from storing rows twice. And who may log in: Transfer Family asks {@code sftp-login} (its custom identity
+ * provider), which answers from the configuration in force.
  */
 public final class FileIntakeRoutes extends RouteBuilder {
 
-    private final FileImport files;
+    private static final Logger LOG = LoggerFactory.getLogger(FileIntakeRoutes.class);
 
-    public FileIntakeRoutes(FileImport files) {
+    private final FileImport files;
+    private final HubServices hub;
+    private final String sftpRole;
+    private final String fileDropBucket;
+
+    /**
+     * @param sftpRole       the IAM role Transfer Family sessions assume (null: logins are refused)
+     * @param fileDropBucket the bucket holding agencies' homes
+     */
+    public FileIntakeRoutes(FileImport files, HubServices hub, String sftpRole, String fileDropBucket) {
         this.files = files;
+        this.hub = hub;
+        this.sftpRole = sftpRole;
+        this.fileDropBucket = fileDropBucket;
     }
 
     @Override
     public void configure() {
         from(Endpoints.FILE_INTAKE).routeId("file-intake")
                 .process(e -> e.getMessage().setBody(files.run(e.getMessage().getMandatoryBody(String.class))));
+
+        from(Endpoints.SFTP_LOGIN).routeId("sftp-login")
+                .process(e -> e.getMessage().setBody(login(e.getMessage().getMandatoryBody(SftpLogin.Attempt.class))));
+    }
+
+    /** Transfer Family's answer: the role and logical home of the agency, its keys for a key login; empty: refused. */
+    private Map<String, Object> login(SftpLogin.Attempt attempt) {
+        if (sftpRole == null || fileDropBucket == null) {
+            LOG.warn("SFTP login refused: SFTP_USER_ROLE_ARN or FILE_DROP_BUCKET is not set");
+            return Map.of();
+        }
+        Optional<SftpLogin.Account> account = SftpLogin.decide(hub.config(), attempt);
+        if (account.isEmpty()) {
+            LOG.warn("SFTP login refused for user {} from {}", attempt.username(), attempt.sourceIp());
+            return Map.of();
+        }
+        Map<String, Object> grant = new LinkedHashMap<>();
+        grant.put("Role", sftpRole);
+        grant.put("HomeDirectoryType", "LOGICAL");
+        Map<String, String> home = new LinkedHashMap<>();
+        home.put("Entry", "/");
+        home.put("Target", "/" + fileDropBucket + "/" + account.get().username());
+        grant.put("HomeDirectoryDetails", CanonicalJson.write(List.of(home)));
+        if (attempt.password() == null || attempt.password().isEmpty()) {
+            grant.put("PublicKeys", account.get().publicKeys());
+        }
+        LOG.info("SFTP login of agency {} ({})", account.get().agencyId(),
+                grant.containsKey("PublicKeys") ? "key" : "password");
+        return grant;
     }
 }

@@ -38,7 +38,7 @@ public final class WebhookDeliveryRoutes extends RouteBuilder {
         Referral referral = exchange.getProperty(DispatchRoutes.REFERRAL, Referral.class);
         Partner partner = exchange.getProperty(DispatchRoutes.PARTNER, Partner.class);
         String agencyName = hub.config().agency(referral.agencyId()).map(a -> a.name()).orElse(referral.agencyId());
-        String body = CanonicalJson.write(PartnerReferral.of(referral, agencyName));
+        String body = CanonicalJson.write(PartnerReferral.of(referral, agencyName).selecting(partner.fields()));
         String deliveryId = referral.delivery().idempotencyId();
         long timestamp = hub.clock().instant().getEpochSecond();
         var message = exchange.getMessage();

@@ -26,4 +26,26 @@ public record PartnerReferral(String type, String schemaVersion, String delivery
                 ConsentScope.visible(referral.client(), referral.consent() == null ? null : referral.consent().scope()),
                 referral.consent(), referral.screening());
     }
+
+    /**
+     * The same, with only the client fields a partner's configuration selects ({@code client.email}, ...); every
+     * field the consent shares when the selection is empty. The selection narrows the consent scope, never widens it.
+     */
+    public PartnerReferral selecting(java.util.List<String> fields) {
+        if (fields == null || fields.isEmpty() || client == null) {
+            return this;
+        }
+        com.fasterxml.jackson.databind.node.ObjectNode tree = org.referralhub.referral.CanonicalJson.MAPPER.valueToTree(client);
+        java.util.List<String> names = new java.util.ArrayList<>();
+        tree.fieldNames().forEachRemaining(names::add);
+        names.stream().filter(n -> !fields.contains("client." + n)).forEach(tree::remove);
+        Client selected;
+        try {
+            selected = org.referralhub.referral.CanonicalJson.MAPPER.treeToValue(tree, Client.class);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("a client does not read back", e);
+        }
+        return new PartnerReferral(type, schemaVersion, deliveryId, referralId, program, agencyId, agencyName,
+                agencyReference, referredAt, selected, consent, screening);
+    }
 }

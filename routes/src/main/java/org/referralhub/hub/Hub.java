@@ -158,7 +158,10 @@ public final class Hub implements AutoCloseable {
                 settings.get(HubSettings.MAX_EMAIL_ATTACHMENTS).map(Integer::parseInt).orElse(10));
         MailboxPull mailboxes = email == null ? null : new MailboxPull(config, email, mailDrop, secrets, enhanced,
                 settings.require(HubSettings.REFERRALS_TABLE), clock);
-        CamelContext camel = camel(services, files, new FilePullRoutes(services, files, fileDrop,
+        FileIntakeRoutes fileRoutes = new FileIntakeRoutes(files, services,
+                settings.get(HubSettings.SFTP_USER_ROLE_ARN).orElse(null),
+                settings.get(HubSettings.FILE_DROP_BUCKET).orElse(null));
+        CamelContext camel = camel(services, fileRoutes, new FilePullRoutes(services, files, fileDrop,
                 enhanced, settings.require(HubSettings.REFERRALS_TABLE)), email, mailboxes);
         LOG.info("hub started in {} ms", (System.nanoTime() - started) / 1_000_000);
         return new Hub(services, camel, http, dynamo, s3);
@@ -211,7 +214,7 @@ public final class Hub implements AutoCloseable {
                 () -> passwordRef == null ? null : new String(secrets.get(passwordRef), java.nio.charset.StandardCharsets.UTF_8));
     }
 
-    private static CamelContext camel(HubServices services, FileImport files, FilePullRoutes pulls, EmailImport email,
+    private static CamelContext camel(HubServices services, FileIntakeRoutes files, FilePullRoutes pulls, EmailImport email,
                                       MailboxPull mailboxes) {
         DeliveryPolicy policy = services.config().delivery();
         DeliveryLedger ledger = new DeliveryLedger(services.store(), policy, services.clock());
@@ -234,7 +237,7 @@ public final class Hub implements AutoCloseable {
             camel.addRoutes(new WebhookIntakeRoutes(services));
             camel.addRoutes(new AdminRoutes(services));
             camel.addRoutes(new IntakeRoutes(services));
-            camel.addRoutes(new FileIntakeRoutes(files));
+            camel.addRoutes(files);
             camel.addRoutes(pulls);
             if (email != null) {
                 camel.addRoutes(new EmailIntakeRoutes(email, mailboxes));

@@ -31,6 +31,8 @@ public final class HubSettings {
     public static final String FILE_DROP_BUCKET = "FILE_DROP_BUCKET";
     /** Directory of the local SFTP server's homes (local hub, when no bucket is set). */
     public static final String FILE_DROP_DIR = "FILE_DROP_DIR";
+    /** The IAM role agencies' SFTP sessions assume in Transfer Family (AWS). */
+    public static final String SFTP_USER_ROLE_ARN = "SFTP_USER_ROLE_ARN";
     /** Largest accepted agency file in bytes (default 52428800). */
     public static final String MAX_FILE_BYTES = "MAX_FILE_BYTES";
     /** Directory of the local key store, owner-only (local hub); in AWS secrets come from Secrets Manager. */
@@ -73,6 +75,7 @@ public final class HubSettings {
             Map.entry(MAX_BODY_BYTES, true),
             Map.entry(FILE_DROP_BUCKET, true),
             Map.entry(FILE_DROP_DIR, false),
+            Map.entry(SFTP_USER_ROLE_ARN, false),
             Map.entry(MAX_FILE_BYTES, true),
             Map.entry(MAIL_DROP_BUCKET, true),
             Map.entry(MAIL_DROP_DIR, false),

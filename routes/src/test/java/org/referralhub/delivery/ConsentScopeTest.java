@@ -33,4 +33,19 @@ class ConsentScopeTest {
         assertThat(contact.countryOfOrigin()).isNull();
         assertThat(contact.otherLanguages()).isEmpty();
     }
+
+    @Test
+    void aPartnersFieldSelectionNarrowsWhatTheConsentShares() {
+        PartnerReferral full = new PartnerReferral(PartnerReferral.TYPE, "1.0", "dlv", "r", "p", "a", "Agency", "ref",
+                java.time.Instant.EPOCH, ConsentScope.visible(CLIENT, List.of("background")), null, null);
+        PartnerReferral selected = full.selecting(List.of("client.firstName", "client.lastName", "client.email",
+                "client.postalCode"));
+        assertThat(selected.client().firstName()).isEqualTo("Dara");
+        assertThat(selected.client().postalCode()).isEqualTo("M3C 1A1");
+        assertThat(selected.client().email()).as("not in the consent scope: selecting it does not widen it").isNull();
+        assertThat(selected.client().yearsOfExperience()).isNull();
+        assertThat(selected.client().otherLanguages()).isEmpty();
+        assertThat(selected.referralId()).isEqualTo("r");
+        assertThat(full.selecting(List.of())).isSameAs(full);
+    }
 }

@@ -1,0 +1,67 @@
+package org.referralhub.files;
+
+import java.util.List;
+import java.util.Optional;
+import org.referralhub.config.Agency;
+import org.referralhub.config.HubConfiguration;
+import org.referralhub.config.Passwords;
+
+/**
+ * Who may log in to the hub's SFTP server, decided from the configuration in force — so an agency an administrator
+ * adds, a key they add or a password they change works at once, without touching the server. The same decision
+ * serves AWS Transfer Family (its custom identity provider function) and the local hub's SFTP server.
+ */
+public final class SftpLogin {
+
+    /** Folders every agency home has: files dropped, results returned, files done with, files refused. */
+    public static final List<String> FOLDERS = List.of(FileImport.INBOUND, "results", "archive", "error");
+
+    private SftpLogin() {
+    }
+
+    /**
+     * An agency's login: its home (the agency's prefix of the file drop, named after the username) and the public
+     * keys it may present.
+     */
+    public record Account(String agencyId, String username, List<String> publicKeys) {
+    }
+
+    /** The account of a username, whatever the credential: key logins check the key against {@code publicKeys}. */
+    public static Optional<Account> account(HubConfiguration config, String username) {
+        return config.agencyBySftpUser(username == null ? "" : username)
+                .map(a -> new Account(a.id(), a.sftp().username(), a.sftp().authorizedKeys()));
+    }
+
+    /** The account if this password is the agency's SFTP password; empty for anything else (no password set, too). */
+    public static Optional<Account> withPassword(HubConfiguration config, String username, String password) {
+        if (password == null || password.isEmpty()) {
+            return Optional.empty();
+        }
+        return config.agencyBySftpUser(username == null ? "" : username)
+                .filter(a -> a.sftp().passwordHash() != null && Passwords.matches(password, a.sftp().passwordHash()))
+                .map(a -> new Account(a.id(), a.sftp().username(), a.sftp().authorizedKeys()));
+    }
+
+    /** A login attempt as the SFTP server passes it on; {@code password} is empty for a key login. */
+    public record Attempt(String username, String password, String protocol, String sourceIp) {
+    }
+
+    /**
+     * What the SFTP server needs to let an agency in: its logical home (only its own prefix of the file drop) and,
+     * for a key login, the keys to check; empty when the attempt is refused.
+     */
+    public static Optional<Account> decide(HubConfiguration config, Attempt attempt) {
+        if (attempt.protocol() != null && !"SFTP".equalsIgnoreCase(attempt.protocol())) {
+            return Optional.empty();
+        }
+        if (attempt.password() == null || attempt.password().isEmpty()) {
+            return account(config, attempt.username()).filter(a -> !a.publicKeys().isEmpty());
+        }
+        return withPassword(config, attempt.username(), attempt.password());
+    }
+
+    /** The agency owning a username, for callers that only need to know it exists. */
+    public static Optional<Agency> agency(HubConfiguration config, String username) {
+        return config.agencyBySftpUser(username == null ? "" : username);
+    }
+}
