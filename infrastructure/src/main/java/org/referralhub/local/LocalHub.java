@@ -331,7 +331,10 @@ public final class LocalHub implements AutoCloseable {
         b.append("\nReferral Hub — local hub is up\n");
         b.append("  HTTP API (agencies)      ").append(baseUrl).append("/v1/referrals\n");
         b.append("  Health                   ").append(baseUrl).append("/health\n");
-        b.append("  Admin sandbox            ").append(baseUrl).append("/admin/v1/sandbox   (Authorization: Bearer <admin token>)\n");
+        b.append("  Admin API                ").append(baseUrl).append("/admin/v1/{agencies,partners,programs,mappings,routing,config,sandbox}\n");
+        b.append("                           (Authorization: Bearer <admin token>; or ./referral-hub --help)\n");
+        b.append("  Configuration            version ").append(((org.referralhub.store.StoredConfiguration) hub.services().configs()).version())
+                .append(" in the table (the YAML is read at first start only)\n");
         b.append("  Sandbox partners         ").append(baseUrl).append("/sandbox/partners/{partnerId}/deliveries\n");
         b.append("  SFTP (agency files)      sftp -P ").append(sftp.port()).append(" <agency>@localhost   (upload to inbound/)\n");
         hub.services().config().partners().stream()

@@ -205,6 +205,20 @@ class EmailChannelIT {
     }
 
     @Test
+    void anIneligibleReferralIsStoredNotForwardedAndTheReplySaysWhy() throws Exception {
+        String subject = "Referral " + UUID.randomUUID();
+        MimeMessage sent = message("coach@tropicana.example", subject);
+        sent.setText("First name: Sam\nLast name: Lee\nEmail: sam." + UUID.randomUUID().toString().substring(0, 6)
+                + "@example.kr\nArrival date: 2010-01-15\nYears of experience: 1\nEnglish level: 5\nConsent: yes\n", "UTF-8");
+        Transport.send(sent);
+        String body = text(reply("coach@tropicana.example", subject));
+        assertThat(body).contains("rejected (not-eligible)")
+                .contains("the client arrived in Canada more than 5 years ago")
+                .contains("the program needs at least 2 years of professional experience")
+                .contains("the program needs English at CLB 7 or above");
+    }
+
+    @Test
     void aReplyWithQuotedHistoryIsNotASecondReferral() throws Exception {
         String subject = "Re: follow-up " + UUID.randomUUID();
         MimeMessage sent = message("coach@cet.example", subject);

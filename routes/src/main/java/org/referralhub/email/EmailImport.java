@@ -158,7 +158,9 @@ public final class EmailImport {
             ReferralStore.Stored stored = store.insert(referral, null, now);
             Referral r = stored.referral();
             accepted.add(r.referralId() + (stored.duplicate() ? " (already referred; nothing new stored)" : "")
-                    + " - " + r.status().code() + (r.statusReason() == null ? "" : " (" + r.statusReason() + ")"));
+                    + " - " + r.status().code() + (r.statusReason() == null ? "" : " (" + r.statusReason() + ")")
+                    + (r.screening() == null || r.screening().reasons().isEmpty() ? ""
+                    : ": " + String.join("; ", r.screening().reasons().stream().map(x -> x.message()).toList())));
         } catch (InvalidReferralException invalid) {
             problems.add(where + ": " + describe(invalid.errors()));
         }
