@@ -61,7 +61,13 @@ public final class AdminCli {
                 List.of("move ID POSITION (0 is first)"));
         cli.setOut(out);
         cli.setErr(err);
-        return cli.execute(args);
+        try {
+            return cli.execute(args);
+        } finally {
+            // everything written reaches the streams before the exit code does (main exits right after)
+            out.flush();
+            err.flush();
+        }
     }
 
     private static void resource(CommandLine cli, String name, String path, String noun, String description,

@@ -166,7 +166,7 @@ final class ResourceCommand implements Callable<Integer> {
             for (JsonNode item : body) {
                 out.printf("%-26s %s%n", item.path("id").asText(), summary(item));
             }
-            out.println(body.size() + " " + noun + (body.size() == 1 ? "" : "s"));
+            out.println(body.size() + " " + (body.size() == 1 ? noun : plural()));
             return;
         }
         JsonNode secrets = body.path("secrets");
@@ -181,6 +181,10 @@ final class ResourceCommand implements Callable<Integer> {
             });
             out.println("(shown this once: keep it now, the hub will not show it again)");
         }
+    }
+
+    private String plural() {
+        return noun.endsWith("y") ? noun.substring(0, noun.length() - 1) + "ies" : noun + "s";
     }
 
     private static String summary(JsonNode item) {

@@ -231,4 +231,45 @@ class AdminApiIT {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> SftpAgency.withPassword(hub, "harbourfront",
                 "harbourfront sftp pass").close()).as("the old password stops working").isInstanceOf(Exception.class);
     }
+
+    @Test
+    void aRoundRobinRuleSharesLiveReferralsFairlyOneByOneAndWithinAFile() throws Exception {
+        for (String p : java.util.List.of("rr-one", "rr-two", "rr-three")) {
+            assertThat(admin.send("POST", "/partners", "{\"id\":\"" + p + "\",\"name\":\"" + p + "\","
+                    + "\"intake\":{\"channel\":\"webhook\",\"url\":\"" + hub.baseUrl() + "/sandbox/partners/" + p + "/webhook\"}}")
+                    .status()).isEqualTo(201);
+        }
+        assertThat(admin.send("POST", "/agencies", "{\"id\":\"rr-agency\",\"name\":\"Round robin\","
+                + "\"program\":\"mentoring-partnership\",\"fileMapping\":\"csv-en-v1\","
+                + "\"sftp\":{\"username\":\"rr-agency\",\"password\":\"round robin password\"}}").status()).isEqualTo(201);
+        assertThat(admin.send("POST", "/routing/rules", "{\"id\":\"rr\",\"agencies\":[\"rr-agency\"],"
+                + "\"partners\":[\"rr-one\",\"rr-two\",\"rr-three\"],\"strategy\":\"round-robin\",\"position\":0}")
+                .status()).isEqualTo(201);
+        String key = createKey("rr-agency", "/keys");
+        java.util.Map<String, Integer> counts = new java.util.TreeMap<>();
+        for (int i = 0; i < 9; i++) {
+            counts.merge(agencies.postJson(key, referral("M5V 3L9")).body().get("partnerId").asText(), 1, Integer::sum);
+        }
+        assertThat(counts).isEqualTo(java.util.Map.of("rr-one", 3, "rr-three", 3, "rr-two", 3));
+
+        StringBuilder csv = new StringBuilder("Reference,First Name,Last Name,Email,Arrival Date,Years of Experience,CLB,Consent\n");
+        for (int i = 0; i < 9; i++) {
+            csv.append("RR-").append(UUID.randomUUID()).append(",Ana,Lima,ana").append(i)
+                    .append("@example.br,2025-02-01,7,8,Signed\n");
+        }
+        try (SftpAgency agency = SftpAgency.withPassword(hub, "rr-agency", "round robin password")) {
+            agency.upload("inbound/rr.csv", csv.toString().getBytes(StandardCharsets.UTF_8));
+            java.time.Instant deadline = java.time.Instant.now().plusSeconds(20);
+            while (!agency.list("results").contains("rr.csv.results.csv") && java.time.Instant.now().isBefore(deadline)) {
+                Thread.sleep(100);
+            }
+            String results = new String(agency.download("results/rr.csv.results.csv"), StandardCharsets.UTF_8);
+            for (String line : results.lines().skip(1).toList()) {
+                String id = line.split(",")[2];
+                counts.merge(admin.get("/referrals/" + id).body().at("/routing/partnerId").asText(), 1, Integer::sum);
+            }
+        }
+        assertThat(counts).as("a file's rows spread as they would one by one")
+                .isEqualTo(java.util.Map.of("rr-one", 6, "rr-three", 6, "rr-two", 6));
+    }
 }

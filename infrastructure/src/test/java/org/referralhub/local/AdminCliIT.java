@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,13 +43,14 @@ class AdminCliIT {
     private record Run(int exit, String out, String err) {
     }
 
+    /** Runs the command line with writers over byte streams, buffered as {@code main}'s over System.out are. */
     private static Run cli(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
         List<String> all = new ArrayList<>(List.of("--hub", hub.baseUrl(), "--token", LocalHub.demoAdminToken()));
         all.addAll(List.of(args));
         int exit = AdminCli.run(new PrintWriter(out, true), new PrintWriter(err, true), all.toArray(String[]::new));
-        return new Run(exit, out.toString(), err.toString());
+        return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 
     private static String secret(String output, String name) {
@@ -139,6 +139,7 @@ class AdminCliIT {
         assertThat(cli("rules", "move", "scarborough", "0").exit()).isZero();
         assertThat(cli("rules", "list").out().lines().skip(1).findFirst().orElseThrow()).startsWith("scarborough ");
         assertThat(cli("rules", "move", "scarborough", "5").exit()).isZero();
+        assertThat(cli("agencies", "list").out()).containsPattern("\\d+ agencies");
         assertThat(cli("agencies", "show", "nobody").exit()).isEqualTo(1);
         assertThat(cli("agencies", "show").exit()).as("usage").isEqualTo(2);
         Run help = cli("agencies", "--help");

@@ -9,6 +9,8 @@ import java.util.List;
  * @param webhookMapping the entry of {@code mappings} that turns its JSON into a canonical referral
  *                       ({@code canonical} when it already posts the canonical format)
  * @param fileMapping    the mapping for its files (CSV, XLSX, JSON): column names onto canonical fields
+ * @param fileMappings   a mapping per file format ({@code csv}, {@code xlsx}, {@code json}, {@code jsonl}) where one
+ *                       format's columns differ from the others'; {@code fileMapping} for the rest
  * @param fileSheet      the XLSX sheet to read (null: the first)
  * @param sftp           its account on the hub's SFTP server
  * @param pull           where the hub fetches its files, for an agency that keeps them on its own SFTP server
@@ -16,13 +18,19 @@ import java.util.List;
  * @param mailbox        the agency's own mailbox, polled over IMAP, when it keeps referral mail at home
  */
 public record Agency(String id, String name, String program, List<String> apiKeyHashes, String webhookMapping,
-                     String fileMapping, String fileSheet, SftpAccount sftp, FilePull pull, EmailSenders email,
-                     Mailbox mailbox) {
+                     String fileMapping, java.util.Map<String, String> fileMappings, String fileSheet,
+                     SftpAccount sftp, FilePull pull, EmailSenders email, Mailbox mailbox) {
 
     public Agency {
         apiKeyHashes = apiKeyHashes == null ? List.of() : List.copyOf(apiKeyHashes);
         webhookMapping = webhookMapping == null ? FieldMappingSet.CANONICAL : webhookMapping;
         fileMapping = fileMapping == null ? FieldMappingSet.CANONICAL : fileMapping;
+        fileMappings = fileMappings == null ? java.util.Map.of() : java.util.Map.copyOf(fileMappings);
+    }
+
+    /** The mapping of a file of this format (as read: csv, xlsx, json, jsonl). */
+    public String fileMappingFor(String format) {
+        return fileMappings.getOrDefault(format, fileMapping);
     }
 
     /**

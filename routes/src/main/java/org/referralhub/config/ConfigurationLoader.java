@@ -187,7 +187,15 @@ public final class ConfigurationLoader {
             if (config.program(agency.program()).isEmpty()) {
                 problems.add("agency '" + agency.id() + "' refers to program '" + agency.program() + "', which does not exist");
             }
-            for (String mapping : java.util.List.of(agency.webhookMapping(), agency.fileMapping())) {
+            List<String> named = new ArrayList<>(List.of(agency.webhookMapping(), agency.fileMapping()));
+            agency.fileMappings().forEach((format, mapping) -> {
+                named.add(mapping);
+                if (!List.of("csv", "xlsx", "json", "jsonl").contains(format)) {
+                    problems.add("agency '" + agency.id() + "' maps file format '" + format
+                            + "'; the formats are csv, xlsx, json and jsonl");
+                }
+            });
+            for (String mapping : named) {
                 if (!FieldMappingSet.CANONICAL.equals(mapping) && !config.mappings().containsKey(mapping)) {
                     problems.add("agency '" + agency.id() + "' uses mapping '" + mapping + "', which does not exist");
                 }

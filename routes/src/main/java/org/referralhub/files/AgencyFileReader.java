@@ -20,11 +20,18 @@ public final class AgencyFileReader implements Iterator<AgencyFileReader.Row>, A
     }
 
     private final ReferralFileReader reader;
+    private final String mappingId;
     private final Function<JsonNode, ReferralDraft> mapper;
 
-    private AgencyFileReader(ReferralFileReader reader, Function<JsonNode, ReferralDraft> mapper) {
+    private AgencyFileReader(ReferralFileReader reader, String mappingId, Function<JsonNode, ReferralDraft> mapper) {
         this.reader = reader;
+        this.mappingId = mappingId;
         this.mapper = mapper;
+    }
+
+    /** The mapping the file is read with: the agency's for the file's format. */
+    public String mappingId() {
+        return mappingId;
     }
 
     /** @throws UnreadableFileException when the file cannot be opened as any format */
@@ -33,7 +40,8 @@ public final class AgencyFileReader implements Iterator<AgencyFileReader.Row>, A
         ReferralFileReader reader = ReferralFileReader.open(fileName, new ByteArrayInputStream(content),
                 agency.fileSheet(), limits);
         try {
-            return new AgencyFileReader(reader, intake.mapperFor(agency.fileMapping(), reader.headers()));
+            String mapping = agency.fileMappingFor(reader.format());
+            return new AgencyFileReader(reader, mapping, intake.mapperFor(mapping, reader.headers()));
         } catch (RuntimeException e) {
             reader.close();
             throw e;

@@ -154,7 +154,7 @@ public final class FileImport {
                 AgencyFileReader.Row row = reader.next();
                 rows++;
                 ReferralIntake.Receipt receipt = new ReferralIntake.Receipt(ReferralIds.newId(now), agency, Channel.SFTP,
-                        agency.fileMapping(), now, rawRef + "#row=" + row.number());
+                        reader.mappingId(), now, rawRef + "#row=" + row.number());
                 try {
                     batch.add(intake.assemble(receipt, row.draft()));
                     batchRows.add(row.number());

@@ -1,0 +1,52 @@
+package org.referralhub.admin;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.referralhub.config.ConfigurationLoader;
+import org.referralhub.config.HubConfiguration;
+
+class SandboxTest {
+
+    private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-11-23T15:00:00Z"), ZoneOffset.UTC);
+
+    /** The demo, with CICS's CSV exports in French while its other files keep English columns. */
+    private static HubConfiguration frenchCsvForCics() {
+        ObjectNode raw = ConfigurationLoader.read("classpath:hub-config.yaml");
+        raw.withArray("agencies").forEach(a -> {
+            if (a.path("id").asText().equals("cics")) {
+                ((ObjectNode) a).putObject("fileMappings").put("csv", "csv-fr-v1");
+            }
+        });
+        return ConfigurationLoader.resolve(raw, Map.of("hubBaseUrl", "http://localhost:8080"));
+    }
+
+    @Test
+    void eachFileFormatIsReadWithTheAgencysMappingForIt() {
+        Sandbox sandbox = new Sandbox(frenchCsvForCics(), CLOCK);
+        Sandbox.Result csv = sandbox.run(new Sandbox.Request("cics", "file", "export.csv",
+                "Prénom;Nom;Courriel;Consentement\nMarie;Dubois;marie@exemple.ca;Oui\n", null, null, null));
+        assertThat(csv.accepted()).isEqualTo(1);
+        assertThat(csv.referrals().get(0).referral().client().lastName()).isEqualTo("Dubois");
+
+        Sandbox.Result json = sandbox.run(new Sandbox.Request("cics", "file", "export.json",
+                "[{\"First Name\":\"Ana\",\"Last Name\":\"Lima\",\"Email\":\"ana@example.br\",\"Consent\":\"Signed\"}]",
+                null, null, null));
+        assertThat(json.accepted()).isEqualTo(1);
+        assertThat(json.referrals().get(0).referral().client().firstName()).isEqualTo("Ana");
+    }
+
+    @Test
+    void aFormatWithoutAMappingOrAnUnknownFormatIsRefused() {
+        ObjectNode raw = ConfigurationLoader.read("classpath:hub-config.yaml");
+        ((ObjectNode) raw.withArray("agencies").get(0)).putObject("fileMappings").put("pdf", "nope");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> ConfigurationLoader.resolve(raw, Map.of("hubBaseUrl", "x")))
+                .hasMessageContaining("agency 'cics' maps file format 'pdf'; the formats are csv, xlsx, json and jsonl")
+                .hasMessageContaining("agency 'cics' uses mapping 'nope', which does not exist");
+    }
+}
