@@ -1,9 +1,7 @@
 package org.referralhub.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -11,9 +9,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import org.referralhub.referral.CanonicalJson;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -24,15 +20,7 @@ import picocli.CommandLine.Parameters;
  * delete; and the kind's own (keys of agencies, signing secrets of partners, the order of rules).
  */
 @Command(mixinStandardHelpOptions = true, sortOptions = false)
-final class ResourceCommand implements Callable<Integer> {
-
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
-
-    @CommandLine.ParentCommand
-    AdminCli parent;
-
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
+final class ResourceCommand extends AdminCommand {
 
     @Parameters(index = "0", paramLabel = "ACTION", description = "What to do (see above).")
     String action;
@@ -45,9 +33,6 @@ final class ResourceCommand implements Callable<Integer> {
 
     @Option(names = {"-s", "--set"}, description = "path=value, repeatable: capacity.status=full, languages=[\"en\",\"fr\"].")
     Map<String, String> set;
-
-    @Option(names = {"-o", "--output"}, defaultValue = "table", description = "table or json (default ${DEFAULT-VALUE}).")
-    String output;
 
     private final String path;
     private final String noun;
@@ -68,15 +53,10 @@ final class ResourceCommand implements Callable<Integer> {
     }
 
     @Override
-    public Integer call() throws Exception {
-        PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
-        AdminApiClient api = parent.api(err);
-        if (api == null) {
-            return CommandLine.ExitCode.USAGE;
-        }
+    int run(AdminApiClient api, PrintWriter out, PrintWriter err) throws Exception {
+        AdminApiClient.Answer answer;
         try {
-            AdminApiClient.Answer answer = switch (action) {
+            answer = switch (action) {
                 case "list" -> api.send("GET", path, (JsonNode) null);
                 case "show" -> api.send("GET", path + "/" + id(0), (JsonNode) null);
                 case "create" -> api.send("POST", path, body(true));
@@ -90,26 +70,17 @@ final class ResourceCommand implements Callable<Integer> {
                 case "rotate-secret" -> api.send("POST", path + "/" + id(0) + "/signing-secret/rotate", (JsonNode) null);
                 case "move" -> api.send("POST", path + "/" + id(0) + "/move",
                         CanonicalJson.MAPPER.createObjectNode().put("position", Integer.parseInt(id(1))));
-                default -> throw new CommandLine.ParameterException(spec.commandLine(),
-                        "unknown action '" + action + "'. " + actions());
+                default -> throw usage("unknown action '" + action + "'. " + actions());
             };
-            if (!answer.ok()) {
-                AdminApiClient.printRefusal(err, answer);
-                return AdminCli.REFUSED;
-            }
-            print(out, answer.body());
-            return CommandLine.ExitCode.OK;
-        } catch (AdminApiClient.Unreachable e) {
-            err.println(e.getMessage());
-            return AdminCli.UNREACHABLE;
         } catch (NumberFormatException e) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "a position is a whole number");
+            throw usage("a position is a whole number");
         }
+        return answer(answer, err, body -> show(out, body));
     }
 
     private String id(int index) {
         if (args.size() <= index) {
-            throw new CommandLine.ParameterException(spec.commandLine(), action + " needs "
+            throw usage(action + " needs "
                     + (index == 0 ? "the " + noun + "'s id" : "one more argument") + ". " + actions());
         }
         return args.get(index);
@@ -121,7 +92,7 @@ final class ResourceCommand implements Callable<Integer> {
         if (file != null) {
             JsonNode read = YAML.readTree(Files.readString(file));
             if (!(read instanceof ObjectNode object)) {
-                throw new CommandLine.ParameterException(spec.commandLine(), file + " does not hold a mapping");
+                throw usage(file + " does not hold a mapping");
             }
             body = object;
         }
@@ -136,7 +107,7 @@ final class ResourceCommand implements Callable<Integer> {
             }
         }
         if (body.isEmpty()) {
-            throw new CommandLine.ParameterException(spec.commandLine(), action + " needs --file or --set");
+            throw usage(action + " needs --file or --set");
         }
         if (whole && !action.equals("replace") && !body.has("id") && !args.isEmpty()) {
             body.put("id", args.get(0));
@@ -153,12 +124,9 @@ final class ResourceCommand implements Callable<Integer> {
         }
     }
 
-    private void print(PrintWriter out, JsonNode body) throws IOException {
-        if (body == null) {
-            return;
-        }
-        if ("json".equals(output)) {
-            out.println(CanonicalJson.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(body));
+    private void show(PrintWriter out, JsonNode body) throws IOException {
+        if (body == null || "json".equals(output)) {
+            print(out, body);
             return;
         }
         if (body.isArray()) {

@@ -1,0 +1,44 @@
+package org.referralhub.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.PrintWriter;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
+/** {@code referral-hub referral ID}: a referral's status, routing, deliveries and history. */
+@Command(name = "referral", mixinStandardHelpOptions = true,
+        description = "Show a referral: its status, where it was routed and why, each delivery attempt, its history.")
+final class ReferralCommand extends AdminCommand {
+
+    @Parameters(paramLabel = "ID", description = "The referral's id.")
+    String id;
+
+    @Override
+    int run(AdminApiClient api, PrintWriter out, PrintWriter err) throws Exception {
+        return answer(api.send("GET", "/referrals/" + id, (JsonNode) null), err, r -> {
+            if ("json".equals(output)) {
+                print(out, r);
+                return;
+            }
+            out.println("referral " + r.path("referralId").asText() + " from " + r.at("/source/agencyId").asText()
+                    + " (" + r.at("/source/channel").asText() + ")");
+            out.println("status   " + r.path("status").asText() + (r.hasNonNull("statusReason")
+                    ? " (" + r.get("statusReason").asText() + ")" : ""));
+            if (r.has("routing")) {
+                out.println("routed   to " + r.at("/routing/partnerId").asText() + " by rule " + r.at("/routing/ruleId").asText());
+                r.at("/routing/passedOver").forEach(p -> out.println("         passed over " + p.asText()));
+            }
+            r.at("/screening/reasons").forEach(x -> out.println("screening " + x.path("code").asText() + ": "
+                    + x.path("message").asText()));
+            out.printf("%-25s %-12s %-14s %s%n", "AT", "STATUS", "BY", "REASON");
+            for (JsonNode h : r.path("statusHistory")) {
+                out.printf("%-25s %-12s %-14s %s%n", h.path("at").asText(), h.path("status").asText(),
+                        h.path("by").asText(), h.path("reason").asText(""));
+            }
+            for (JsonNode a : r.at("/delivery/attempts")) {
+                out.printf("%-25s attempt %s: %s %s%n", a.path("at").asText(), a.path("number").asText(),
+                        a.path("outcome").asText(), a.path("detail").asText(""));
+            }
+        });
+    }
+}
