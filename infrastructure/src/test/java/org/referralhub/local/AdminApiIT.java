@@ -187,6 +187,18 @@ class AdminApiIT {
         assertThat(tried.body().at("/referrals/0/referral/client/lastName").asText()).isEqualTo("Wei");
         assertThat(admin.get("/mappings/cics-crm-v2").status()).as("not saved").isEqualTo(404);
 
+        String canonical = new String(HubClient.sample("cics-canonical.json"), StandardCharsets.UTF_8);
+        AdminClient.Reply proposedRules = admin.send("POST", "/sandbox", "{\"agencyId\":\"cics\",\"channel\":\"webhook\","
+                + "\"content\":" + com.fasterxml.jackson.databind.node.TextNode.valueOf(canonical) + ","
+                + "\"proposed\":{\"routing\":{\"rules\":[{\"id\":\"cics-to-humber\",\"agencies\":[\"cics\"],"
+                + "\"partner\":\"humber\"}],\"fallbackPartner\":\"acces-employment\"}}}");
+        assertThat(proposedRules.body().at("/referrals/0/referral/routing/partnerId").asText()).isEqualTo("humber");
+        assertThat(proposedRules.body().at("/referrals/0/referral/routing/ruleId").asText()).isEqualTo("cics-to-humber");
+        AdminClient.Reply brokenProposal = admin.send("POST", "/sandbox", "{\"agencyId\":\"cics\",\"channel\":\"webhook\","
+                + "\"content\":\"{}\",\"proposed\":{\"routing\":{\"rules\":[{\"id\":\"x\",\"partner\":\"ghost\"}]}}}");
+        assertThat(brokenProposal.status()).isEqualTo(422);
+        assertThat(brokenProposal.body().get("problems").get(0).asText()).contains("'ghost', which does not exist");
+
         AdminClient.Reply bad = admin.send("POST", "/mappings", "{\"id\":\"cics-crm-v3\",\"fields\":{\"client.shoeSize\":{\"from\":\"s\"}}}");
         assertThat(bad.status()).isEqualTo(422);
         assertThat(bad.body().get("problems").toString()).contains("'client.shoeSize', which is not a canonical field");
