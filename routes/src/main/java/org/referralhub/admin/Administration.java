@@ -33,6 +33,8 @@ public final class Administration {
     private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final int SAVE_ATTEMPTS = 3;
+    /** The audit's list of changes stays well within a DynamoDB item, beside the gzipped configuration. */
+    private static final int MAX_AUDIT_CHARS = 40_000;
 
     private final ConfigurationStore store;
     private final Map<String, String> placeholders;
@@ -417,7 +419,7 @@ public final class Administration {
             }
             try {
                 ConfigurationStore.Version saved = store.save(current.number(), next, new ConfigurationStore.Audit(by,
-                        clock.instant(), summary, org.referralhub.referral.CanonicalJson.MAPPER.valueToTree(changes),
+                        clock.instant(), summary, org.referralhub.referral.CanonicalJson.MAPPER.valueToTree(recorded(changes)),
                         restoredFrom));
                 changed.run();
                 return saved;
@@ -431,6 +433,30 @@ public final class Administration {
                         tooLarge.getMessage(), List.of(tooLarge.getMessage()));
             }
         }
+    }
+
+    /**
+     * The changes as the audit records them: all of them, unless a whole import changed so much that listing every
+     * one would not fit beside the configuration in its version's item; then the first ones and how many in all.
+     */
+    static List<Map<String, Object>> recorded(List<Map<String, Object>> changes) {
+        if (org.referralhub.referral.CanonicalJson.write(changes).length() <= MAX_AUDIT_CHARS) {
+            return changes;
+        }
+        List<Map<String, Object>> kept = new ArrayList<>();
+        int size = 0;
+        for (Map<String, Object> change : changes) {
+            size += org.referralhub.referral.CanonicalJson.write(change).length();
+            if (size > MAX_AUDIT_CHARS / 2) {
+                break;
+            }
+            kept.add(change);
+        }
+        Map<String, Object> rest = new LinkedHashMap<>();
+        rest.put("op", "more");
+        rest.put("count", changes.size() - kept.size());
+        kept.add(rest);
+        return kept;
     }
 
     /**
