@@ -40,7 +40,7 @@ final class HttpGateway implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(HttpGateway.class);
     private static final DateTimeFormatter REQUEST_TIME =
             DateTimeFormatter.ofPattern("dd/MMM/yyyy:HH:mm:ss Z", Locale.ENGLISH).withZone(ZoneOffset.UTC);
-    private static final Pattern SANDBOX = Pattern.compile("^/sandbox/partners/([a-z0-9-]+)/(webhook|deliveries|failures)$");
+    private static final Pattern SANDBOX = Pattern.compile("^/sandbox/((?:partners|agencies)/[a-z0-9-]+)/(webhook|deliveries|failures)$");
 
     private final HttpServer server;
     private final ExecutorService workers = Executors.newFixedThreadPool(16, r -> {
@@ -133,7 +133,7 @@ final class HttpGateway implements AutoCloseable {
     private void sandbox(HttpExchange exchange, String partnerId, String action, byte[] body) throws IOException {
         Map<String, String> json = Map.of("Content-Type", "application/json");
         if (!sandbox.knows(partnerId)) {
-            send(exchange, 404, json, "{\"message\":\"no such partner\"}");
+            send(exchange, 404, json, "{\"message\":\"no such partner or agency\"}");
             return;
         }
         String method = exchange.getRequestMethod();

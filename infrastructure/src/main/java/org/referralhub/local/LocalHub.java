@@ -290,6 +290,22 @@ public final class LocalHub implements AutoCloseable {
         return mail.greenMail().getUserManager().getUserByEmail(address) != null;
     }
 
+    /** Messages the local mail server received for this address, oldest first. */
+    List<jakarta.mail.internet.MimeMessage> mailTo(String address) {
+        List<jakarta.mail.internet.MimeMessage> out = new java.util.ArrayList<>();
+        for (jakarta.mail.internet.MimeMessage m : mail.greenMail().getReceivedMessages()) {
+            try {
+                jakarta.mail.Address[] to = m.getRecipients(jakarta.mail.Message.RecipientType.TO);
+                if (to != null && java.util.Arrays.stream(to).anyMatch(a -> a.toString().contains(address))) {
+                    out.add(m);
+                }
+            } catch (jakarta.mail.MessagingException e) {
+                // a message without readable recipients is no one's
+            }
+        }
+        return out;
+    }
+
     /** Renames made on the local SFTP server, as {@code user:from->to}. */
     List<String> sftpRenames() {
         return sftp.renames();
@@ -306,6 +322,11 @@ public final class LocalHub implements AutoCloseable {
     }
 
     /** The demo administrator's bearer token, from the packaged demo credentials. */
+    /** The demo partners' API keys, with which they report outcomes, by partner id. */
+    public static Map<String, String> demoPartnerKeys() {
+        return demoCredentials("partnerKeys");
+    }
+
     public static String demoAdminToken() {
         return demoCredentials("adminTokens").get("program-admin");
     }
@@ -349,6 +370,9 @@ public final class LocalHub implements AutoCloseable {
         b.append(String.join(", ", hub.services().config().partners().stream().map(p -> p.id()).toList())).append("\n");
         b.append("  Demo agency API keys (X-Api-Key):\n");
         demoKeys().forEach((agency, key) -> b.append(String.format("    %-16s %s%n", agency, key)));
+        b.append("  Demo partner API keys (X-Api-Key, POST /v1/partner/referrals/{id}/status):\n");
+        demoPartnerKeys().forEach((partner, key) -> b.append(String.format("    %-16s %s%n", partner, key)));
+        b.append("  Sandbox agency receivers ").append(baseUrl).append("/sandbox/agencies/{agencyId}/deliveries   (notices)\n");
         b.append("  Demo admin token:        ").append(demoAdminToken()).append("\n");
         b.append("  Demo SFTP users and passwords:\n");
         demoSftpPasswords().forEach((user, password) -> b.append(String.format("    %-16s %s%n", user, password)));

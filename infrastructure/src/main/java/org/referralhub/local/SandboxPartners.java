@@ -21,7 +21,8 @@ import org.referralhub.delivery.WebhookSignature;
 import org.referralhub.referral.CanonicalJson;
 
 /**
- * Stand-ins for the delivery partners' webhooks, so a delivery can be seen on one machine. Each verifies the
+ * Stand-ins for the delivery partners' webhooks (and the agencies' notice webhooks), so a delivery can be seen on one
+ * machine. Receivers are named {@code partners/<id>} or {@code agencies/<id>}. Each verifies the
  * Standard Webhooks signature with the partner's secret, notes a repeated webhook-id (as a careful partner would),
  * and keeps what it received for {@code GET /sandbox/partners/{id}/deliveries}. It can be told to fail its next
  * requests, to watch the hub retry.
@@ -47,15 +48,28 @@ final class SandboxPartners {
     private record Failures(AtomicInteger remaining, int status) {
     }
 
-    /** A partner's webhook was called: answers the HTTP status the partner gives back. */
+    /**
+     * The secret a receiver verifies with: {@code partners/<id>} a partner's signing secret, {@code agencies/<id>} the
+     * secret of an agency's notices.
+     */
+    private String secret(String receiver) {
+        String[] kind = receiver.split("/", 2);
+        if (kind[0].equals("agencies")) {
+            return config.get().agency(kind[1]).map(a -> a.notifications())
+                    .filter(n -> n != null && n.webhook() != null).map(n -> n.webhook().signingSecret()).orElse(null);
+        }
+        return config.get().partner(kind[1]).map(Partner::intake).map(Partner.Intake::signingSecret).orElse(null);
+    }
+
+    /** A partner's webhook (or an agency's) was called: answers the HTTP status it gives back. */
     int receive(String partnerId, Map<String, String> headers, byte[] body) {
-        Partner partner = config.get().partner(partnerId).orElse(null);
-        if (partner == null || partner.intake() == null || partner.intake().signingSecret() == null) {
+        String secret = secret(partnerId);
+        if (secret == null) {
             return 404;
         }
         String text = new String(body, StandardCharsets.UTF_8);
         String id = headers.get(WebhookSignature.ID_HEADER);
-        boolean verified = new WebhookSignature(partner.intake().signingSecret()).verify(id,
+        boolean verified = new WebhookSignature(secret).verify(id,
                 headers.get(WebhookSignature.TIMESTAMP_HEADER), headers.get(WebhookSignature.SIGNATURE_HEADER),
                 text, clock.instant());
         int status = 200;
@@ -83,8 +97,9 @@ final class SandboxPartners {
         failures.put(partnerId, new Failures(new AtomicInteger(count), status));
     }
 
-    boolean knows(String partnerId) {
-        return config.get().partner(partnerId).isPresent();
+    boolean knows(String receiver) {
+        String[] kind = receiver.split("/", 2);
+        return kind[0].equals("agencies") ? config.get().agency(kind[1]).isPresent() : config.get().partner(kind[1]).isPresent();
     }
 
     List<Received> deliveries(String partnerId) {
@@ -94,7 +109,7 @@ final class SandboxPartners {
     Map<String, Object> summary(String partnerId) {
         List<Received> all = deliveries(partnerId);
         Map<String, Object> out = new LinkedHashMap<>();
-        out.put("partnerId", partnerId);
+        out.put(partnerId.startsWith("agencies/") ? "agencyId" : "partnerId", partnerId.substring(partnerId.indexOf('/') + 1));
         out.put("count", all.size());
         out.put("deliveries", all);
         return out;

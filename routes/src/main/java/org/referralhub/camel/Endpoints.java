@@ -23,6 +23,12 @@ public final class Endpoints {
     public static final String ADMIN_SANDBOX = "direct:admin-sandbox";
     /** Everything else administrators do under /admin/v1/ (body: {@link ApiRequest}; answers {@link ApiReply}). */
     public static final String ADMIN_API = "direct:admin-api";
+    /** A partner reports a referral's status (body: {@link ApiRequest}; answers {@link ApiReply}). */
+    public static final String PARTNER_STATUS = "direct:partner-status";
+    /** Send the agencies' notices that are due (answers how many were due). */
+    public static final String NOTIFY_DUE = "direct:notify-due";
+    /** Post one notice to an agency's webhook. */
+    static final String NOTIFY_WEBHOOK = "direct:notify-webhook";
     /** Any channel: store an assembled referral, de-duplicated (body: Referral; answers ReferralStore.Stored). */
     public static final String ACCEPT_REFERRAL = "direct:accept-referral";
     /** Deliver one referral if its delivery is due (body: referral id). */

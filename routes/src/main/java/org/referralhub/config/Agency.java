@@ -16,16 +16,39 @@ import java.util.List;
  * @param pull           where the hub fetches its files, for an agency that keeps them on its own SFTP server
  * @param email          who may refer by e-mail for it, and how its forms' labels map
  * @param mailbox        the agency's own mailbox, polled over IMAP, when it keeps referral mail at home
+ * @param notifications  how the agency is told of each status change of its referrals (any of the three channels)
  */
 public record Agency(String id, String name, String program, List<String> apiKeyHashes, String webhookMapping,
                      String fileMapping, java.util.Map<String, String> fileMappings, String fileSheet,
-                     SftpAccount sftp, FilePull pull, EmailSenders email, Mailbox mailbox) {
+                     SftpAccount sftp, FilePull pull, EmailSenders email, Mailbox mailbox, Notify notifications) {
 
     public Agency {
         apiKeyHashes = apiKeyHashes == null ? List.of() : List.copyOf(apiKeyHashes);
         webhookMapping = webhookMapping == null ? FieldMappingSet.CANONICAL : webhookMapping;
         fileMapping = fileMapping == null ? FieldMappingSet.CANONICAL : fileMapping;
         fileMappings = fileMappings == null ? java.util.Map.of() : java.util.Map.copyOf(fileMappings);
+    }
+
+    /**
+     * Where the agency hears of its referrals' progress.
+     *
+     * @param webhook a signed call (Standard Webhooks) per status change to the agency's URL
+     * @param email   an e-mail per status change, or one daily digest
+     * @param sftp    rows in a {@code status-<time>.csv} file in its SFTP home's {@code results/} folder
+     */
+    public record Notify(Webhook webhook, Email email, Boolean sftp) {
+
+        public boolean bySftp() {
+            return Boolean.TRUE.equals(sftp);
+        }
+
+        /** @param signingSecret Standard Webhooks secret ({@code whsec_…}) the agency verifies calls with */
+        public record Webhook(String url, String signingSecret) {
+        }
+
+        /** @param digestHourUtc null: one message per change at once; an hour (0-23, UTC): one digest a day then */
+        public record Email(String address, Integer digestHourUtc) {
+        }
     }
 
     /** The mapping of a file of this format (as read: csv, xlsx, json, jsonl). */

@@ -15,7 +15,16 @@ public final class ApiKeys {
     }
 
     public static String generate(String agencyId) {
-        StringBuilder key = new StringBuilder("rhk_").append(agencyId).append('_');
+        return generate("rhk_", agencyId);
+    }
+
+    /** A partner's key: {@code rhp_<partner>_…}. */
+    public static String generateForPartner(String partnerId) {
+        return generate("rhp_", partnerId);
+    }
+
+    private static String generate(String prefix, String ownerId) {
+        StringBuilder key = new StringBuilder(prefix).append(ownerId).append('_');
         for (int i = 0; i < 32; i++) {
             key.append(ALPHABET.charAt(RANDOM.nextInt(ALPHABET.length())));
         }

@@ -209,6 +209,20 @@ public final class ConfigurationLoader {
                     problems.add("agency '" + agency.id() + "' takes e-mail but allows no sender");
                 }
             }
+            if (agency.notifications() != null) {
+                Agency.Notify notify = agency.notifications();
+                if (notify.webhook() != null && (notify.webhook().url() == null || !notify.webhook().url().matches("https?://.+")
+                        || notify.webhook().signingSecret() == null || !notify.webhook().signingSecret().startsWith("whsec_"))) {
+                    problems.add("agency '" + agency.id() + "' is told by webhook without an http(s) URL and a whsec_ signing secret");
+                }
+                if (notify.email() != null && (notify.email().address() == null || !notify.email().address().matches("[^@\\s]+@[^@\\s]+")
+                        || notify.email().digestHourUtc() != null && (notify.email().digestHourUtc() < 0 || notify.email().digestHourUtc() > 23))) {
+                    problems.add("agency '" + agency.id() + "' is told by e-mail without an address, or with a digest hour outside 0-23");
+                }
+                if (notify.bySftp() && agency.sftp() == null) {
+                    problems.add("agency '" + agency.id() + "' is told over SFTP but has no SFTP account");
+                }
+            }
             if (agency.pull() != null) {
                 Agency.FilePull pull = agency.pull();
                 for (String[] required : new String[][]{{"host", pull.host()}, {"username", pull.username()},
@@ -236,6 +250,21 @@ public final class ConfigurationLoader {
         }
         for (Partner partner : config.partners()) {
             checkPartner(partner, problems);
+            for (String hash : partner.apiKeyHashes()) {
+                if (!hash.matches("[0-9a-f]{64}")) {
+                    problems.add("partner '" + partner.id() + "' has an API key hash that is not a SHA-256 hex digest");
+                } else if (!keyHashes.add(hash)) {
+                    problems.add("partner '" + partner.id() + "' shares an API key with another agency or partner");
+                }
+            }
+            if (partner.sftp() != null) {
+                String user = partner.sftp().username();
+                if (user == null || !user.matches("[a-z0-9][a-z0-9_-]{2,31}")) {
+                    problems.add("partner '" + partner.id() + "' has an SFTP username that is not 3-32 of a-z 0-9 _ -");
+                } else if (!sftpUsers.add(user)) {
+                    problems.add("SFTP username '" + user + "' is used twice");
+                }
+            }
             Partner.Intake intake = partner.intake();
             if (intake == null || intake.channel() == null) {
                 problems.add("partner '" + partner.id() + "' has no intake channel");

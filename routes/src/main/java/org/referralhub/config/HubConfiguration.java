@@ -73,6 +73,16 @@ public record HubConfiguration(
         return agencies.stream().filter(a -> a.apiKeyHashes().contains(hash)).findFirst();
     }
 
+    /** The partner holding the API key with this SHA-256 digest. */
+    public Optional<Partner> partnerByKeyHash(String hash) {
+        return partners.stream().filter(p -> p.apiKeyHashes().contains(hash)).findFirst();
+    }
+
+    /** The partner whose login on the hub's SFTP server has this username. */
+    public Optional<Partner> partnerBySftpUser(String username) {
+        return partners.stream().filter(p -> p.sftp() != null && p.sftp().username().equals(username)).findFirst();
+    }
+
     /** Agencies by the SHA-256 of their API keys. */
     public Map<String, Agency> agenciesByKeyHash() {
         return agencies.stream()

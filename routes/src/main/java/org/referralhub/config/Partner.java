@@ -14,9 +14,12 @@ import java.util.List;
  * @param capacity    whether it takes referrals now, and how many a month
  * @param fields      the fields of the partner view its webhook receives ({@code client.email}, ...); empty: every
  *                    field the client's consent shares
+ * @param apiKeyHashes SHA-256 digests of its API keys, with which it reports outcomes ({@code rhp_<partner>_…})
+ * @param sftp        its login on the hub's SFTP server, where it drops status files in {@code status/}
  */
 public record Partner(String id, String name, Intake intake, List<String> languages, Integer maxAttempts,
-                      List<String> serviceArea, List<String> sectors, Capacity capacity, List<String> fields) {
+                      List<String> serviceArea, List<String> sectors, Capacity capacity, List<String> fields,
+                      List<String> apiKeyHashes, Agency.SftpAccount sftp) {
 
     public Partner {
         languages = languages == null ? List.of() : List.copyOf(languages);
@@ -24,10 +27,11 @@ public record Partner(String id, String name, Intake intake, List<String> langua
         sectors = sectors == null ? List.of() : List.copyOf(sectors);
         capacity = capacity == null ? Capacity.OPEN : capacity;
         fields = fields == null ? List.of() : List.copyOf(fields);
+        apiKeyHashes = apiKeyHashes == null ? List.of() : List.copyOf(apiKeyHashes);
     }
 
     public Partner(String id, String name, Intake intake, List<String> languages, Integer maxAttempts) {
-        this(id, name, intake, languages, maxAttempts, null, null, null, null);
+        this(id, name, intake, languages, maxAttempts, null, null, null, null, null, null);
     }
 
     /**

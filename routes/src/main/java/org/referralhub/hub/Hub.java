@@ -24,6 +24,9 @@ import org.referralhub.email.MailSender;
 import org.referralhub.email.SmtpMailSender;
 import org.referralhub.camel.HubServices;
 import org.referralhub.camel.IntakeRoutes;
+import org.referralhub.camel.OutcomeRoutes;
+import org.referralhub.outcome.StatusReports;
+import org.referralhub.store.NoticeOutbox;
 import org.referralhub.camel.SftpDeliveryRoutes;
 import org.referralhub.camel.EmailDeliveryRoutes;
 import org.referralhub.camel.WebhookDeliveryRoutes;
@@ -161,7 +164,9 @@ public final class Hub implements AutoCloseable {
         FileIntakeRoutes fileRoutes = new FileIntakeRoutes(files, services,
                 settings.get(HubSettings.SFTP_USER_ROLE_ARN).orElse(null),
                 settings.get(HubSettings.FILE_DROP_BUCKET).orElse(null));
-        CamelContext camel = camel(services, fileRoutes, new FilePullRoutes(services, files, fileDrop,
+        OutcomeRoutes outcomes = new OutcomeRoutes(services, new StatusReports(config, store, clock),
+                new NoticeOutbox(enhanced, table), fileDrop);
+        CamelContext camel = camel(services, fileRoutes, outcomes, new FilePullRoutes(services, files, fileDrop,
                 enhanced, settings.require(HubSettings.REFERRALS_TABLE)), email, mailboxes);
         LOG.info("hub started in {} ms", (System.nanoTime() - started) / 1_000_000);
         return new Hub(services, camel, http, dynamo, s3);
@@ -214,7 +219,7 @@ public final class Hub implements AutoCloseable {
                 () -> passwordRef == null ? null : new String(secrets.get(passwordRef), java.nio.charset.StandardCharsets.UTF_8));
     }
 
-    private static CamelContext camel(HubServices services, FileIntakeRoutes files, FilePullRoutes pulls, EmailImport email,
+    private static CamelContext camel(HubServices services, FileIntakeRoutes files, OutcomeRoutes outcomes, FilePullRoutes pulls, EmailImport email,
                                       MailboxPull mailboxes) {
         DeliveryPolicy policy = services.config().delivery();
         DeliveryLedger ledger = new DeliveryLedger(services.store(), policy, services.clock());
@@ -238,6 +243,7 @@ public final class Hub implements AutoCloseable {
             camel.addRoutes(new AdminRoutes(services));
             camel.addRoutes(new IntakeRoutes(services));
             camel.addRoutes(files);
+            camel.addRoutes(outcomes);
             camel.addRoutes(pulls);
             if (email != null) {
                 camel.addRoutes(new EmailIntakeRoutes(email, mailboxes));

@@ -39,4 +39,13 @@ public final class CanonicalJson {
             throw new UncheckedIOException("stored referral is not canonical JSON", e);
         }
     }
+
+    /** A stored value of the hub's own (a notice, say), read back. */
+    public static <T> T read(String json, Class<T> type) {
+        try {
+            return MAPPER.readValue(json, type);
+        } catch (IOException e) {
+            throw new UncheckedIOException("stored " + type.getSimpleName() + " does not read", e);
+        }
+    }
 }

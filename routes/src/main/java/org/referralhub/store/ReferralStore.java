@@ -283,6 +283,49 @@ public final class ReferralStore {
                 + MAX_CONFLICT_RETRIES + " tries");
     }
 
+    /** A notice to write with a change, and when to send it on which channel. */
+    public record NoticeDue(org.referralhub.outcome.Notice notice, String channel, Instant at) {
+    }
+
+    /**
+     * Changes a referral as {@link #modify} does, and writes the notices the changed referral calls for in the same
+     * transaction: the agency is told of a change if and only if it happened.
+     */
+    public Optional<Referral> update(String referralId, UnaryOperator<Referral> change,
+                                     java.util.function.Function<Referral, List<NoticeDue>> notices) {
+        for (int attempt = 0; attempt < MAX_CONFLICT_RETRIES; attempt++) {
+            ReferralItem item = table.getItem(r -> r.key(key(REFERRAL_PREFIX + referralId, REFERRAL_SK)).consistentRead(true));
+            if (item == null) {
+                return Optional.empty();
+            }
+            Referral current = CanonicalJson.readReferral(item.getDocument());
+            Referral changed = change.apply(current);
+            if (changed == current) {
+                return Optional.of(current);
+            }
+            long version = item.getVersion() == null ? 0 : item.getVersion();
+            TransactWriteItemsEnhancedRequest.Builder tx = TransactWriteItemsEnhancedRequest.builder()
+                    .addPutItem(table, TransactPutItemEnhancedRequest.builder(ReferralItem.class)
+                            .item(toItem(changed, version + 1))
+                            .conditionExpression(Expression.builder().expression("#v = :v")
+                                    .putExpressionName("#v", "version")
+                                    .putExpressionValue(":v", AttributeValue.fromN(Long.toString(version))).build())
+                            .build());
+            for (NoticeDue due : notices.apply(changed)) {
+                tx.addPutItem(table, TransactPutItemEnhancedRequest.builder(ReferralItem.class)
+                        .item(NoticeOutbox.item(due.notice(), due.channel(), due.at())).conditionExpression(ITEM_ABSENT).build());
+            }
+            try {
+                enhanced.transactWriteItems(tx.build());
+                return Optional.of(changed);
+            } catch (TransactionCanceledException conflict) {
+                LOG.debug("referral {} changed concurrently, retrying", referralId);
+            }
+        }
+        throw new IllegalStateException("referral " + referralId + " kept changing; gave up after "
+                + MAX_CONFLICT_RETRIES + " tries");
+    }
+
     /**
      * Claims the delivery of a referral for {@code lease}: answers the referral if its delivery was due and nobody
      * else held it, empty otherwise. Two dispatchers can never both hold the same delivery.

@@ -1,0 +1,194 @@
+package org.referralhub.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.referralhub.referral.CanonicalJson;
+
+/**
+ * Partners report what became of referrals; the referring agency is told on its own channel — a signed webhook
+ * call, an e-mail, rows in a status file in its SFTP results folder.
+ */
+class ClosedLoopIT {
+
+    private static final Map<String, String> AGENCY_KEYS = LocalHub.demoKeys();
+    private static final Map<String, String> PARTNER_KEYS = LocalHub.demoPartnerKeys();
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    @TempDir
+    static Path data;
+    private static LocalHub hub;
+    private static HubClient agencies;
+
+    @BeforeAll
+    static void start() throws Exception {
+        hub = LocalHub.start(LocalHub.Options.defaults().withPorts(0, 0, 0).withDataDirectory(data)
+                .withTableName("referrals-" + UUID.randomUUID()).withSweepMillis(300));
+        agencies = new HubClient(hub.baseUrl());
+    }
+
+    @AfterAll
+    static void stop() {
+        hub.close();
+    }
+
+    private record Reply(int status, JsonNode body) {
+    }
+
+    private static Reply report(String partner, String referralId, String json) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(hub.baseUrl() + "/v1/partner/referrals/" + referralId + "/status"))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json));
+        if (partner != null) {
+            request.header("X-Api-Key", PARTNER_KEYS.getOrDefault(partner, partner));
+        }
+        HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        return new Reply(response.statusCode(), response.body().isEmpty() ? null : CanonicalJson.MAPPER.readTree(response.body()));
+    }
+
+    /** A canonical referral of the agency, living at the postal code, delivered to its partner. */
+    private static String delivered(String agency, String postalCode) throws Exception {
+        String json = agency.equals("polycultural")
+                ? new String(HubClient.sample("polycultural-crm.json"), StandardCharsets.UTF_8)
+                        .replace("PICS-88213", "PICS-" + UUID.randomUUID()).replace("L5B 3C2", postalCode)
+                : new String(HubClient.sample("cics-canonical.json"), StandardCharsets.UTF_8)
+                        .replace("CICS-2026-0001", "REF-" + UUID.randomUUID()).replace("m2n6k1", postalCode);
+        HubClient.Reply accepted = agencies.postJson(AGENCY_KEYS.get(agency), json);
+        assertThat(accepted.status()).isEqualTo(202);
+        String id = accepted.body().get("referralId").asText();
+        agencies.awaitReferral(id, AGENCY_KEYS.get(agency), r -> "delivered".equals(r.at("/delivery/state").asText()),
+                Duration.ofSeconds(20));
+        return id;
+    }
+
+    private static <T> T await(java.util.function.Supplier<T> read, Predicate<T> done) throws Exception {
+        Instant deadline = Instant.now().plusSeconds(20);
+        T last = read.get();
+        while (!done.test(last) && Instant.now().isBefore(deadline)) {
+            Thread.sleep(150);
+            last = read.get();
+        }
+        assertThat(done.test(last)).as("waited for " + last).isTrue();
+        return last;
+    }
+
+    private static JsonNode agencyReceiver(String agency) {
+        try {
+            return agencies.get("/sandbox/agencies/" + agency + "/deliveries", null).body();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
+    void aPartnerMovesAReferralThroughItsMilestonesAndTheAgencyIsToldBySignedWebhook() throws Exception {
+        String id = delivered("cics", "M9W 1A1");    // etobicoke-north: humber, a webhook partner
+        assertThat(report("humber", id, "{\"businessStatus\":\"contacted\",\"date\":\"" + Instant.now() + "\"}").body()
+                .get("status").asText()).isEqualTo("accepted");
+        assertThat(report("humber", id, "{\"businessStatus\":\"registered\"}").body().get("status").asText()).isEqualTo("in-progress");
+        Reply matched = report("humber", id, "{\"status\":\"in-progress\",\"businessStatus\":\"matched\",\"reason\":\"mentor: civil engineer\"}");
+        assertThat(matched.status()).isEqualTo(200);
+        assertThat(matched.body().get("businessStatus").asText()).isEqualTo("matched");
+
+        JsonNode referral = agencies.get("/v1/referrals/" + id, AGENCY_KEYS.get("cics")).body();
+        assertThat(referral.get("status").asText()).isEqualTo("in-progress");
+        assertThat(referral.get("statusHistory").findValuesAsText("businessStatus"))
+                .containsSubsequence("contacted", "registered", "matched");
+        assertThat(referral.get("statusHistory").findValuesAsText("by")).contains("partner:humber");
+
+        JsonNode told = await(() -> agencyReceiver("cics"), r -> r.path("deliveries").findValuesAsText("referralId").stream()
+                .filter(id::equals).count() >= 3);
+        List<JsonNode> notices = new java.util.ArrayList<>();
+        told.path("deliveries").forEach(d -> {
+            if (id.equals(d.at("/referral/referralId").asText())) {
+                notices.add(d);
+            }
+        });
+        assertThat(notices).allSatisfy(d -> assertThat(d.get("signatureVerified").asBoolean()).isTrue());
+        assertThat(notices.stream().map(d -> d.at("/referral/businessStatus").asText()).toList())
+                .containsExactly("contacted", "registered", "matched");
+        assertThat(notices.get(0).at("/referral/type").asText()).isEqualTo("referral.status-changed");
+        assertThat(notices.get(0).toString()).as("no client data in a notice").doesNotContain("Amara").doesNotContain("Okafor");
+    }
+
+    @Test
+    void invalidTransitionsAndOtherPartnersAreRefusedWithTheReason() throws Exception {
+        String id = delivered("cics", "M9W 1A1");
+        Reply back = report("humber", id, "{\"status\":\"requested\"}");
+        assertThat(back.status()).isEqualTo(409);
+        assertThat(back.body().get("detail").asText()).isEqualTo("A partner cannot move a referral back to requested.");
+        assertThat(report("jobstart", id, "{\"businessStatus\":\"contacted\"}").status()).as("not its referral").isEqualTo(404);
+        assertThat(report(null, id, "{\"businessStatus\":\"contacted\"}").status()).isEqualTo(401);
+        assertThat(report(AGENCY_KEYS.get("cics"), id, "{\"businessStatus\":\"contacted\"}").status())
+                .as("an agency key is not a partner key").isEqualTo(401);
+        assertThat(report("humber", id, "not json").status()).isEqualTo(400);
+        assertThat(report("humber", id, "{\"status\":\"teleported\"}").status()).isEqualTo(422);
+        assertThat(report("humber", id, "{\"businessStatus\":\"contacted\",\"date\":\"2999-01-01\"}").status()).isEqualTo(422);
+
+        Reply skipped = report("humber", id, "{\"status\":\"completed\"}");
+        assertThat(skipped.status()).as("requested cannot jump to completed").isEqualTo(409);
+        assertThat(skipped.body().get("detail").asText()).startsWith("A referral cannot go from requested to completed");
+        assertThat(report("humber", id, "{\"status\":\"accepted\"}").status()).isEqualTo(200);
+        assertThat(report("humber", id, "{\"status\":\"completed\"}").status()).isEqualTo(200);
+        Reply closed = report("humber", id, "{\"businessStatus\":\"registered\"}");
+        assertThat(closed.status()).isEqualTo(409);
+        assertThat(closed.body().get("detail").asText()).isEqualTo("The referral is completed and takes no further change.");
+        assertThat(report("humber", "01ARZ3NDEKTSV4RRFFQ69G5FAV", "{\"status\":\"accepted\"}").status()).isEqualTo(404);
+    }
+
+    @Test
+    void anAgencyToldByEmailGetsAMessageAndOneToldOverSftpGetsAStatusFile() throws Exception {
+        String byEmail = delivered("tropicana", "M5V 3L9");   // jobstart-pilot-agencies
+        assertThat(report("jobstart", byEmail, "{\"status\":\"rejected\",\"reason\":\"program full this season\"}").status())
+                .isEqualTo(200);
+        var message = await(() -> hub.mailTo("coaches@tropicana.example"), l -> l.stream().anyMatch(m -> {
+            try {
+                return m.getContent().toString().contains(byEmail);
+            } catch (Exception e) {
+                return false;
+            }
+        }));
+        String text = message.stream().filter(m -> {
+            try {
+                return m.getContent().toString().contains(byEmail);
+            } catch (Exception e) {
+                return false;
+            }
+        }).findFirst().orElseThrow().getContent().toString();
+        assertThat(text).contains("rejected").contains("program full this season").contains("jobstart")
+                .doesNotContain("Amara");
+
+        String overSftp = delivered("polycultural", "M5V 3L9");
+        assertThat(report("jobstart", overSftp, "{\"businessStatus\":\"contacted\"}").status()).isEqualTo(200);
+        Path results = hub.sftpHome("polycultural").resolve("results");
+        String rows = await(() -> {
+            try (var files = Files.list(results)) {
+                StringBuilder all = new StringBuilder();
+                for (Path f : files.filter(f -> f.getFileName().toString().startsWith("status-")).toList()) {
+                    all.append(Files.readString(f));
+                }
+                return all.toString();
+            } catch (java.io.IOException e) {
+                return "";
+            }
+        }, t -> t.contains(overSftp));
+        assertThat(rows).startsWith("noticeId,referralId,agencyReference,partnerId,status,businessStatus,reason,at")
+                .contains(overSftp + ",").contains(",jobstart,accepted,contacted,");
+    }
+}

@@ -1,0 +1,272 @@
+package org.referralhub.camel;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.apache.camel.Exchange;
+import org.apache.camel.ProducerTemplate;
+import org.apache.camel.builder.RouteBuilder;
+import org.referralhub.archive.RawPayload;
+import org.referralhub.config.Agency;
+import org.referralhub.config.ApiKeys;
+import org.referralhub.config.Partner;
+import org.referralhub.delivery.RetrySchedule;
+import org.referralhub.delivery.WebhookSignature;
+import org.referralhub.email.OutboundEmail;
+import org.referralhub.files.CsvText;
+import org.referralhub.files.FileDropStore;
+import org.referralhub.outcome.Notice;
+import org.referralhub.outcome.Outcomes;
+import org.referralhub.outcome.StatusReports;
+import org.referralhub.outcome.StatusUpdate;
+import org.referralhub.referral.CanonicalJson;
+import org.referralhub.referral.Channel;
+import org.referralhub.referral.Referral;
+import org.referralhub.referral.ReferralIds;
+import org.referralhub.store.NoticeOutbox;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The loop closed: partners report what became of a referral ({@code POST /v1/partner/referrals/{id}/status}), and
+ * the referring agency is told on its own channels — a signed webhook call, an e-mail (or a daily digest), rows in
+ * a status file in its SFTP {@code results/} folder. Notices wait in the outbox until sent; the sweep sends them.
+ */
+public final class OutcomeRoutes extends RouteBuilder {
+
+    private static final Logger LOG = LoggerFactory.getLogger(OutcomeRoutes.class);
+    private static final String URL = "noticeUrl";
+    private static final int MAX_ATTEMPTS = 10;
+    private static final int MAX_STATUS_BYTES = 16 * 1024;
+
+    private final HubServices hub;
+    private final StatusReports reports;
+    private final NoticeOutbox outbox;
+    private final FileDropStore fileDrop;
+    private final RetrySchedule retries;
+    private ProducerTemplate producer;
+
+    public OutcomeRoutes(HubServices hub, StatusReports reports, NoticeOutbox outbox, FileDropStore fileDrop) {
+        this.hub = hub;
+        this.reports = reports;
+        this.outbox = outbox;
+        this.fileDrop = fileDrop;
+        this.retries = new RetrySchedule(hub.config().delivery());
+    }
+
+    @Override
+    public void configure() {
+        from(Endpoints.PARTNER_STATUS).routeId("partner-status").routeConfigurationId(ApiErrorHandling.ID)
+                .process(this::reportStatus);
+
+        from(Endpoints.NOTIFY_DUE).routeId("notify-due")
+                .process(this::sendDue);
+
+        from(Endpoints.NOTIFY_WEBHOOK).routeId("notify-webhook")
+                .toD("${exchangeProperty." + URL + "}");
+    }
+
+    // ---- partners report
+
+    private void reportStatus(Exchange exchange) throws org.apache.camel.InvalidPayloadException {
+        ApiRequest request = exchange.getMessage().getMandatoryBody(ApiRequest.class);
+        exchange.setProperty(ApiRequest.PROPERTY, request);
+        Partner partner = partner(request);
+        if (request.body().length > MAX_STATUS_BYTES) {
+            throw new ApiProblem(413, "too-large", "Payload too large", "A status update is at most " + MAX_STATUS_BYTES + " bytes.");
+        }
+        Instant receivedAt = hub.clock().instant().truncatedTo(ChronoUnit.MILLIS);
+        String receiptId = ReferralIds.newId(receivedAt);
+        hub.archive().store(new RawPayload(receiptId, Channel.WEBHOOK, "partner-" + partner.id(), receivedAt,
+                request.header("content-type"), request.body()));
+        exchange.setProperty(ApiErrorHandling.RECEIPT_ID, receiptId);
+        JsonNode body;
+        try {
+            body = CanonicalJson.MAPPER.readTree(request.body());
+        } catch (IOException e) {
+            body = null;
+        }
+        if (body == null || !body.isObject()) {
+            throw new ApiProblem(400, "malformed", "Malformed status update",
+                    "Send JSON: {\"status\": ..., \"businessStatus\": ..., \"reason\": ..., \"date\": \"2026-11-23T14:00:00Z\"}.");
+        }
+        StatusUpdate update = new StatusUpdate(request.pathParameters().get("id"), text(body, "status"),
+                text(body, "businessStatus"), text(body, "reason"), date(text(body, "date")));
+        try {
+            Referral referral = reports.report(partner, update);
+            LOG.info("partner {} reported referral {}: {} / {}", partner.id(), referral.referralId(),
+                    referral.status().code(), referral.businessStatus());
+            Map<String, Object> reply = new LinkedHashMap<>();
+            reply.put("referralId", referral.referralId());
+            reply.put("status", referral.status().code());
+            reply.put("businessStatus", referral.businessStatus());
+            reply.put("statusReason", referral.statusReason());
+            reply.put("receiptId", receiptId);
+            exchange.getMessage().setBody(ApiReply.json(200, reply));
+        } catch (Outcomes.RefusedUpdate refused) {
+            int status = switch (refused.code()) {
+                case "not-found", "not-yours" -> 404;
+                case "invalid-transition", "closed", "not-delivered" -> 409;
+                default -> 422;
+            };
+            LOG.info("partner {} report on referral {} refused: {}", partner.id(), update.referralId(), refused.code());
+            throw new ApiProblem(new ApiProblem.Body("/problems/" + refused.code(),
+                    status == 404 ? "No such referral" : "The update cannot be applied", status,
+                    status == 404 ? "You have no referral with this id." : refused.getMessage(), null, null, null));
+        }
+    }
+
+    private Partner partner(ApiRequest request) {
+        String key = request.header("x-api-key");
+        if (key == null || key.isBlank()) {
+            throw new ApiProblem(401, "unauthenticated", "Missing API key", "Send your partner API key in the X-Api-Key header.");
+        }
+        return hub.config().partnerByKeyHash(ApiKeys.hash(key.trim())).orElseThrow(() -> {
+            LOG.warn("refused an unknown partner API key from {}", request.sourceIp());
+            return new ApiProblem(401, "unauthenticated", "Unknown API key", "The X-Api-Key is not a current key of any partner.");
+        });
+    }
+
+    private static String text(JsonNode body, String name) {
+        JsonNode value = body.get(name);
+        return value == null || value.isNull() ? null : value.asText();
+    }
+
+    /** An ISO instant, or a date (taken as noon UTC that day), or null. */
+    static Instant date(String text) {
+        if (text == null || text.isBlank()) {
+            return null;
+        }
+        try {
+            return Instant.parse(text.trim());
+        } catch (DateTimeParseException notInstant) {
+            try {
+                return java.time.LocalDate.parse(text.trim()).atTime(12, 0).toInstant(java.time.ZoneOffset.UTC);
+            } catch (DateTimeParseException notDate) {
+                throw new ApiProblem(400, "malformed", "Malformed date",
+                        "date is an ISO-8601 date (2026-11-23) or instant (2026-11-23T14:00:00Z).");
+            }
+        }
+    }
+
+    // ---- agencies are told
+
+    private void sendDue(Exchange exchange) {
+        Instant now = hub.clock().instant();
+        List<NoticeOutbox.Pending> due = outbox.due(now, 200);
+        for (NoticeOutbox.Pending pending : due.stream().filter(p -> p.channel().equals("webhook")).toList()) {
+            attempt(List.of(pending), now, () -> sendWebhook(pending));
+        }
+        Map<String, List<NoticeOutbox.Pending>> byAgency = due.stream().filter(p -> !p.channel().equals("webhook"))
+                .collect(Collectors.groupingBy(p -> p.notice().agencyId() + "|" + p.channel(), LinkedHashMap::new,
+                        Collectors.toList()));
+        byAgency.forEach((key, notices) -> attempt(notices, now, notices.get(0).channel().equals("email")
+                ? () -> sendEmail(notices) : () -> writeStatusFile(notices, now)));
+        exchange.getMessage().setBody(due.size());
+    }
+
+    /** Sends, then records each notice sent — or to be tried again, or given up after {@value #MAX_ATTEMPTS} tries. */
+    private void attempt(List<NoticeOutbox.Pending> notices, Instant now, Runnable send) {
+        try {
+            send.run();
+            notices.forEach(n -> outbox.sent(n, now));
+        } catch (RuntimeException e) {
+            for (NoticeOutbox.Pending n : notices) {
+                if (n.attempts() + 1 >= MAX_ATTEMPTS) {
+                    LOG.warn("notice {} of referral {} to agency {} by {} given up after {} attempts", n.notice().noticeId(),
+                            n.notice().referralId(), n.notice().agencyId(), n.channel(), n.attempts() + 1);
+                    outbox.failed(n, now);
+                } else {
+                    LOG.info("notice {} to agency {} by {} not sent ({}); trying again", n.notice().noticeId(),
+                            n.notice().agencyId(), n.channel(), e.getClass().getSimpleName());
+                    outbox.retry(n, now.plus(retries.delayAfter(n.attempts() + 1)));
+                }
+            }
+        }
+    }
+
+    private Agency.Notify notify(String agencyId) {
+        return hub.config().agency(agencyId).map(Agency::notifications)
+                .orElseThrow(() -> new IllegalStateException("agency " + agencyId + " is told nothing now"));
+    }
+
+    private void sendWebhook(NoticeOutbox.Pending pending) {
+        Agency.Notify.Webhook webhook = notify(pending.notice().agencyId()).webhook();
+        if (webhook == null) {
+            throw new IllegalStateException("agency " + pending.notice().agencyId() + " has no webhook now");
+        }
+        String body = CanonicalJson.write(pending.notice());
+        long timestamp = hub.clock().instant().getEpochSecond();
+        String id = pending.notice().noticeId();
+        if (producer == null) {
+            producer = getContext().createProducerTemplate();
+        }
+        Exchange sent = producer.request(Endpoints.NOTIFY_WEBHOOK, e -> {
+            e.setProperty(URL, webhook.url());
+            var message = e.getMessage();
+            message.setHeader(Exchange.HTTP_METHOD, "POST");
+            message.setHeader(Exchange.CONTENT_TYPE, "application/json");
+            message.setHeader(WebhookSignature.ID_HEADER, id);
+            message.setHeader(WebhookSignature.TIMESTAMP_HEADER, Long.toString(timestamp));
+            message.setHeader(WebhookSignature.SIGNATURE_HEADER, new WebhookSignature(webhook.signingSecret()).sign(id, timestamp, body));
+            message.setHeader("User-Agent", "referral-hub/1");
+            message.setBody(body);
+        });
+        if (sent.getException() != null) {
+            throw new IllegalStateException("the agency's webhook did not take the notice", sent.getException());
+        }
+    }
+
+    private void sendEmail(List<NoticeOutbox.Pending> notices) {
+        String agencyId = notices.get(0).notice().agencyId();
+        Agency.Notify.Email email = notify(agencyId).email();
+        if (email == null) {
+            throw new IllegalStateException("agency " + agencyId + " has no notice address now");
+        }
+        StringBuilder text = new StringBuilder(notices.size() == 1 ? "A referral of yours has news:\n\n"
+                : notices.size() + " updates on your referrals:\n\n");
+        for (NoticeOutbox.Pending p : notices) {
+            Notice n = p.notice();
+            text.append("  - ").append(n.referralId())
+                    .append(n.agencyReference() == null ? "" : " (your reference " + n.agencyReference() + ")")
+                    .append(": ").append(n.status()).append(n.businessStatus() == null ? "" : " / " + n.businessStatus())
+                    .append(n.partnerId() == null ? "" : " at " + n.partnerId())
+                    .append(n.reason() == null ? "" : " - " + n.reason()).append(" (").append(n.at()).append(")\n");
+        }
+        text.append("\nRead any referral at GET /v1/referrals/{id} with your API key.\n");
+        String first = notices.get(0).notice().noticeId();
+        hub.mail().send(new OutboundEmail(hub.hubAddress(), email.address(),
+                notices.size() == 1 ? "Referral " + notices.get(0).notice().referralId() + ": " + notices.get(0).notice().status()
+                        : "Referral updates (" + notices.size() + ")",
+                text.toString(), "<notice-" + first + "@" + hub.hubAddress().substring(hub.hubAddress().indexOf('@') + 1) + ">",
+                null, null));
+    }
+
+    private void writeStatusFile(List<NoticeOutbox.Pending> notices, Instant now) {
+        String agencyId = notices.get(0).notice().agencyId();
+        Agency agency = hub.config().agency(agencyId).orElseThrow();
+        if (agency.sftp() == null || fileDrop == null) {
+            throw new IllegalStateException("agency " + agencyId + " has no SFTP home now");
+        }
+        StringBuilder csv = new StringBuilder("noticeId,referralId,agencyReference,partnerId,status,businessStatus,reason,at\r\n");
+        List<String[]> rows = new ArrayList<>();
+        for (NoticeOutbox.Pending p : notices) {
+            Notice n = p.notice();
+            rows.add(new String[]{n.noticeId(), n.referralId(), n.agencyReference(), n.partnerId(), n.status(),
+                    n.businessStatus(), n.reason(), n.at() == null ? null : n.at().toString()});
+        }
+        for (String[] row : rows) {
+            csv.append(java.util.Arrays.stream(row).map(CsvText::cell).collect(Collectors.joining(","))).append("\r\n");
+        }
+        String name = "status-" + now.toString().replace(":", "").replace(".", "") + "-" + notices.get(0).notice().noticeId() + ".csv";
+        fileDrop.write(agency.sftp().username() + "/results/" + name, csv.toString().getBytes(StandardCharsets.UTF_8));
+    }
+}

@@ -1,0 +1,26 @@
+package org.referralhub.outcome;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.time.Instant;
+import org.referralhub.referral.Referral;
+import org.referralhub.referral.StatusChange;
+
+/**
+ * What a referring agency is told when one of its referrals changes status: the referral by id and by the agency's
+ * own reference, where it is, and why — never the client's personal data (the agency has its own record).
+ * {@code noticeId} is the same on every retry, so the agency can ignore a repeat.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record Notice(String type, String noticeId, String referralId, String agencyId, String agencyReference,
+                     String partnerId, String status, String businessStatus, String reason, Instant at, String by) {
+
+    public static final String STATUS_CHANGED = "referral.status-changed";
+
+    /** The notice of a referral's latest step. */
+    public static Notice of(String noticeId, Referral referral) {
+        StatusChange last = referral.statusHistory().get(referral.statusHistory().size() - 1);
+        return new Notice(STATUS_CHANGED, noticeId, referral.referralId(), referral.agencyId(),
+                referral.source().agencyReference(), referral.partnerId(), last.status().code(), last.businessStatus(),
+                last.reason(), last.at(), last.by());
+    }
+}

@@ -1,0 +1,123 @@
+package org.referralhub.outcome;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.referralhub.referral.Delivery;
+import org.referralhub.referral.Referral;
+import org.referralhub.referral.ReferralStatus;
+
+/**
+ * Applies a partner's report to a referral, or refuses it with the reason. The lifecycle is HL7's task status
+ * ({@link ReferralStatus#next()}): a closed referral takes no further change, and a referral moves only forward. The
+ * program's milestones travel beside it; each known one implies a lifecycle status, so a partner may send only
+ * "registered".
+ */
+public final class Outcomes {
+
+    /** The program's milestones, in the order a client goes through them, and the lifecycle status each implies. */
+    public static final Map<String, ReferralStatus> MILESTONES = new LinkedHashMap<>();
+
+    static {
+        MILESTONES.put("contacted", ReferralStatus.ACCEPTED);
+        MILESTONES.put("info-session", ReferralStatus.IN_PROGRESS);
+        MILESTONES.put("registered", ReferralStatus.IN_PROGRESS);
+        MILESTONES.put("accepted", ReferralStatus.IN_PROGRESS);
+        MILESTONES.put("matched", ReferralStatus.IN_PROGRESS);
+        MILESTONES.put("mentoring-completed", ReferralStatus.COMPLETED);
+    }
+
+    /** Milestones that end a referral: declined before the partner took it on is a rejection, after, a cancellation. */
+    public static final List<String> ENDINGS = List.of("declined", "withdrawn", "no-response", "not-eligible");
+
+    private Outcomes() {
+    }
+
+    /** A report the hub refuses, with a reason fit for the partner (never client data). */
+    public static final class RefusedUpdate extends RuntimeException {
+        private final String code;
+
+        public RefusedUpdate(String code, String message) {
+            super(message, null, false, false);
+            this.code = code;
+        }
+
+        public String code() {
+            return code;
+        }
+    }
+
+    /**
+     * The referral after the partner's report.
+     *
+     * @throws RefusedUpdate when the referral is not the partner's, not delivered yet, closed, or the move goes back
+     */
+    public static Referral apply(Referral referral, StatusUpdate update, String partnerId, Instant now) {
+        if (!partnerId.equals(referral.partnerId())) {
+            throw new RefusedUpdate("not-yours", "This referral was not sent to you.");
+        }
+        if (referral.delivery() == null || referral.delivery().state() != Delivery.State.DELIVERED) {
+            throw new RefusedUpdate("not-delivered", "This referral has not been delivered to you yet.");
+        }
+        String business = update.businessStatus() == null || update.businessStatus().isBlank() ? null
+                : update.businessStatus().trim().toLowerCase(Locale.ROOT);
+        ReferralStatus target = target(referral.status(), update.status(), business);
+        Instant at = update.at() == null ? now : update.at();
+        if (at.isAfter(now.plus(Duration.ofMinutes(5)))) {
+            throw new RefusedUpdate("future-date", "The date of the update is in the future.");
+        }
+        if (at.isBefore(referral.source().receivedAt().minus(Duration.ofDays(1)))) {
+            throw new RefusedUpdate("date-before-referral", "The date of the update is before the referral was made.");
+        }
+        if (referral.status().isFinal()) {
+            throw new RefusedUpdate("closed", "The referral is " + referral.status().code()
+                    + " and takes no further change.");
+        }
+        if (target != referral.status() && !referral.status().canMoveTo(target)) {
+            throw new RefusedUpdate("invalid-transition", "A referral cannot go from " + referral.status().code()
+                    + " to " + target.code() + "; from " + referral.status().code() + " it can go to "
+                    + referral.status().next().stream().map(ReferralStatus::code).toList() + ".");
+        }
+        if (target == referral.status() && java.util.Objects.equals(business, referral.businessStatus())) {
+            return referral;
+        }
+        String reason = update.reason() == null || update.reason().isBlank() ? null : update.reason().trim();
+        if (reason != null && reason.length() > 500) {
+            throw new RefusedUpdate("reason-too-long", "A reason has at most 500 characters.");
+        }
+        return referral.movedTo(target, business == null ? referral.businessStatus() : business, reason, at,
+                "partner:" + partnerId);
+    }
+
+    /** The lifecycle status the report asks for: as sent, or implied by the milestone, or unchanged. */
+    static ReferralStatus target(ReferralStatus current, String status, String business) {
+        if (status != null && !status.isBlank()) {
+            try {
+                ReferralStatus explicit = ReferralStatus.fromCode(status);
+                if (explicit == ReferralStatus.REQUESTED) {
+                    throw new RefusedUpdate("invalid-transition", "A partner cannot move a referral back to requested.");
+                }
+                return explicit;
+            } catch (IllegalArgumentException e) {
+                throw new RefusedUpdate("unknown-status", "Unknown status '" + status.trim()
+                        + "'; use accepted, rejected, in-progress, on-hold, completed or cancelled.");
+            }
+        }
+        if (business == null) {
+            throw new RefusedUpdate("empty-update", "Send a status, a business status, or both.");
+        }
+        if (MILESTONES.containsKey(business)) {
+            ReferralStatus implied = MILESTONES.get(business);
+            // a milestone never moves a referral back: "contacted" after "registered" keeps it in progress
+            return current == ReferralStatus.IN_PROGRESS && implied == ReferralStatus.ACCEPTED ? current : implied;
+        }
+        if (ENDINGS.contains(business)) {
+            return current == ReferralStatus.REQUESTED ? ReferralStatus.REJECTED : ReferralStatus.CANCELLED;
+        }
+        throw new RefusedUpdate("unknown-business-status", "Business status '" + business + "' needs a status with it; "
+                + "known on their own: " + MILESTONES.keySet() + " and " + ENDINGS + ".");
+    }
+}

@@ -1,0 +1,71 @@
+package org.referralhub.outcome;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.referralhub.referral.Client;
+import org.referralhub.referral.Delivery;
+import org.referralhub.referral.Referral;
+import org.referralhub.referral.ReferralSource;
+import org.referralhub.referral.ReferralStatus;
+import org.referralhub.referral.RoutingDecision;
+
+class OutcomesTest {
+
+    private static final Instant RECEIVED = Instant.parse("2026-11-02T15:00:00Z");
+    private static final Instant NOW = Instant.parse("2026-11-23T15:00:00Z");
+
+    private static Referral delivered() {
+        Client client = new Client("A", "B", null, "a@example.org", null, "en", List.of(), null, "M2N6K1", null, null,
+                null, null, null, null, null);
+        Referral r = new Referral(Referral.SCHEMA_VERSION, "01M84355NZJFZWGBWCRN73267R", "p",
+                new ReferralSource("cics", null, "REF-1", RECEIVED, "x"), client, null, null,
+                new RoutingDecision("humber", "rule", RECEIVED), null, null, null, List.of(), null)
+                .movedTo(ReferralStatus.REQUESTED, null, null, RECEIVED, "agency:cics");
+        Delivery pending = Delivery.pending("dlv", RECEIVED);
+        return r.withDelivery(pending.delivered(new org.referralhub.referral.DeliveryAttempt(1, RECEIVED,
+                org.referralhub.referral.Channel.WEBHOOK, "humber", org.referralhub.referral.DeliveryAttempt.Outcome.DELIVERED, 200, 5, null)));
+    }
+
+    private static Referral apply(Referral r, String status, String business) {
+        return Outcomes.apply(r, new StatusUpdate(r.referralId(), status, business, null, null), "humber", NOW);
+    }
+
+    @Test
+    void milestonesImplyTheLifecycleAndNeverMoveItBack() {
+        Referral contacted = apply(delivered(), null, "contacted");
+        assertThat(contacted.status()).isEqualTo(ReferralStatus.ACCEPTED);
+        Referral registered = apply(contacted, null, "registered");
+        assertThat(registered.status()).isEqualTo(ReferralStatus.IN_PROGRESS);
+        Referral contactedAgain = apply(registered, null, "contacted");
+        assertThat(contactedAgain.status()).isEqualTo(ReferralStatus.IN_PROGRESS);
+        assertThat(contactedAgain.businessStatus()).isEqualTo("contacted");
+        assertThat(apply(delivered(), null, "declined").status()).isEqualTo(ReferralStatus.REJECTED);
+        assertThat(apply(registered, null, "declined").status()).isEqualTo(ReferralStatus.CANCELLED);
+        assertThat(registered.statusHistory()).extracting(h -> h.by()).containsExactly("agency:cics", "partner:humber", "partner:humber");
+    }
+
+    @Test
+    void aClosedReferralOrABackwardMoveIsRefusedWithTheReason() {
+        Referral completed = apply(apply(delivered(), "accepted", null), "completed", null);
+        assertThatThrownBy(() -> apply(completed, null, "registered")).hasMessage("The referral is completed and takes no further change.");
+        assertThatThrownBy(() -> apply(delivered(), "completed", null))
+                .isInstanceOfSatisfying(Outcomes.RefusedUpdate.class, e -> assertThat(e.code()).isEqualTo("invalid-transition"));
+        assertThatThrownBy(() -> apply(delivered(), "requested", null)).hasMessage("A partner cannot move a referral back to requested.");
+        assertThatThrownBy(() -> apply(delivered(), null, "graduated")).hasMessageStartingWith("Business status 'graduated' needs a status");
+        assertThatThrownBy(() -> apply(delivered(), null, null)).hasMessage("Send a status, a business status, or both.");
+        assertThatThrownBy(() -> Outcomes.apply(delivered(), new StatusUpdate("x", "accepted", null, null, null), "jobstart", NOW))
+                .isInstanceOfSatisfying(Outcomes.RefusedUpdate.class, e -> assertThat(e.code()).isEqualTo("not-yours"));
+        assertThatThrownBy(() -> Outcomes.apply(delivered(), new StatusUpdate("x", "accepted", null, null,
+                RECEIVED.minusSeconds(3 * 86400)), "humber", NOW)).hasMessage("The date of the update is before the referral was made.");
+    }
+
+    @Test
+    void theAgencysDailyDigestGoesAtItsHour() {
+        assertThat(StatusReports.nextDigest(Instant.parse("2026-11-23T15:00:00Z"), 21)).isEqualTo("2026-11-23T21:00:00Z");
+        assertThat(StatusReports.nextDigest(Instant.parse("2026-11-23T21:30:00Z"), 21)).isEqualTo("2026-11-24T21:00:00Z");
+    }
+}
