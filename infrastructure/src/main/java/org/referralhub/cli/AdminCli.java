@@ -40,7 +40,8 @@ public final class AdminCli {
                 List.of("keys ID", "create-key ID", "rotate-key ID (new key; every other key stops working)", "revoke-key ID KEY-ID"));
         resource(cli, "partners", "/partners", "partner",
                 "Delivery partners: intake channel, service area, sectors, capacity (capacity.status=accepting|waitlist|full).",
-                List.of("rotate-secret ID (a new webhook signing secret)"));
+                List.of("keys ID", "create-key ID", "rotate-key ID", "revoke-key ID KEY-ID (the keys partners report outcomes with)",
+                        "rotate-secret ID (a new webhook signing secret)"));
         resource(cli, "programs", "/programs", "program", "Programs and their eligibility rules.", List.of());
         resource(cli, "mappings", "/mappings", "mapping", "Mappings of agencies' fields onto the canonical referral.", List.of());
         resource(cli, "rules", "/routing/rules", "routing rule",

@@ -33,6 +33,9 @@ public final class Administration {
     private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final int SAVE_ATTEMPTS = 3;
+    /** Where agencies' and partners' secrets are: the object's path, and the field. */
+    private static final List<String[]> SECRETS = List.of(new String[]{"sftp", "passwordHash"},
+            new String[]{"intake", "signingSecret"}, new String[]{"notifications.webhook", "signingSecret"});
     /** The audit's list of changes stays well within a DynamoDB item, beside the gzipped configuration. */
     private static final int MAX_AUDIT_CHARS = 40_000;
 
@@ -169,9 +172,7 @@ public final class Administration {
             ObjectNode existing = find(config, kind, id).orElseThrow(() -> notFound(kind, id));
             ObjectNode merged = existing.deepCopy();
             ObjectNode patch = mergePatch.deepCopy();
-            if (kind == Kind.AGENCIES) {
-                patch.remove("apiKeys");
-            }
+            patch.remove("apiKeys");
             mergePatch(merged, patch);
             put(config, kind, id, writable(kind, merged, existing, secrets));
         });
@@ -229,37 +230,47 @@ public final class Administration {
 
     // ---- secrets
 
-    /** A new API key for an agency, shown this once; with {@code revokeOthers}, every other key stops working. */
-    public Answer createKey(String agencyId, boolean revokeOthers, String by) {
-        String key = ApiKeys.generate(agencyId);
+    /**
+     * A new API key for an agency or a partner, shown this once; with {@code revokeOthers}, every other key stops
+     * working.
+     */
+    public Answer createKey(Kind kind, String ownerId, boolean revokeOthers, String by) {
+        String key = kind == Kind.PARTNERS ? ApiKeys.generateForPartner(ownerId) : ApiKeys.generate(ownerId);
         String hash = ApiKeys.hash(key);
-        ConfigurationStore.Version saved = change(by, (revokeOthers ? "rotated" : "added") + " an API key of agency '"
-                + agencyId + "' (key " + ConfigurationView.keyId(hash) + ")", null, config -> {
-            ObjectNode agency = find(config, Kind.AGENCIES, agencyId).orElseThrow(() -> notFound(Kind.AGENCIES, agencyId));
-            ArrayNode hashes = revokeOthers || !agency.path("apiKeyHashes").isArray()
-                    ? agency.putArray("apiKeyHashes") : (ArrayNode) agency.get("apiKeyHashes");
+        ConfigurationStore.Version saved = change(by, (revokeOthers ? "rotated" : "added") + " an API key of "
+                + kind.noun() + " '" + ownerId + "' (key " + ConfigurationView.keyId(hash) + ")", null, config -> {
+            ObjectNode owner = find(config, kind, ownerId).orElseThrow(() -> notFound(kind, ownerId));
+            ArrayNode hashes = revokeOthers || !owner.path("apiKeyHashes").isArray()
+                    ? owner.putArray("apiKeyHashes") : (ArrayNode) owner.get("apiKeyHashes");
             hashes.add(hash);
         });
-        ObjectNode resource = JSON.objectNode().put("agencyId", agencyId).put("keyId", ConfigurationView.keyId(hash));
-        resource.set("apiKeys", view(saved, Kind.AGENCIES, agencyId).get("apiKeys"));
+        ObjectNode resource = JSON.objectNode().put(kind.noun() + "Id", ownerId).put("keyId", ConfigurationView.keyId(hash));
+        resource.set("apiKeys", view(saved, kind, ownerId).get("apiKeys"));
         return new Answer(saved.number(), resource, Map.of("apiKey", key));
     }
 
-    public Answer revokeKey(String agencyId, String keyId, String by) {
-        ConfigurationStore.Version saved = change(by, "revoked API key " + keyId + " of agency '" + agencyId + "'", null,
-                config -> {
-                    ObjectNode agency = find(config, Kind.AGENCIES, agencyId)
-                            .orElseThrow(() -> notFound(Kind.AGENCIES, agencyId));
-                    ArrayNode hashes = agency.withArray("apiKeyHashes");
+    public Answer createKey(String agencyId, boolean revokeOthers, String by) {
+        return createKey(Kind.AGENCIES, agencyId, revokeOthers, by);
+    }
+
+    public Answer revokeKey(Kind kind, String ownerId, String keyId, String by) {
+        ConfigurationStore.Version saved = change(by, "revoked API key " + keyId + " of " + kind.noun() + " '" + ownerId + "'",
+                null, config -> {
+                    ObjectNode owner = find(config, kind, ownerId).orElseThrow(() -> notFound(kind, ownerId));
+                    ArrayNode hashes = owner.withArray("apiKeyHashes");
                     for (int i = 0; i < hashes.size(); i++) {
                         if (ConfigurationView.keyId(hashes.get(i).asText()).equals(keyId)) {
                             hashes.remove(i);
                             return;
                         }
                     }
-                    throw AdminRefusal.notFound("API key " + keyId + " of agency '" + agencyId + "'");
+                    throw AdminRefusal.notFound("API key " + keyId + " of " + kind.noun() + " '" + ownerId + "'");
                 });
-        return new Answer(saved.number(), view(saved, Kind.AGENCIES, agencyId), null);
+        return new Answer(saved.number(), view(saved, kind, ownerId), null);
+    }
+
+    public Answer revokeKey(String agencyId, String keyId, String by) {
+        return revokeKey(Kind.AGENCIES, agencyId, keyId, by);
     }
 
     /** A new webhook signing secret for a partner, shown this once: give it to the partner to verify signatures. */
@@ -290,20 +301,20 @@ public final class Administration {
             if (!next.has("admins") && config.has("admins")) {
                 next.set("admins", config.get("admins"));
             }
-            for (JsonNode agency : next.path("agencies")) {
-                ObjectNode existing = find(config, Kind.AGENCIES, agency.path("id").asText()).orElse(null);
-                ObjectNode a = (ObjectNode) agency;
-                if (a.has("apiKeys")) {
-                    a.remove("apiKeys");
-                    if (!a.has("apiKeyHashes") && existing != null && existing.has("apiKeyHashes")) {
-                        a.set("apiKeyHashes", existing.get("apiKeyHashes"));
+            for (Kind kind : List.of(Kind.AGENCIES, Kind.PARTNERS)) {
+                for (JsonNode item : next.path(kind.path)) {
+                    ObjectNode existing = find(config, kind, item.path("id").asText()).orElse(null);
+                    ObjectNode o = (ObjectNode) item;
+                    if (o.has("apiKeys")) {
+                        o.remove("apiKeys");
+                        if (!o.has("apiKeyHashes") && existing != null && existing.has("apiKeyHashes")) {
+                            o.set("apiKeyHashes", existing.get("apiKeyHashes"));
+                        }
+                    }
+                    for (String[] secret : SECRETS) {
+                        keepSecret(o, existing, secret[0], secret[1]);
                     }
                 }
-                keepSecret(a, existing, "sftp", "passwordHash");
-            }
-            for (JsonNode partner : next.path("partners")) {
-                keepSecret((ObjectNode) partner, find(config, Kind.PARTNERS, partner.path("id").asText()).orElse(null),
-                        "intake", "signingSecret");
             }
             config.removeAll();
             config.setAll(next);
@@ -354,22 +365,25 @@ public final class Administration {
             if (config.has("admins")) {
                 next.set("admins", config.get("admins"));
             }
-            for (JsonNode agency : next.path("agencies")) {
-                ObjectNode a = (ObjectNode) agency;
-                Optional<ObjectNode> now = find(config, Kind.AGENCIES, a.path("id").asText());
-                a.remove("apiKeyHashes");
-                now.map(n -> n.get("apiKeyHashes")).ifPresent(h -> a.set("apiKeyHashes", h));
-                if (a.path("sftp").isObject()) {
-                    ((ObjectNode) a.get("sftp")).remove("passwordHash");
-                    now.map(n -> n.path("sftp").get("passwordHash"))
-                            .ifPresent(h -> ((ObjectNode) a.get("sftp")).set("passwordHash", h));
+            for (Kind kind : List.of(Kind.AGENCIES, Kind.PARTNERS)) {
+                for (JsonNode item : next.path(kind.path)) {
+                    ObjectNode o = (ObjectNode) item;
+                    Optional<ObjectNode> now = find(config, kind, o.path("id").asText());
+                    // keys and passwords as they are now (none for what was deleted since); signing secrets too
+                    o.remove("apiKeyHashes");
+                    now.map(n -> n.get("apiKeyHashes")).ifPresent(h -> o.set("apiKeyHashes", h));
+                    for (String[] secret : SECRETS) {
+                        if (o.at("/" + secret[0].replace('.', '/')).isObject()) {
+                            ObjectNode holder = (ObjectNode) o.at("/" + secret[0].replace('.', '/'));
+                            JsonNode current = now.map(n -> n.at("/" + secret[0].replace('.', '/')).get(secret[1])).orElse(null);
+                            if (current != null) {
+                                holder.set(secret[1], current);
+                            } else if (secret[1].equals("passwordHash")) {
+                                holder.remove(secret[1]);
+                            }
+                        }
+                    }
                 }
-            }
-            for (JsonNode partner : next.path("partners")) {
-                find(config, Kind.PARTNERS, partner.path("id").asText())
-                        .map(n -> n.path("intake").get("signingSecret"))
-                        .filter(s -> partner.path("intake").isObject())
-                        .ifPresent(s -> ((ObjectNode) partner.get("intake")).set("signingSecret", s));
             }
             config.removeAll();
             config.setAll(next);
@@ -466,29 +480,21 @@ public final class Administration {
     private static ObjectNode writable(Kind kind, ObjectNode body, ObjectNode existing, Map<String, String> secrets) {
         switch (kind) {
             case AGENCIES -> {
-                if (body.has("apiKeyHashes") && (existing == null || !body.get("apiKeyHashes").equals(existing.get("apiKeyHashes")))) {
-                    throw new AdminRefusal(400, "invalid-change", "Keys are made by the hub",
-                            "Create, rotate and revoke API keys with /admin/v1/agencies/{id}/keys; the hub never takes a key or its digest.");
-                }
-                body.remove("apiKeys");
-                body.remove("apiKeyHashes");
-                if (existing != null && existing.has("apiKeyHashes")) {
-                    body.set("apiKeyHashes", existing.get("apiKeyHashes"));
-                }
-                if (body.path("sftp").isObject()) {
-                    ObjectNode sftp = (ObjectNode) body.get("sftp");
-                    JsonNode password = sftp.remove("password");
-                    if (password != null && password.isTextual()) {
-                        if (password.asText().length() < 12) {
-                            throw new AdminRefusal(400, "invalid-change", "Password too short",
-                                    "An SFTP password has at least 12 characters (or use authorizedKeys).");
-                        }
-                        sftp.put("passwordHash", Passwords.hash(password.asText()));
-                    }
-                }
+                keepKeys(body, existing, "agencies");
+                digestPassword(body);
                 keepSecret(body, existing, "sftp", "passwordHash");
+                keepSecret(body, existing, "notifications.webhook", "signingSecret");
+                JsonNode hook = body.at("/notifications/webhook");
+                if (hook.isObject() && !hook.hasNonNull("signingSecret")) {
+                    String secret = signingSecret();
+                    ((ObjectNode) hook).put("signingSecret", secret);
+                    secrets.put("notificationSigningSecret", secret);
+                }
             }
             case PARTNERS -> {
+                keepKeys(body, existing, "partners");
+                digestPassword(body);
+                keepSecret(body, existing, "sftp", "passwordHash");
                 keepSecret(body, existing, "intake", "signingSecret");
                 ObjectNode intake = body.path("intake").isObject() ? (ObjectNode) body.get("intake") : null;
                 if (intake != null && "webhook".equals(intake.path("channel").asText()) && !intake.hasNonNull("signingSecret")) {
@@ -503,22 +509,52 @@ public final class Administration {
         return body;
     }
 
-    /** A secret sent as the mask, or not at all, keeps the value it has. */
-    private static void keepSecret(ObjectNode body, ObjectNode existing, String object, String field) {
-        if (!body.path(object).isObject()) {
+    /** A secret sent as the mask, or not at all, keeps the value it has; {@code path} leads to its object. */
+    private static void keepSecret(ObjectNode body, ObjectNode existing, String path, String field) {
+        String pointer = "/" + path.replace('.', '/');
+        if (!body.at(pointer).isObject()) {
             return;
         }
-        ObjectNode holder = (ObjectNode) body.get(object);
+        ObjectNode holder = (ObjectNode) body.at(pointer);
         JsonNode sent = holder.get(field);
         if (sent == null || sent.isNull() || ConfigurationView.SECRET.equals(sent.asText())) {
             holder.remove(field);
-            JsonNode kept = existing == null ? null : existing.path(object).get(field);
+            JsonNode kept = existing == null ? null : existing.at(pointer).get(field);
             if (kept != null && !kept.isNull()) {
                 holder.set(field, kept);
             } else if (sent != null && ConfigurationView.SECRET.equals(sent.asText())) {
                 throw new AdminRefusal(400, "invalid-change", "No secret to keep",
-                        object + "." + field + " is " + ConfigurationView.SECRET + " but there is no current value to keep.");
+                        path + "." + field + " is " + ConfigurationView.SECRET + " but there is no current value to keep.");
             }
+        }
+    }
+
+    /** Keys are made by the hub: a body may not set them, and keeps the ones there are. */
+    private static void keepKeys(ObjectNode body, ObjectNode existing, String collection) {
+        if (body.has("apiKeyHashes") && (existing == null || !body.get("apiKeyHashes").equals(existing.get("apiKeyHashes")))) {
+            throw new AdminRefusal(400, "invalid-change", "Keys are made by the hub", "Create, rotate and revoke API keys with /admin/v1/"
+                    + collection + "/{id}/keys; the hub never takes a key or its digest.");
+        }
+        body.remove("apiKeys");
+        body.remove("apiKeyHashes");
+        if (existing != null && existing.has("apiKeyHashes")) {
+            body.set("apiKeyHashes", existing.get("apiKeyHashes"));
+        }
+    }
+
+    /** An SFTP password sent in plain ({@code sftp.password}) is digested at once. */
+    private static void digestPassword(ObjectNode body) {
+        if (!body.path("sftp").isObject()) {
+            return;
+        }
+        ObjectNode sftp = (ObjectNode) body.get("sftp");
+        JsonNode password = sftp.remove("password");
+        if (password != null && password.isTextual()) {
+            if (password.asText().length() < 12) {
+                throw new AdminRefusal(400, "invalid-change", "Password too short",
+                        "An SFTP password has at least 12 characters (or use authorizedKeys).");
+            }
+            sftp.put("passwordHash", Passwords.hash(password.asText()));
         }
     }
 

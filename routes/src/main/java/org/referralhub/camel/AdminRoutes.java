@@ -167,21 +167,22 @@ public final class AdminRoutes extends RouteBuilder {
                 }
                 return resource(Kind.RULES, parts.subList(2, n), request, method, by, ifMatch);
             }
-        } else if (head.equals("agencies") && n >= 3 && parts.get(2).equals("keys")) {
-            String agency = parts.get(1);
+        } else if ((head.equals("agencies") || head.equals("partners")) && n >= 3 && parts.get(2).equals("keys")) {
+            Kind kind = head.equals("agencies") ? Kind.AGENCIES : Kind.PARTNERS;
+            String owner = parts.get(1);
             if (n == 3 && method.equals("GET")) {
-                JsonNode view = admin.get(Kind.AGENCIES, agency).resource();
-                return ApiReply.json(200, Map.of("agencyId", agency, "apiKeys", view.path("apiKeys")));
+                JsonNode view = admin.get(kind, owner).resource();
+                return ApiReply.json(200, Map.of(kind.noun() + "Id", owner, "apiKeys", view.path("apiKeys")));
             }
             if (n == 3 && method.equals("POST")) {
                 boolean revokeOthers = object(request).path("revokeOthers").asBoolean(false);
-                return reply(201, logged(by, "created an API key of " + agency, admin.createKey(agency, revokeOthers, by)));
+                return reply(201, logged(by, "created an API key of " + owner, admin.createKey(kind, owner, revokeOthers, by)));
             }
             if (n == 4 && parts.get(3).equals("rotate") && method.equals("POST")) {
-                return reply(201, logged(by, "rotated the API keys of " + agency, admin.createKey(agency, true, by)));
+                return reply(201, logged(by, "rotated the API keys of " + owner, admin.createKey(kind, owner, true, by)));
             }
             if (n == 4 && method.equals("DELETE")) {
-                return reply(200, logged(by, "revoked an API key of " + agency, admin.revokeKey(agency, parts.get(3), by)));
+                return reply(200, logged(by, "revoked an API key of " + owner, admin.revokeKey(kind, owner, parts.get(3), by)));
             }
         } else if (head.equals("partners") && n == 4 && parts.get(2).equals("signing-secret")
                 && parts.get(3).equals("rotate") && method.equals("POST")) {

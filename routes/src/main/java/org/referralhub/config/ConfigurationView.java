@@ -55,12 +55,23 @@ public final class ConfigurationView {
         if (agency.path("sftp").hasNonNull("passwordHash")) {
             ((ObjectNode) agency.get("sftp")).put("passwordHash", SECRET);
         }
+        if (agency.path("notifications").path("webhook").hasNonNull("signingSecret")) {
+            ((ObjectNode) agency.get("notifications").get("webhook")).put("signingSecret", SECRET);
+        }
         return agency;
     }
 
     public static ObjectNode redactPartner(ObjectNode partner) {
         if (partner.path("intake").hasNonNull("signingSecret")) {
             ((ObjectNode) partner.get("intake")).put("signingSecret", SECRET);
+        }
+        JsonNode hashes = partner.remove("apiKeyHashes");
+        ArrayNode ids = partner.putArray("apiKeys");
+        if (hashes != null) {
+            hashes.forEach(h -> ids.add(keyId(h.asText())));
+        }
+        if (partner.path("sftp").hasNonNull("passwordHash")) {
+            ((ObjectNode) partner.get("sftp")).put("passwordHash", SECRET);
         }
         return partner;
     }
@@ -141,11 +152,18 @@ public final class ConfigurationView {
             if (agency.path("sftp").hasNonNull("passwordHash")) {
                 out.put("/agencies/" + agency.path("id").asText() + "/sftp/passwordHash", agency.get("sftp").get("passwordHash"));
             }
+            if (agency.path("notifications").path("webhook").hasNonNull("signingSecret")) {
+                out.put("/agencies/" + agency.path("id").asText() + "/notifications/webhook/signingSecret",
+                        agency.get("notifications").get("webhook").get("signingSecret"));
+            }
         }
         for (JsonNode partner : configuration.path("partners")) {
             if (partner.path("intake").hasNonNull("signingSecret")) {
                 out.put("/partners/" + partner.path("id").asText() + "/intake/signingSecret",
                         partner.get("intake").get("signingSecret"));
+            }
+            if (partner.path("sftp").hasNonNull("passwordHash")) {
+                out.put("/partners/" + partner.path("id").asText() + "/sftp/passwordHash", partner.get("sftp").get("passwordHash"));
             }
         }
         if (configuration.has("admins")) {
