@@ -18,6 +18,7 @@ public final class ReferralApiFunction implements RequestHandler<APIGatewayV2HTT
     public static final Map<String, String> ROUTES = Map.of(
             "POST /v1/referrals", Endpoints.WEBHOOK_INTAKE,
             "GET /v1/referrals/{id}", Endpoints.REFERRAL_READ,
+            "GET /v1/referrals", Endpoints.REFERRAL_LIST,
             "POST /v1/partner/referrals/{id}/status", Endpoints.PARTNER_STATUS,
             "GET /health", Endpoints.HEALTH);
 

@@ -191,4 +191,43 @@ class ClosedLoopIT {
         assertThat(rows).startsWith("noticeId,referralId,agencyReference,partnerId,status,businessStatus,reason,at")
                 .contains(overSftp + ",").contains(",jobstart,accepted,contacted,");
     }
+
+    @Test
+    void anAgencyListsOnlyItsOwnReferralsPageByPageWithFilters() throws Exception {
+        java.util.Set<String> mine = new java.util.HashSet<>();
+        for (int i = 0; i < 5; i++) {
+            String json = new String(HubClient.sample("cics-canonical.json"), StandardCharsets.UTF_8)
+                    .replace("CICS-2026-0001", "LIST-" + UUID.randomUUID()).replace("m2n6k1", i % 2 == 0 ? "M9W1A1" : "M5V3L9");
+            mine.add(agencies.postJson(AGENCY_KEYS.get("cics"), json).body().get("referralId").asText());
+        }
+        java.util.List<String> seen = new java.util.ArrayList<>();
+        String cursor = null;
+        int pages = 0;
+        do {
+            JsonNode page = agencies.get("/v1/referrals?limit=2" + (cursor == null ? "" : "&cursor=" + cursor),
+                    AGENCY_KEYS.get("cics")).body();
+            assertThat(page.get("referrals").size()).isLessThanOrEqualTo(2);
+            page.get("referrals").forEach(r -> seen.add(r.get("referralId").asText()));
+            cursor = page.get("next").isNull() ? null : page.get("next").asText();
+            pages++;
+        } while (cursor != null && pages < 50);
+        assertThat(seen).doesNotHaveDuplicates().containsAll(mine);
+        java.util.List<String> receivedTimes = new java.util.ArrayList<>();
+        agencies.get("/v1/referrals?limit=100", AGENCY_KEYS.get("cics")).body().get("referrals")
+                .forEach(r -> receivedTimes.add(r.get("receivedAt").asText()));
+        assertThat(receivedTimes).as("newest first").isSortedAccordingTo(java.util.Comparator.reverseOrder());
+
+        JsonNode toHumber = agencies.get("/v1/referrals?limit=100&partner=humber", AGENCY_KEYS.get("cics")).body();
+        assertThat(toHumber.get("referrals").findValuesAsText("partnerId")).isNotEmpty().containsOnly("humber");
+        JsonNode requested = agencies.get("/v1/referrals?limit=100&status=requested&from=2020-01-01", AGENCY_KEYS.get("cics")).body();
+        assertThat(requested.get("referrals").findValuesAsText("status")).containsOnly("requested");
+
+        JsonNode theirs = agencies.get("/v1/referrals?limit=100", AGENCY_KEYS.get("times-change")).body();
+        assertThat(theirs.get("referrals").findValuesAsText("referralId")).doesNotContainAnyElementsOf(mine);
+        String cicsCursor = agencies.get("/v1/referrals?limit=1", AGENCY_KEYS.get("cics")).body().get("next").asText();
+        assertThat(agencies.get("/v1/referrals?cursor=" + cicsCursor, AGENCY_KEYS.get("times-change")).status())
+                .as("another agency's cursor").isEqualTo(400);
+        assertThat(agencies.get("/v1/referrals?limit=500", AGENCY_KEYS.get("cics")).status()).isEqualTo(400);
+        assertThat(agencies.get("/v1/referrals", null).status()).isEqualTo(401);
+    }
 }

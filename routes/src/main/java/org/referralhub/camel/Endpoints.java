@@ -7,6 +7,8 @@ public final class Endpoints {
     public static final String WEBHOOK_INTAKE = "direct:webhook-intake";
     /** An agency reads one of its referrals (body: {@link ApiRequest}; answers {@link ApiReply}). */
     public static final String REFERRAL_READ = "direct:referral-read";
+    /** An agency lists its referrals (body: {@link ApiRequest}; answers {@link ApiReply}). */
+    public static final String REFERRAL_LIST = "direct:referral-list";
     /** Health of the hub's stores (body: {@link ApiRequest}; answers {@link ApiReply}). */
     public static final String HEALTH = "direct:health";
     /** An agency file landed in an inbound folder (body: its drop key; answers FileImport.Summary). */

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectReader;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.List;
 import java.util.Map;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
@@ -67,6 +68,11 @@ public final class WebhookIntakeRoutes extends RouteBuilder {
                 .process(this::keepRequest)
                 .process(this::authenticate)
                 .process(this::readReferral);
+
+        from(Endpoints.REFERRAL_LIST).routeId("referral-list").routeConfigurationId(ApiErrorHandling.ID)
+                .process(this::keepRequest)
+                .process(this::authenticate)
+                .process(this::listReferrals);
 
         from(Endpoints.HEALTH).routeId("health").routeConfigurationId(ApiErrorHandling.ID)
                 .process(this::keepRequest)
@@ -174,6 +180,54 @@ public final class WebhookIntakeRoutes extends RouteBuilder {
         body.put("receiptId", exchange.getProperty(ApiErrorHandling.RECEIPT_ID));
         exchange.getMessage().setBody(ApiReply.json(202, body)
                 .withHeader("Location", "/v1/referrals/" + referral.referralId()));
+    }
+
+    /** The agency's own referrals, newest first: filters status, partner, from, to; limit and cursor page them. */
+    private void listReferrals(Exchange exchange) {
+        Agency agency = exchange.getProperty(AGENCY, Agency.class);
+        ApiRequest request = request(exchange);
+        Instant to = request.query("to") == null ? hub.clock().instant().plusSeconds(1) : OutcomeRoutes.date(request.query("to"));
+        Instant from = request.query("from") == null ? Instant.EPOCH : OutcomeRoutes.date(request.query("from"));
+        int limit;
+        try {
+            limit = request.query("limit") == null ? 25 : Integer.parseInt(request.query("limit"));
+        } catch (NumberFormatException e) {
+            limit = -1;
+        }
+        if (limit < 1 || limit > 100) {
+            throw new ApiProblem(400, "malformed", "Bad limit", "limit is a whole number from 1 to 100.");
+        }
+        if (!from.isBefore(to)) {
+            throw new ApiProblem(400, "malformed", "Bad period", "from must be before to.");
+        }
+        java.util.Set<String> statuses = request.query("status") == null ? java.util.Set.of()
+                : java.util.Set.of(request.query("status").split(","));
+        String partner = request.query("partner");
+        java.util.function.Predicate<Referral> filter = r -> (statuses.isEmpty() || statuses.contains(r.status().code()))
+                && (partner == null || partner.equals(r.partnerId()));
+        ReferralStore.AgencyPage page;
+        try {
+            page = hub.store().agencyPage(agency.id(), from, to, request.query("cursor"), limit, filter);
+        } catch (IllegalArgumentException e) {
+            throw new ApiProblem(400, "malformed", "Bad cursor", "Send the cursor of the page before as it came.");
+        }
+        List<Map<String, Object>> items = new java.util.ArrayList<>();
+        for (Referral r : page.referrals()) {
+            Map<String, Object> item = new LinkedHashMap<>();
+            item.put("referralId", r.referralId());
+            item.put("agencyReference", r.source().agencyReference());
+            item.put("receivedAt", r.source().receivedAt());
+            item.put("channel", r.source().channel());
+            item.put("status", r.status().code());
+            item.put("businessStatus", r.businessStatus());
+            item.put("partnerId", r.partnerId());
+            item.put("deliveryState", r.delivery() == null ? null : r.delivery().state().code());
+            items.add(item);
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("referrals", items);
+        body.put("next", page.next());
+        exchange.getMessage().setBody(ApiReply.json(200, body));
     }
 
     private void readReferral(Exchange exchange) {

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.UnaryOperator;
 import org.referralhub.referral.CanonicalJson;
@@ -13,6 +14,7 @@ import org.referralhub.referral.Sha256;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.enhanced.dynamodb.DynamoDbEnhancedClient;
+import software.amazon.awssdk.enhanced.dynamodb.DynamoDbIndex;
 import software.amazon.awssdk.enhanced.dynamodb.DynamoDbTable;
 import software.amazon.awssdk.enhanced.dynamodb.Expression;
 import software.amazon.awssdk.enhanced.dynamodb.Key;
@@ -281,6 +283,110 @@ public final class ReferralStore {
         }
         throw new IllegalStateException("referral " + referralId + " kept changing; gave up after "
                 + MAX_CONFLICT_RETRIES + " tries");
+    }
+
+    /** One page of an agency's referrals, newest first, and where the next page starts (null: no more). */
+    public record AgencyPage(List<Referral> referrals, String next) {
+    }
+
+    /**
+     * An agency's referrals received in [{@code from}, {@code to}), newest first, by the {@code byAgencyDate} index,
+     * those that pass {@code filter}, at most {@code limit}; {@code cursor} is the {@code next} of the page before.
+     *
+     * @throws IllegalArgumentException when the cursor is not one this agency was given
+     */
+    public AgencyPage agencyPage(String agencyId, Instant from, Instant to, String cursor, int limit,
+                           java.util.function.Predicate<Referral> filter) {
+        String partition = "AGENCY#" + agencyId;
+        Map<String, AttributeValue> start = cursor == null ? null : Cursors.read(cursor, partition);
+        QueryConditional range = QueryConditional.sortBetween(
+                Key.builder().partitionValue(partition).sortValue(sortable(from)).build(),
+                Key.builder().partitionValue(partition).sortValue(sortable(to.minusMillis(1)) + "#~").build());
+        List<Referral> out = new ArrayList<>();
+        DynamoDbIndex<ReferralItem> index = table.index(ReferralItem.BY_AGENCY_DATE);
+        for (int round = 0; round < 20; round++) {
+            var request = software.amazon.awssdk.enhanced.dynamodb.model.QueryEnhancedRequest.builder()
+                    .queryConditional(range).scanIndexForward(false).limit(Math.max(limit, 25)).exclusiveStartKey(start).build();
+            var page = index.query(request).iterator().next();
+            Map<String, Referral> documents = documents(page.items().stream().map(ReferralItem::getPk).toList());
+            for (ReferralItem key : page.items()) {
+                Referral referral = documents.get(key.getPk());
+                if (referral != null && filter.test(referral)) {
+                    out.add(referral);
+                    if (out.size() == limit) {
+                        return new AgencyPage(out, Cursors.write(indexKey(key)));
+                    }
+                }
+            }
+            if (page.lastEvaluatedKey() == null || page.lastEvaluatedKey().isEmpty()) {
+                return new AgencyPage(out, null);
+            }
+            start = page.lastEvaluatedKey();
+        }
+        return new AgencyPage(out, start == null ? null : Cursors.write(start));
+    }
+
+    /** Every referral of an agency received in [{@code from}, {@code to}), read by the index, then in batches. */
+    public void forEachOfAgency(String agencyId, Instant from, Instant to, java.util.function.Consumer<Referral> each) {
+        String partition = "AGENCY#" + agencyId;
+        QueryConditional range = QueryConditional.sortBetween(
+                Key.builder().partitionValue(partition).sortValue(sortable(from)).build(),
+                Key.builder().partitionValue(partition).sortValue(sortable(to.minusMillis(1)) + "#~").build());
+        List<String> keys = new ArrayList<>();
+        for (var page : table.index(ReferralItem.BY_AGENCY_DATE).query(r -> r.queryConditional(range))) {
+            page.items().forEach(k -> keys.add(k.getPk()));
+        }
+        documents(keys).values().forEach(each);
+    }
+
+    /** Referrals by item key, read 100 at a time (unprocessed keys are read again by the SDK's iterable). */
+    private Map<String, Referral> documents(List<String> pks) {
+        Map<String, Referral> out = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < pks.size(); i += 100) {
+            var batch = software.amazon.awssdk.enhanced.dynamodb.model.ReadBatch.builder(ReferralItem.class)
+                    .mappedTableResource(table);
+            pks.subList(i, Math.min(pks.size(), i + 100)).forEach(pk -> batch.addGetItem(key(pk, REFERRAL_SK)));
+            var read = batch.build();
+            for (var page : enhanced.batchGetItem(r -> r.readBatches(read))) {
+                page.resultsForTable(table).forEach(item -> out.put(item.getPk(), CanonicalJson.readReferral(item.getDocument())));
+            }
+        }
+        return out;
+    }
+
+    private static Map<String, AttributeValue> indexKey(ReferralItem item) {
+        return Map.of(ReferralItem.PK, AttributeValue.fromS(item.getPk()), ReferralItem.SK, AttributeValue.fromS(item.getSk()),
+                "gsi2pk", AttributeValue.fromS(item.getGsi2pk()), "gsi2sk", AttributeValue.fromS(item.getGsi2sk()));
+    }
+
+    /** Page cursors: the index key to start after, opaque to the agency, checked to be its own. */
+    static final class Cursors {
+        private Cursors() {
+        }
+
+        static String write(Map<String, AttributeValue> key) {
+            Map<String, String> plain = new java.util.TreeMap<>();
+            key.forEach((k, v) -> plain.put(k, v.s()));
+            return java.util.Base64.getUrlEncoder().withoutPadding()
+                    .encodeToString(CanonicalJson.write(plain).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+
+        static Map<String, AttributeValue> read(String cursor, String partition) {
+            try {
+                Map<?, ?> plain = CanonicalJson.MAPPER.readValue(java.util.Base64.getUrlDecoder().decode(cursor), Map.class);
+                if (!partition.equals(plain.get("gsi2pk")) || plain.size() != 4) {
+                    throw new IllegalArgumentException("not your cursor");
+                }
+                Map<String, AttributeValue> key = new java.util.HashMap<>();
+                plain.forEach((k, v) -> key.put(String.valueOf(k), AttributeValue.fromS(String.valueOf(v))));
+                if (!String.valueOf(plain.get(ReferralItem.PK)).startsWith(REFERRAL_PREFIX)) {
+                    throw new IllegalArgumentException("not a referral cursor");
+                }
+                return key;
+            } catch (java.io.IOException | RuntimeException e) {
+                throw new IllegalArgumentException("the cursor is not one this agency was given");
+            }
+        }
     }
 
     /** A notice to write with a change, and when to send it on which channel. */
