@@ -22,7 +22,7 @@ final class AdminApiClient {
     }
 
     /** An answer of the admin API. */
-    record Answer(int status, JsonNode body) {
+    record Answer(int status, JsonNode body, String text) {
         boolean ok() {
             return status >= 200 && status < 300;
         }
@@ -48,8 +48,9 @@ final class AdminApiClient {
         }
         try {
             HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-            JsonNode json = response.body().isEmpty() ? null : CanonicalJson.MAPPER.readTree(response.body());
-            return new Answer(response.statusCode(), json);
+            String type = response.headers().firstValue("content-type").orElse("");
+            JsonNode json = response.body().isEmpty() || !type.contains("json") ? null : CanonicalJson.MAPPER.readTree(response.body());
+            return new Answer(response.statusCode(), json, response.body());
         } catch (IOException e) {
             throw new Unreachable("the hub at " + hub + " could not be reached: " + e.getClass().getSimpleName());
         } catch (InterruptedException e) {

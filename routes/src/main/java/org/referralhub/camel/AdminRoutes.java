@@ -145,6 +145,8 @@ public final class AdminRoutes extends RouteBuilder {
                 long number = parseNumber(parts.get(2), "version");
                 return reply(200, logged(by, "restored version " + number, admin.restore(number, by)));
             }
+        } else if (head.equals("reports") && n == 2 && parts.get(1).equals("funnel") && method.equals("GET")) {
+            return funnel(request);
         } else if (head.equals("referrals") && n == 2 && method.equals("GET")) {
             return hub.store().find(parts.get(1)).map(r -> ApiReply.json(200, r))
                     .orElseThrow(() -> new ApiProblem(404, "not-found", "No such referral",
@@ -195,6 +197,50 @@ public final class AdminRoutes extends RouteBuilder {
             }
         }
         throw notFound(request.path());
+    }
+
+    /**
+     * The funnel over a period ({@code from}, {@code to}: dates or instants; default the last 365 days), optionally
+     * for one {@code program}, {@code agency} or {@code partner}; {@code format=csv} for CSV. Referrals are found
+     * agency by agency through the {@code byAgencyDate} index and read in batches: no scan.
+     */
+    private ApiReply funnel(ApiRequest request) {
+        java.time.Instant to = request.query("to") == null ? hub.clock().instant() : OutcomeRoutes.date(request.query("to"));
+        java.time.Instant from = request.query("from") == null ? to.minus(java.time.Duration.ofDays(365))
+                : OutcomeRoutes.date(request.query("from"));
+        if (!from.isBefore(to)) {
+            throw new ApiProblem(400, "malformed", "Bad period", "from must be before to.");
+        }
+        String program = request.query("program");
+        String agency = request.query("agency");
+        String partner = request.query("partner");
+        Map<String, String> filters = new java.util.TreeMap<>();
+        if (program != null) {
+            filters.put("program", program);
+        }
+        if (agency != null) {
+            filters.put("agency", agency);
+        }
+        if (partner != null) {
+            filters.put("partner", partner);
+        }
+        List<org.referralhub.referral.Referral> referrals = new java.util.ArrayList<>();
+        for (org.referralhub.config.Agency a : hub.config().agencies()) {
+            if (agency != null && !agency.equals(a.id())) {
+                continue;
+            }
+            hub.store().forEachOfAgency(a.id(), from, to, r -> {
+                if ((program == null || program.equals(r.program())) && (partner == null || partner.equals(r.partnerId()))) {
+                    referrals.add(r);
+                }
+            });
+        }
+        var report = org.referralhub.outcome.FunnelReport.of(from, to, filters, referrals);
+        if ("csv".equalsIgnoreCase(request.query("format"))) {
+            return new ApiReply(200, Map.of("Content-Type", "text/csv; charset=utf-8"),
+                    org.referralhub.outcome.FunnelReport.csv(report));
+        }
+        return ApiReply.json(200, report);
     }
 
     /** List and create on a collection; show, replace, patch and delete on one of its members. */
