@@ -75,11 +75,10 @@ final class LocalSftpServer implements AutoCloseable {
                 if (fixed != null) {
                     return fixed;
                 }
-                if (SftpLogin.account(config.get(), session.getUsername()).isEmpty()) {
-                    throw new IOException("no home");
-                }
+                SftpLogin.Account account = SftpLogin.account(config.get(), session.getUsername())
+                        .orElseThrow(() -> new IOException("no home"));
                 Path home = root.resolve(session.getUsername());
-                for (String folder : SftpLogin.FOLDERS) {
+                for (String folder : account.folders()) {
                     Files.createDirectories(home.resolve(folder));
                 }
                 return home;
@@ -154,7 +153,7 @@ final class LocalSftpServer implements AutoCloseable {
 
         private void completed(String user, Path path) {
             String inHome = path.toAbsolutePath().toString();
-            if (!inHome.startsWith("/" + FileImport.INBOUND + "/")) {
+            if (!inHome.startsWith("/" + FileImport.INBOUND + "/") && !inHome.startsWith("/status/")) {
                 return;
             }
             String key = user + inHome;

@@ -230,4 +230,40 @@ class ClosedLoopIT {
         assertThat(agencies.get("/v1/referrals?limit=500", AGENCY_KEYS.get("cics")).status()).isEqualTo(400);
         assertThat(agencies.get("/v1/referrals", null).status()).isEqualTo(401);
     }
+
+    @Test
+    void aPartnerReportsInAStatusFileOverSftpAndGetsAResultsFileBack() throws Exception {
+        // humber takes referrals by webhook and reports in files: its login on the hub's SFTP server
+        var login = CanonicalJson.MAPPER.createObjectNode();
+        login.putObject("sftp").put("username", "humber-status").put("password", "humber status files");
+        hub.hub().services().administration().patch(org.referralhub.admin.Administration.Kind.PARTNERS, "humber", login, "test", null);
+        String ok = delivered("cics", "M9W 1A1");          // etobicoke-north: humber
+        String other = delivered("tropicana", "M5V 3L9");  // jobstart's, not humber's
+        String csv = "Referral ID,Status,Business Status,Reason,Date\n"
+                + ok + ",,contacted,,2026-11-23\n"
+                + ok + ",,registered,,\n"
+                + other + ",accepted,,,\n"
+                + ok + ",requested,,,\n";
+        try (SftpAgency costi = SftpAgency.withPassword(hub, "humber-status", "humber status files")) {
+            costi.upload("status/outcomes.csv", csv.getBytes(StandardCharsets.UTF_8));
+            String results = await(() -> {
+                try {
+                    return costi.list("results").contains("outcomes.csv.results.csv")
+                            ? new String(costi.download("results/outcomes.csv.results.csv"), StandardCharsets.UTF_8) : "";
+                } catch (java.io.IOException e) {
+                    return "";
+                }
+            }, r -> !r.isEmpty());
+            List<String> lines = results.lines().toList();
+            assertThat(lines.get(1)).startsWith("2,accepted," + ok + ",accepted/contacted");
+            assertThat(lines.get(2)).startsWith("3,accepted," + ok + ",in-progress/registered");
+            assertThat(lines.get(3)).startsWith("4,rejected," + other + ",,You have no referral with this id.");
+            assertThat(lines.get(4)).startsWith("5,rejected," + ok + ",,A partner cannot move a referral back to requested.");
+            assertThat(costi.list("status")).doesNotContain("outcomes.csv");
+        }
+        assertThat(agencies.get("/v1/referrals/" + ok, AGENCY_KEYS.get("cics")).body().get("businessStatus").asText())
+                .isEqualTo("registered");
+        assertThat(agencies.get("/v1/referrals/" + other, AGENCY_KEYS.get("tropicana")).body().get("status").asText())
+                .isEqualTo("requested");
+    }
 }

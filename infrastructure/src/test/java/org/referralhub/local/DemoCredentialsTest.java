@@ -33,11 +33,20 @@ class DemoCredentialsTest {
     void everyDemoSftpPasswordOpensItsOwnAccount() {
         HubConfiguration config = ConfigurationLoader.load("classpath:hub-config.yaml", Map.of("hubBaseUrl", "http://x"));
         Map<String, String> passwords = LocalHub.demoSftpPasswords();
-        assertThat(passwords).hasSize(7);
+        assertThat(passwords).hasSize(8);
         passwords.forEach((user, password) -> {
-            var account = config.agencyBySftpUser(user).orElseThrow().sftp();
+            var account = org.referralhub.files.SftpLogin.account(config, user).orElseThrow();
             assertThat(org.referralhub.config.Passwords.matches(password, account.passwordHash())).isTrue();
             assertThat(org.referralhub.config.Passwords.matches(password + "x", account.passwordHash())).isFalse();
         });
+    }
+
+    @Test
+    void everyDemoPartnerKeyIsItsOwnPartners() {
+        HubConfiguration config = ConfigurationLoader.load("classpath:hub-config.yaml", Map.of("hubBaseUrl", "http://x"));
+        Map<String, String> keys = LocalHub.demoPartnerKeys();
+        assertThat(keys).hasSize(5);
+        keys.forEach((partner, key) -> assertThat(config.partnerByKeyHash(ApiKeys.hash(key)).orElseThrow().id()).isEqualTo(partner));
+        assertThat(config.agencyByKeyHash(ApiKeys.hash(keys.get("humber")))).isEmpty();
     }
 }

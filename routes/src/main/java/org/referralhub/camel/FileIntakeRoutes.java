@@ -23,6 +23,7 @@ public final class FileIntakeRoutes extends RouteBuilder {
     private static final Logger LOG = LoggerFactory.getLogger(FileIntakeRoutes.class);
 
     private final FileImport files;
+    private final org.referralhub.outcome.PartnerStatusFiles statusFiles;
     private final HubServices hub;
     private final String sftpRole;
     private final String fileDropBucket;
@@ -31,8 +32,10 @@ public final class FileIntakeRoutes extends RouteBuilder {
      * @param sftpRole       the IAM role Transfer Family sessions assume (null: logins are refused)
      * @param fileDropBucket the bucket holding agencies' homes
      */
-    public FileIntakeRoutes(FileImport files, HubServices hub, String sftpRole, String fileDropBucket) {
+    public FileIntakeRoutes(FileImport files, org.referralhub.outcome.PartnerStatusFiles statusFiles, HubServices hub,
+                            String sftpRole, String fileDropBucket) {
         this.files = files;
+        this.statusFiles = statusFiles;
         this.hub = hub;
         this.sftpRole = sftpRole;
         this.fileDropBucket = fileDropBucket;
@@ -41,10 +44,22 @@ public final class FileIntakeRoutes extends RouteBuilder {
     @Override
     public void configure() {
         from(Endpoints.FILE_INTAKE).routeId("file-intake")
-                .process(e -> e.getMessage().setBody(files.run(e.getMessage().getMandatoryBody(String.class))));
+                .process(e -> e.getMessage().setBody(intake(e.getMessage().getMandatoryBody(String.class))));
 
         from(Endpoints.SFTP_LOGIN).routeId("sftp-login")
                 .process(e -> e.getMessage().setBody(login(e.getMessage().getMandatoryBody(SftpLogin.Attempt.class))));
+    }
+
+    /** An agency's referrals, or a partner's status file: the drop key's user says whose. */
+    private FileImport.Summary intake(String key) {
+        Optional<FileImport.DropKey> drop = FileImport.DropKey.parse(key);
+        if (drop.isPresent() && "status".equals(drop.get().folder())) {
+            Optional<org.referralhub.config.Partner> partner = hub.config().partnerBySftpUser(drop.get().user());
+            if (partner.isPresent()) {
+                return statusFiles.run(partner.get(), key);
+            }
+        }
+        return files.run(key);
     }
 
     /** Transfer Family's answer: the role and logical home of the agency, its keys for a key login; empty: refused. */
@@ -68,7 +83,7 @@ public final class FileIntakeRoutes extends RouteBuilder {
         if (attempt.password() == null || attempt.password().isEmpty()) {
             grant.put("PublicKeys", account.get().publicKeys());
         }
-        LOG.info("SFTP login of agency {} ({})", account.get().agencyId(),
+        LOG.info("SFTP login of {} ({})", account.get().ownerId(),
                 grant.containsKey("PublicKeys") ? "key" : "password");
         return grant;
     }

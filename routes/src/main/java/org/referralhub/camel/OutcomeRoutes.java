@@ -70,7 +70,8 @@ public final class OutcomeRoutes extends RouteBuilder {
         from(Endpoints.NOTIFY_DUE).routeId("notify-due")
                 .process(this::sendDue);
 
-        from(Endpoints.NOTIFY_WEBHOOK).routeId("notify-webhook")
+        // a failed call is recorded and retried by the outbox: nothing for Camel to log or redeliver
+        from(Endpoints.NOTIFY_WEBHOOK).routeId("notify-webhook").errorHandler(noErrorHandler())
                 .toD("${exchangeProperty." + URL + "}");
     }
 

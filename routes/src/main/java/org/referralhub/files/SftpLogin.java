@@ -15,6 +15,8 @@ public final class SftpLogin {
 
     /** Folders every agency home has: files dropped, results returned, files done with, files refused. */
     public static final List<String> FOLDERS = List.of(FileImport.INBOUND, "results", "archive", "error");
+    /** Folders every partner home has: status files dropped, results returned, files done with, files refused. */
+    public static final List<String> PARTNER_FOLDERS = List.of("status", "results", "archive", "error");
 
     private SftpLogin() {
     }
@@ -23,23 +25,30 @@ public final class SftpLogin {
      * An agency's login: its home (the agency's prefix of the file drop, named after the username) and the public
      * keys it may present.
      */
-    public record Account(String agencyId, String username, List<String> publicKeys) {
+    public record Account(String ownerId, String username, List<String> publicKeys, String passwordHash,
+                          List<String> folders) {
     }
 
-    /** The account of a username, whatever the credential: key logins check the key against {@code publicKeys}. */
+    /**
+     * The account of a username — an agency's (it drops referrals in {@code inbound/}) or a partner's (it drops status
+     * files in {@code status/}) — whatever the credential: key logins check the key against {@code publicKeys}.
+     */
     public static Optional<Account> account(HubConfiguration config, String username) {
-        return config.agencyBySftpUser(username == null ? "" : username)
-                .map(a -> new Account(a.id(), a.sftp().username(), a.sftp().authorizedKeys()));
+        String user = username == null ? "" : username;
+        return config.agencyBySftpUser(user).map(a -> account(a.id(), a.sftp(), FOLDERS))
+                .or(() -> config.partnerBySftpUser(user).map(p -> account(p.id(), p.sftp(), PARTNER_FOLDERS)));
     }
 
-    /** The account if this password is the agency's SFTP password; empty for anything else (no password set, too). */
+    private static Account account(String owner, Agency.SftpAccount sftp, List<String> folders) {
+        return new Account(owner, sftp.username(), sftp.authorizedKeys(), sftp.passwordHash(), folders);
+    }
+
+    /** The account if this password is its SFTP password; empty for anything else (no password set, too). */
     public static Optional<Account> withPassword(HubConfiguration config, String username, String password) {
         if (password == null || password.isEmpty()) {
             return Optional.empty();
         }
-        return config.agencyBySftpUser(username == null ? "" : username)
-                .filter(a -> a.sftp().passwordHash() != null && Passwords.matches(password, a.sftp().passwordHash()))
-                .map(a -> new Account(a.id(), a.sftp().username(), a.sftp().authorizedKeys()));
+        return account(config, username).filter(a -> a.passwordHash() != null && Passwords.matches(password, a.passwordHash()));
     }
 
     /** A login attempt as the SFTP server passes it on; {@code password} is empty for a key login. */

@@ -161,10 +161,12 @@ public final class Hub implements AutoCloseable {
                 settings.get(HubSettings.MAX_EMAIL_ATTACHMENTS).map(Integer::parseInt).orElse(10));
         MailboxPull mailboxes = email == null ? null : new MailboxPull(config, email, mailDrop, secrets, enhanced,
                 settings.require(HubSettings.REFERRALS_TABLE), clock);
-        FileIntakeRoutes fileRoutes = new FileIntakeRoutes(files, services,
+        StatusReports reports = new StatusReports(config, store, clock);
+        FileIntakeRoutes fileRoutes = new FileIntakeRoutes(files,
+                new org.referralhub.outcome.PartnerStatusFiles(reports, store, archive, fileDrop, clock), services,
                 settings.get(HubSettings.SFTP_USER_ROLE_ARN).orElse(null),
                 settings.get(HubSettings.FILE_DROP_BUCKET).orElse(null));
-        OutcomeRoutes outcomes = new OutcomeRoutes(services, new StatusReports(config, store, clock),
+        OutcomeRoutes outcomes = new OutcomeRoutes(services, reports,
                 new NoticeOutbox(enhanced, table), fileDrop);
         CamelContext camel = camel(services, fileRoutes, outcomes, new FilePullRoutes(services, files, fileDrop,
                 enhanced, settings.require(HubSettings.REFERRALS_TABLE)), email, mailboxes);
