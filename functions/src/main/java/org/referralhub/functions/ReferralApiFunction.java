@@ -20,6 +20,8 @@ public final class ReferralApiFunction implements RequestHandler<APIGatewayV2HTT
             "GET /v1/referrals/{id}", Endpoints.REFERRAL_READ,
             "GET /v1/referrals", Endpoints.REFERRAL_LIST,
             "POST /v1/partner/referrals/{id}/status", Endpoints.PARTNER_STATUS,
+            "GET /v1/partner/status-links/{token}", Endpoints.STATUS_LINK,
+            "POST /v1/partner/status-links/{token}", Endpoints.STATUS_LINK,
             "GET /health", Endpoints.HEALTH);
 
     private final ApiGatewayAdapter adapter;

@@ -188,6 +188,12 @@ public final class LocalHub implements AutoCloseable {
         Hub hub = null;
         try {
             ReferralTableDefinition.ensureExists(URI.create(dynamo.endpoint()), options.tableName());
+            DirectorySecretStore localKeys = new DirectorySecretStore(data.resolve("keys"));
+            if (!localKeys.has("status-link-key")) {
+                byte[] linkKey = new byte[32];
+                new java.security.SecureRandom().nextBytes(linkKey);
+                localKeys.put("status-link-key", linkKey);
+            }
             hub = Hub.start(HubSettings.of(settings), options.clock(), placeholders);
             String streamArn = hub.dynamo().describeTable(r -> r.tableName(options.tableName())).table().latestStreamArn();
             DynamoDbStreamsClient streams = DynamoDbStreamsClient.builder()

@@ -266,4 +266,46 @@ class ClosedLoopIT {
         assertThat(agencies.get("/v1/referrals/" + other, AGENCY_KEYS.get("tropicana")).body().get("status").asText())
                 .isEqualTo("requested");
     }
+
+    @Test
+    void aPartnerThatReadsAnInboxReportsWithTheSignedLinksOfItsDeliveryEmail() throws Exception {
+        String id = delivered("cics", "M2N 6K1");   // north-york: jvs-toronto, an e-mail partner
+        var messages = await(() -> hub.mailTo("intake@jvstoronto.example"), l -> l.stream().anyMatch(m -> {
+            try {
+                return m.getSubject().contains(id);
+            } catch (Exception e) {
+                return false;
+            }
+        }));
+        var message = messages.stream().filter(m -> {
+            try {
+                return m.getSubject().contains(id);
+            } catch (Exception e) {
+                return false;
+            }
+        }).findFirst().orElseThrow();
+        String text = message.getContent() instanceof jakarta.mail.Multipart multipart
+                ? String.valueOf(multipart.getBodyPart(0).getContent()) : String.valueOf(message.getContent());
+        java.util.regex.Matcher link = java.util.regex.Pattern.compile("registered: (\\S+)").matcher(text);
+        assertThat(link.find()).as(text).isTrue();
+        URI url = URI.create(link.group(1));
+        HttpResponse<String> page = HTTP.send(HttpRequest.newBuilder(url).GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.headers().firstValue("content-type").orElse("")).startsWith("text/html");
+        assertThat(page.body()).contains("<form method=\"post\">").contains("registered");
+        assertThat(agencies.get("/v1/referrals/" + id, AGENCY_KEYS.get("cics")).body().get("status").asText())
+                .as("opening the link changes nothing").isEqualTo("requested");
+
+        HttpResponse<String> done = HTTP.send(HttpRequest.newBuilder(url).POST(HttpRequest.BodyPublishers.noBody()).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(done.statusCode()).isEqualTo(200);
+        assertThat(done.body()).contains("Thank you");
+        JsonNode referral = agencies.get("/v1/referrals/" + id, AGENCY_KEYS.get("cics")).body();
+        assertThat(referral.get("businessStatus").asText()).isEqualTo("registered");
+        assertThat(referral.get("statusHistory").findValuesAsText("by")).contains("partner:jvs-toronto");
+
+        String forged = url.toString().replaceAll(".$", url.toString().endsWith("A") ? "B" : "A");
+        assertThat(HTTP.send(HttpRequest.newBuilder(URI.create(forged)).GET().build(), HttpResponse.BodyHandlers.ofString())
+                .statusCode()).isEqualTo(410);
+    }
 }

@@ -8,6 +8,7 @@ import java.util.regex.Pattern;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
 import org.referralhub.config.Partner;
+import org.referralhub.outcome.StatusLinks;
 import org.referralhub.delivery.DeliveryLedger;
 import org.referralhub.delivery.PartnerFile;
 import org.referralhub.delivery.PartnerReferral;
@@ -44,6 +45,8 @@ public final class EmailDeliveryRoutes extends RouteBuilder {
             Delivery id: ${deliveryId} (the same if this message is ever sent again)
             """;
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(EmailDeliveryRoutes.class);
+
     private final HubServices hub;
     private final DeliveryLedger ledger;
 
@@ -75,11 +78,13 @@ public final class EmailDeliveryRoutes extends RouteBuilder {
         String bodyTemplate = intake.body() != null ? intake.body() : DEFAULT_BODY;
         String subject = fill(subjectTemplate, nodes.get(0), nodes.size());
         StringBuilder body = new StringBuilder();
+        Instant expires = hub.clock().instant().plus(StatusLinks.LIFETIME);
         for (JsonNode node : nodes) {
             if (!body.isEmpty()) {
                 body.append("\n----------------------------------------\n\n");
             }
             body.append(fill(bodyTemplate, node, nodes.size()));
+            body.append(links(node.path("referralId").asText(), partner.id(), expires));
         }
         byte[] csv = Boolean.TRUE.equals(intake.attachCsv()) ? PartnerFile.render(intake, views) : null;
         hub.mail().send(new OutboundEmail(hub.hubAddress(), intake.address(), subject, body.toString(),
@@ -87,6 +92,24 @@ public final class EmailDeliveryRoutes extends RouteBuilder {
         Instant started = exchange.getProperty(DispatchRoutes.ATTEMPT_STARTED, Instant.class);
         for (Referral referral : referrals) {
             ledger.delivered(referral.referralId(), partner, Channel.EMAIL, started, null, "message <" + id + "@" + domain + ">");
+        }
+    }
+
+    /** Per-milestone links that report without a login, or nothing when the link key cannot be read. */
+    private String links(String referralId, String partnerId, Instant expires) {
+        StringBuilder out = new StringBuilder("\nWhat happened? Each link reports it, no login needed (valid until ")
+                .append(expires.toString(), 0, 10).append("):\n");
+        try {
+            for (String milestone : StatusLinks.MILESTONES) {
+                out.append("  ").append(milestone).append(": ").append(hub.publicBaseUrl())
+                        .append("/v1/partner/status-links/").append(hub.links().token(referralId, partnerId, milestone, expires))
+                        .append('\n');
+            }
+            return out.toString();
+        } catch (RuntimeException e) {
+            LOG.warn("status links left out of a delivery to partner {}: the link key cannot be read ({})", partnerId,
+                    e.getClass().getSimpleName());
+            return "";
         }
     }
 

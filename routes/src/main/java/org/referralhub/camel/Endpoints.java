@@ -27,6 +27,8 @@ public final class Endpoints {
     public static final String ADMIN_API = "direct:admin-api";
     /** A partner reports a referral's status (body: {@link ApiRequest}; answers {@link ApiReply}). */
     public static final String PARTNER_STATUS = "direct:partner-status";
+    /** A partner opens or confirms a status link from a delivery e-mail (body: {@link ApiRequest}; answers HTML). */
+    public static final String STATUS_LINK = "direct:status-link";
     /** Send the agencies' notices that are due (answers how many were due). */
     public static final String NOTIFY_DUE = "direct:notify-due";
     /** Post one notice to an agency's webhook. */

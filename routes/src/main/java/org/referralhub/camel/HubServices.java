@@ -17,10 +17,13 @@ import org.referralhub.store.ReferralStore;
  * @param configs        the configuration in force, read through its cache on every use
  * @param load           partners' load, for capacity, quotas and routing strategies
  * @param administration administrators' changes to the configuration
+ * @param links          signed status links for partners' delivery e-mails
+ * @param publicBaseUrl  the hub's public URL (links point there)
  */
 public record HubServices(ConfigurationSource configs, ReferralIntake intake, ReferralStore store, RawArchive archive,
                           SecretStore secrets, MailSender mail, String hubAddress, Clock clock, int maxBodyBytes,
-                          PartnerLoad load, Administration administration) {
+                          PartnerLoad load, Administration administration, org.referralhub.outcome.StatusLinks links,
+                          String publicBaseUrl) {
 
     /** The configuration in force now. */
     public HubConfiguration config() {

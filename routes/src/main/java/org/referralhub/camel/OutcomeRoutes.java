@@ -67,6 +67,9 @@ public final class OutcomeRoutes extends RouteBuilder {
         from(Endpoints.PARTNER_STATUS).routeId("partner-status").routeConfigurationId(ApiErrorHandling.ID)
                 .process(this::reportStatus);
 
+        from(Endpoints.STATUS_LINK).routeId("status-link").routeConfigurationId(ApiErrorHandling.ID)
+                .process(this::statusLink);
+
         from(Endpoints.NOTIFY_DUE).routeId("notify-due")
                 .process(this::sendDue);
 
@@ -156,6 +159,53 @@ public final class OutcomeRoutes extends RouteBuilder {
                         "date is an ISO-8601 date (2026-11-23) or instant (2026-11-23T14:00:00Z).");
             }
         }
+    }
+
+    /**
+     * A status link from a delivery e-mail: GET shows what it would report and a button; POST (the button) reports
+     * it. Both answer HTML; nothing from the request is echoed unescaped.
+     */
+    private void statusLink(Exchange exchange) throws org.apache.camel.InvalidPayloadException {
+        ApiRequest request = exchange.getMessage().getMandatoryBody(ApiRequest.class);
+        exchange.setProperty(ApiRequest.PROPERTY, request);
+        Instant now = hub.clock().instant();
+        var claim = hub.links().verify(request.pathParameters().get("token"), now);
+        Partner partner = claim.flatMap(c -> hub.config().partner(c.partnerId())).orElse(null);
+        if (claim.isEmpty() || partner == null) {
+            exchange.getMessage().setBody(page(410, "This link cannot be used",
+                    "It has expired or is not a link the referral hub made. Report the status with your partner API "
+                            + "key or a status file, or ask the program for a new link."));
+            return;
+        }
+        String referralId = claim.get().referralId();
+        String milestone = claim.get().businessStatus();
+        if (!"POST".equalsIgnoreCase(request.method())) {
+            exchange.getMessage().setBody(page(200, "Report referral " + referralId + " as " + milestone + "?",
+                    "<form method=\"post\"><button type=\"submit\">Yes, report " + html(milestone) + "</button></form>"));
+            return;
+        }
+        try {
+            Referral referral = reports.report(partner, new StatusUpdate(referralId, null, milestone, "reported by e-mail link", now));
+            LOG.info("partner {} reported referral {} by e-mail link: {}", partner.id(), referralId, milestone);
+            exchange.getMessage().setBody(page(200, "Thank you", "Referral " + html(referralId) + " is now "
+                    + html(referral.status().code()) + " (" + html(milestone) + "). The referring agency is told."));
+        } catch (Outcomes.RefusedUpdate refused) {
+            exchange.getMessage().setBody(page(409, "This cannot be reported", html(refused.getMessage())));
+        }
+    }
+
+    /** A small accessible HTML page; {@code title} is escaped here, {@code content} is already safe. */
+    private static ApiReply page(int status, String title, String content) {
+        String body = "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" "
+                + "content=\"width=device-width\"><title>" + html(title) + "</title></head><body style=\"font-family:"
+                + "sans-serif;max-width:40em;margin:2em auto\"><h1>" + html(title) + "</h1><p>" + content + "</p></body></html>";
+        return new ApiReply(status, Map.of("Content-Type", "text/html; charset=utf-8", "Cache-Control", "no-store",
+                "Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'"), body);
+    }
+
+    static String html(String text) {
+        return text == null ? "" : text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+                .replace("\"", "&quot;").replace("'", "&#39;");
     }
 
     // ---- agencies are told

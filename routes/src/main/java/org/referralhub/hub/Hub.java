@@ -25,6 +25,7 @@ import org.referralhub.email.SmtpMailSender;
 import org.referralhub.camel.HubServices;
 import org.referralhub.camel.IntakeRoutes;
 import org.referralhub.camel.OutcomeRoutes;
+import org.referralhub.outcome.StatusLinks;
 import org.referralhub.outcome.StatusReports;
 import org.referralhub.store.NoticeOutbox;
 import org.referralhub.camel.SftpDeliveryRoutes;
@@ -152,8 +153,11 @@ public final class Hub implements AutoCloseable {
         ReferralIntake intake = new ReferralIntake(config, load);
         MailSender mail = mailSender(settings, secrets);
         String hubAddress = settings.get(HubSettings.HUB_EMAIL_ADDRESS).orElse("referrals@hub.localhost");
+        String linkKeyRef = settings.get(HubSettings.STATUS_LINK_KEY_REF).orElse("status-link-key");
+        java.util.concurrent.atomic.AtomicReference<byte[]> linkKey = new java.util.concurrent.atomic.AtomicReference<>();
+        StatusLinks links = new StatusLinks(() -> linkKey.updateAndGet(k -> k != null ? k : secrets.get(linkKeyRef)));
         HubServices services = new HubServices(config, intake, store, archive, secrets, mail, hubAddress, clock,
-                settings.maxBodyBytes(), load, administration);
+                settings.maxBodyBytes(), load, administration, links, values.get("hubBaseUrl"));
         FileImport files = new FileImport(config, intake, store, archive, fileDrop, clock, FileLimits.DEFAULT,
                 settings.maxFileBytes());
         EmailImport email = mailDrop == null ? null : new EmailImport(config, intake, store, archive, mailDrop,

@@ -39,6 +39,8 @@ public final class HubSettings {
     public static final String KEY_STORE_DIR = "KEY_STORE_DIR";
     /** Port of the Parameters and Secrets Lambda extension (AWS; the extension's own variable, default 2773). */
     public static final String SECRETS_EXTENSION_PORT = "PARAMETERS_SECRETS_EXTENSION_HTTP_PORT";
+    /** Name of the key that signs partners' status links, in the secret store (default status-link-key). */
+    public static final String STATUS_LINK_KEY_REF = "STATUS_LINK_KEY_REF";
     /** S3 bucket where SES stores received mail (AWS). */
     public static final String MAIL_DROP_BUCKET = "MAIL_DROP_BUCKET";
     /** Directory where the local SMTP server drops received mail (local hub, when no bucket is set). */
@@ -88,6 +90,7 @@ public final class HubSettings {
             Map.entry(MAX_EMAIL_BYTES, true),
             Map.entry(MAX_EMAIL_ATTACHMENTS, true),
             Map.entry(KEY_STORE_DIR, false),
+            Map.entry(STATUS_LINK_KEY_REF, true),
             Map.entry(SECRETS_EXTENSION_PORT, false),
             Map.entry(AWS_ENDPOINT_URL, false),
             Map.entry(AWS_REGION, false));
