@@ -11,7 +11,8 @@ import org.referralhub.hub.Hub;
 /**
  * The dispatcher's schedule (EventBridge, every minute in AWS; every few seconds in the local hub): delivers every
  * referral whose next attempt is due, which is how retries after a backoff happen, and sends the agencies' notices
- * that are due (status changes, daily digests).
+ * that are due (status changes, daily digests), and — every ten minutes — reminds partners of referrals they let
+ * wait and sends on those they let wait too long.
  */
 public final class DispatchSweepFunction implements RequestHandler<ScheduledEvent, Map<String, Integer>> {
 
@@ -28,7 +29,9 @@ public final class DispatchSweepFunction implements RequestHandler<ScheduledEven
     @Override
     public Map<String, Integer> handleRequest(ScheduledEvent event, Context context) {
         Integer tried = routes.requestBody(Endpoints.DISPATCH_DUE, null, Integer.class);
+        Integer stale = routes.requestBody(Endpoints.STALE_SWEEP, null, Integer.class);
         Integer notices = routes.requestBody(Endpoints.NOTIFY_DUE, null, Integer.class);
-        return Map.of("due", tried == null ? 0 : tried, "notices", notices == null ? 0 : notices);
+        return Map.of("due", tried == null ? 0 : tried, "stale", stale == null ? 0 : stale,
+                "notices", notices == null ? 0 : notices);
     }
 }

@@ -105,6 +105,11 @@ public final class LocalHub implements AutoCloseable {
             return new Options(httpPort, dynamoPort, sftpPort, smtpPort, imapPort, dataDirectory, tableName, location, streamPollMillis, sweepMillis, pullMillis, clock);
         }
 
+        /** The hub's clock (tests move it to see what days of waiting do). */
+        public Options withClock(Clock newClock) {
+            return new Options(httpPort, dynamoPort, sftpPort, smtpPort, imapPort, dataDirectory, tableName, configLocation, streamPollMillis, sweepMillis, pullMillis, newClock);
+        }
+
         public Options withSweepMillis(long millis) {
             return new Options(httpPort, dynamoPort, sftpPort, smtpPort, imapPort, dataDirectory, tableName, configLocation, streamPollMillis, millis, pullMillis, clock);
         }

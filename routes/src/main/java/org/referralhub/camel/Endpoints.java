@@ -29,6 +29,8 @@ public final class Endpoints {
     public static final String PARTNER_STATUS = "direct:partner-status";
     /** A partner opens or confirms a status link from a delivery e-mail (body: {@link ApiRequest}; answers HTML). */
     public static final String STATUS_LINK = "direct:status-link";
+    /** Remind partners of referrals they let wait, send on those they let wait too long (answers the steps taken). */
+    public static final String STALE_SWEEP = "direct:stale-sweep";
     /** Send the agencies' notices that are due (answers how many were due). */
     public static final String NOTIFY_DUE = "direct:notify-due";
     /** Post one notice to an agency's webhook. */

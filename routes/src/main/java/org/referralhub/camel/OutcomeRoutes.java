@@ -25,12 +25,14 @@ import org.referralhub.files.CsvText;
 import org.referralhub.files.FileDropStore;
 import org.referralhub.outcome.Notice;
 import org.referralhub.outcome.Outcomes;
+import org.referralhub.outcome.StaleReferrals;
 import org.referralhub.outcome.StatusReports;
 import org.referralhub.outcome.StatusUpdate;
 import org.referralhub.referral.CanonicalJson;
 import org.referralhub.referral.Channel;
 import org.referralhub.referral.Referral;
 import org.referralhub.referral.ReferralIds;
+import org.referralhub.referral.ReferralStatus;
 import org.referralhub.store.NoticeOutbox;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -53,6 +55,8 @@ public final class OutcomeRoutes extends RouteBuilder {
     private final FileDropStore fileDrop;
     private final RetrySchedule retries;
     private ProducerTemplate producer;
+    private final StaleReferrals stale = new StaleReferrals();
+    private volatile Instant lastStaleSweep;
 
     public OutcomeRoutes(HubServices hub, StatusReports reports, NoticeOutbox outbox, FileDropStore fileDrop) {
         this.hub = hub;
@@ -69,6 +73,9 @@ public final class OutcomeRoutes extends RouteBuilder {
 
         from(Endpoints.STATUS_LINK).routeId("status-link").routeConfigurationId(ApiErrorHandling.ID)
                 .process(this::statusLink);
+
+        from(Endpoints.STALE_SWEEP).routeId("stale-sweep")
+                .process(this::sweepStale);
 
         from(Endpoints.NOTIFY_DUE).routeId("notify-due")
                 .process(this::sendDue);
@@ -208,6 +215,75 @@ public final class OutcomeRoutes extends RouteBuilder {
                 .replace("\"", "&quot;").replace("'", "&#39;");
     }
 
+    // ---- stale referrals
+
+    /**
+     * Reminds partners of referrals they let wait, and sends on those they let wait too long — at most every ten
+     * minutes (of the hub's clock) per container. Answers how many steps were taken.
+     */
+    private void sweepStale(Exchange exchange) {
+        Instant now = hub.clock().instant();
+        Instant last = lastStaleSweep;
+        if (last != null && now.isBefore(last.plus(java.time.Duration.ofMinutes(10)))) {
+            exchange.getMessage().setBody(0);
+            return;
+        }
+        lastStaleSweep = now;
+        org.referralhub.config.HubConfiguration config = hub.config();
+        int steps = 0;
+        for (Partner partner : config.partners()) {
+            for (Referral referral : hub.store().ofPartnerInStatus(partner.id(), ReferralStatus.REQUESTED.code())) {
+                org.referralhub.config.Program.Staleness staleness = config.program(referral.program())
+                        .map(org.referralhub.config.Program::staleness).orElse(null);
+                StaleReferrals.Step step = stale.due(referral, staleness, now);
+                try {
+                    if (step == StaleReferrals.Step.REMIND && StaleReferrals.canRemind(partner)) {
+                        remind(partner, referral, now);
+                        hub.store().update(referral.referralId(), r -> stale.due(r, staleness, now) == StaleReferrals.Step.REMIND
+                                ? stale.reminded(r, now) : r, changed -> List.of());
+                        steps++;
+                    } else if (step == StaleReferrals.Step.REROUTE) {
+                        hub.store().update(referral.referralId(), r -> stale.due(r, staleness, now) == StaleReferrals.Step.REROUTE
+                                ? stale.rerouted(r, config, now) : r, changed -> reports.notices(changed, now));
+                        LOG.info("referral {} sent on from partner {} after waiting", referral.referralId(), partner.id());
+                        steps++;
+                    }
+                } catch (RuntimeException e) {
+                    LOG.warn("stale referral {} of partner {}: {} not done ({}); next sweep tries again", referral.referralId(),
+                            partner.id(), step, e.getClass().getSimpleName());
+                }
+            }
+        }
+        exchange.getMessage().setBody(steps);
+    }
+
+    /** A reminder by the partner's own channel: a signed webhook call, or a message to its inbox with the links. */
+    private void remind(Partner partner, Referral referral, Instant now) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("type", "referral.reminder");
+        body.put("referralId", referral.referralId());
+        body.put("deliveryId", referral.delivery().idempotencyId());
+        body.put("agencyId", referral.agencyId());
+        body.put("referredAt", referral.source().receivedAt());
+        body.put("message", "This referral is waiting for your answer: accept or reject it.");
+        if ("webhook".equals(partner.intake().channel())) {
+            post(partner.intake().url(), partner.intake().signingSecret(), "rem_" + referral.referralId() + "_" + partner.id(),
+                    CanonicalJson.write(body));
+        } else {
+            StringBuilder text = new StringBuilder("Referral ").append(referral.referralId())
+                    .append(" from ").append(referral.agencyId()).append(", delivered to you earlier, is waiting for your answer.\n\n");
+            Instant expires = now.plus(org.referralhub.outcome.StatusLinks.LIFETIME);
+            for (String milestone : org.referralhub.outcome.StatusLinks.MILESTONES) {
+                text.append("  ").append(milestone).append(": ").append(hub.publicBaseUrl()).append("/v1/partner/status-links/")
+                        .append(hub.links().token(referral.referralId(), partner.id(), milestone, expires)).append('\n');
+            }
+            String domain = hub.hubAddress().substring(hub.hubAddress().indexOf('@') + 1);
+            hub.mail().send(new OutboundEmail(hub.hubAddress(), partner.intake().address(), "Reminder: referral "
+                    + referral.referralId() + " is waiting for your answer", text.toString(),
+                    "<rem-" + referral.referralId() + "-" + partner.id() + "@" + domain + ">", null, null));
+        }
+    }
+
     // ---- agencies are told
 
     private void sendDue(Exchange exchange) {
@@ -254,25 +330,28 @@ public final class OutcomeRoutes extends RouteBuilder {
         if (webhook == null) {
             throw new IllegalStateException("agency " + pending.notice().agencyId() + " has no webhook now");
         }
-        String body = CanonicalJson.write(pending.notice());
+        post(webhook.url(), webhook.signingSecret(), pending.notice().noticeId(), CanonicalJson.write(pending.notice()));
+    }
+
+    /** A Standard Webhooks call: signed, with the same {@code webhook-id} on every retry; throws unless answered 2xx. */
+    private void post(String url, String secret, String id, String body) {
         long timestamp = hub.clock().instant().getEpochSecond();
-        String id = pending.notice().noticeId();
         if (producer == null) {
             producer = getContext().createProducerTemplate();
         }
         Exchange sent = producer.request(Endpoints.NOTIFY_WEBHOOK, e -> {
-            e.setProperty(URL, webhook.url());
+            e.setProperty(URL, url);
             var message = e.getMessage();
             message.setHeader(Exchange.HTTP_METHOD, "POST");
             message.setHeader(Exchange.CONTENT_TYPE, "application/json");
             message.setHeader(WebhookSignature.ID_HEADER, id);
             message.setHeader(WebhookSignature.TIMESTAMP_HEADER, Long.toString(timestamp));
-            message.setHeader(WebhookSignature.SIGNATURE_HEADER, new WebhookSignature(webhook.signingSecret()).sign(id, timestamp, body));
+            message.setHeader(WebhookSignature.SIGNATURE_HEADER, new WebhookSignature(secret).sign(id, timestamp, body));
             message.setHeader("User-Agent", "referral-hub/1");
             message.setBody(body);
         });
         if (sent.getException() != null) {
-            throw new IllegalStateException("the agency's webhook did not take the notice", sent.getException());
+            throw new IllegalStateException("the webhook did not take the call", sent.getException());
         }
     }
 

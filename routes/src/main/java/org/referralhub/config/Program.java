@@ -1,10 +1,23 @@
 package org.referralhub.config;
 
 /** A program partners deliver (The Mentoring Partnership) and the eligibility rules its referrals must meet. */
-public record Program(String id, String name, EligibilityRules eligibility) {
+public record Program(String id, String name, EligibilityRules eligibility, Staleness staleness) {
 
     public Program {
         eligibility = eligibility == null ? EligibilityRules.NONE : eligibility;
+    }
+
+    public Program(String id, String name, EligibilityRules eligibility) {
+        this(id, name, eligibility, null);
+    }
+
+    /**
+     * What the hub does about a delivered referral the partner neither accepted nor rejected: after
+     * {@code remindAfterBusinessDays} it reminds the partner (webhook or e-mail partners); after
+     * {@code rerouteAfterBusinessDays} it sends the referral to the next eligible partner and tells the agency.
+     * Business days are Monday to Friday (UTC); a null limit is not applied.
+     */
+    public record Staleness(Integer remindAfterBusinessDays, Integer rerouteAfterBusinessDays) {
     }
 
     /**

@@ -34,12 +34,21 @@ public final class ReferralRouter {
     /** The route; with no partner ({@link Route#found()} false) when no rule nor the fallback can take it. */
     public Route route(RoutingTable table, Function<String, Optional<Partner>> partners, String referralId,
                        String agencyId, Client client, Instant now, PartnerLoad load) {
+        return route(table, partners, referralId, agencyId, client, now, load, java.util.Set.of());
+    }
+
+    /**
+     * The same, never choosing a partner of {@code excluded} (one that let the referral go stale): each is passed
+     * over as "did not answer".
+     */
+    public Route route(RoutingTable table, Function<String, Optional<Partner>> partners, String referralId,
+                       String agencyId, Client client, Instant now, PartnerLoad load, java.util.Set<String> excluded) {
         YearMonth month = YearMonth.from(now.atZone(ZoneOffset.UTC));
         List<String> passedOver = new ArrayList<>();
         for (RoutingRule rule : table.rules()) {
             if (matches(rule, agencyId, client)) {
                 Optional<String> partner = choose(rule.id(), rule.candidates(), rule.strategy(), partners, client,
-                        month, load, passedOver);
+                        month, load, passedOver, excluded);
                 if (partner.isPresent()) {
                     load.noteRouted(referralId, rule.id(), partner.get(), month);
                     return new Route(partner.get(), rule.id(), passedOver);
@@ -48,7 +57,7 @@ public final class ReferralRouter {
         }
         if (table.fallbackPartner() != null) {
             Optional<String> partner = choose(FALLBACK_RULE, List.of(table.fallbackPartner()), RoutingRule.FIXED,
-                    partners, null, month, load, passedOver);
+                    partners, null, month, load, passedOver, excluded);
             if (partner.isPresent()) {
                 load.noteRouted(referralId, FALLBACK_RULE, partner.get(), month);
                 return new Route(partner.get(), FALLBACK_RULE, passedOver);
@@ -63,13 +72,16 @@ public final class ReferralRouter {
      */
     private static Optional<String> choose(String ruleId, List<String> candidates, String strategy,
                                            Function<String, Optional<Partner>> partners, Client client,
-                                           YearMonth month, PartnerLoad load, List<String> passedOver) {
+                                           YearMonth month, PartnerLoad load, List<String> passedOver,
+                                           java.util.Set<String> excluded) {
         List<String> accepting = new ArrayList<>();
         List<String> waitlist = new ArrayList<>();
         for (String id : candidates) {
             Optional<Partner> partner = partners.apply(id);
             Partner.Capacity capacity = partner.map(Partner::capacity).orElse(Partner.Capacity.OPEN);
-            if (Partner.Capacity.FULL.equals(capacity.status())) {
+            if (excluded.contains(id)) {
+                passedOver.add(id + " (" + ruleId + "): did not answer");
+            } else if (Partner.Capacity.FULL.equals(capacity.status())) {
                 passedOver.add(id + " (" + ruleId + "): full");
             } else if (capacity.monthlyQuota() != null && load.routedInMonth(id, month) >= capacity.monthlyQuota()) {
                 passedOver.add(id + " (" + ruleId + "): monthly quota of " + capacity.monthlyQuota() + " reached");

@@ -339,6 +339,17 @@ public final class ReferralStore {
         documents(keys).values().forEach(each);
     }
 
+    /** A partner's referrals in a status, by the {@code byPartnerStatus} index (oldest first), read in batches. */
+    public List<Referral> ofPartnerInStatus(String partnerId, String status) {
+        QueryConditional inStatus = QueryConditional.sortBeginsWith(
+                Key.builder().partitionValue("PARTNER#" + partnerId).sortValue(status + "#").build());
+        List<String> keys = new ArrayList<>();
+        for (var page : table.index(ReferralItem.BY_PARTNER_STATUS).query(r -> r.queryConditional(inStatus))) {
+            page.items().forEach(k -> keys.add(k.getPk()));
+        }
+        return new ArrayList<>(documents(keys).values());
+    }
+
     /** Referrals by item key, read 100 at a time (unprocessed keys are read again by the SDK's iterable). */
     private Map<String, Referral> documents(List<String> pks) {
         Map<String, Referral> out = new java.util.LinkedHashMap<>();
