@@ -1,0 +1,107 @@
+package org.referralhub.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** An agency told by daily digest: every change of the day in one message, at its hour, on a clock the test moves. */
+class DigestNoticeIT {
+
+    private static final Map<String, String> KEYS = LocalHub.demoKeys();
+    /** Monday 23 November 2026, 10:00 UTC. */
+    private static final AtomicReference<Instant> NOW = new AtomicReference<>(Instant.parse("2026-11-23T14:00:00Z"));
+    private static final Clock CLOCK = new Clock() {
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return NOW.get();
+        }
+    };
+
+    @TempDir
+    static Path data;
+    private static LocalHub hub;
+    private static HubClient agencies;
+
+    @BeforeAll
+    static void start() throws Exception {
+        hub = LocalHub.start(LocalHub.Options.defaults().withPorts(0, 0, 0).withDataDirectory(data)
+                .withTableName("referrals-" + UUID.randomUUID()).withSweepMillis(200).withClock(CLOCK));
+        agencies = new HubClient(hub.baseUrl());
+    }
+
+    @AfterAll
+    static void stop() {
+        hub.close();
+    }
+
+    private static JsonNode await(String path, String key, Predicate<JsonNode> done) throws Exception {
+        Instant deadline = Instant.now().plusSeconds(20);
+        JsonNode last = agencies.get(path, key).body();
+        while (!done.test(last) && Instant.now().isBefore(deadline)) {
+            Thread.sleep(150);
+            last = agencies.get(path, key).body();
+        }
+        assertThat(done.test(last)).as("waited for " + last).isTrue();
+        return last;
+    }
+
+    @Test
+    void theDaysChangesArriveInOneMessageAtTheDigestHour() throws Exception {
+        String[] ids = new String[2];
+        for (int i = 0; i < 2; i++) {
+            String json = new String(HubClient.sample("cics-canonical.json"), StandardCharsets.UTF_8)
+                    .replace("CICS-2026-0001", "DIGEST-" + UUID.randomUUID()).replace("m2n6k1", "M9W 1A1");
+            ids[i] = agencies.postJson(KEYS.get("cics"), json).body().get("referralId").asText();
+        }
+        // CICS is told by webhook in the demo; here it asks for a daily digest at 21:00 UTC instead
+        var patch = org.referralhub.referral.CanonicalJson.MAPPER.createObjectNode();
+        patch.putObject("notifications").putObject("email").put("address", "digest@cics.example").put("digestHourUtc", 21);
+        hub.hub().services().administration().patch(org.referralhub.admin.Administration.Kind.AGENCIES, "cics", patch, "test", null);
+        for (String id : ids) {
+            agencies.awaitReferral(id, KEYS.get("cics"), r -> "delivered".equals(r.at("/delivery/state").asText()), Duration.ofSeconds(20));
+            var report = java.net.http.HttpRequest.newBuilder(java.net.URI.create(hub.baseUrl() + "/v1/partner/referrals/" + id + "/status"))
+                    .header("X-Api-Key", LocalHub.demoPartnerKeys().get("humber")).header("Content-Type", "application/json")
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"businessStatus\":\"contacted\"}")).build();
+            assertThat(java.net.http.HttpClient.newHttpClient().send(report, java.net.http.HttpResponse.BodyHandlers.ofString())
+                    .statusCode()).isEqualTo(200);
+        }
+        Thread.sleep(1500);
+        assertThat(hub.mailTo("digest@cics.example")).as("nothing before the digest hour").isEmpty();
+
+        NOW.set(Instant.parse("2026-11-23T21:00:05Z"));
+        Instant deadline = Instant.now().plusSeconds(20);
+        while (hub.mailTo("digest@cics.example").isEmpty() && Instant.now().isBefore(deadline)) {
+            Thread.sleep(150);
+        }
+        var messages = hub.mailTo("digest@cics.example");
+        assertThat(messages).hasSize(1);
+        String text = String.valueOf(messages.get(0).getContent());
+        assertThat(messages.get(0).getSubject()).isEqualTo("Referral updates (2)");
+        assertThat(text).contains(ids[0]).contains(ids[1]).contains("accepted / contacted at humber");
+    }
+}
