@@ -94,9 +94,9 @@ public final class DemoData {
                 .put("preferredLanguage", agency.id().equals("college-boreal") && random.nextBoolean() ? "fr"
                         : LANGUAGES[random.nextInt(LANGUAGES.length)])
                 .put("postalCode", POSTAL[random.nextInt(POSTAL.length)])
-                .put("arrivalDate", today.minusDays(60 + random.nextInt(7 * 365)).toString())
+                .put("arrivalDate", today.minusDays(60 + random.nextInt(6 * 365)).toString())
                 .put("profession", profession[0]).put("occupationCode", profession[1])
-                .put("yearsOfExperience", random.nextInt(16)).put("englishLevel", 5 + random.nextInt(6));
+                .put("yearsOfExperience", 1 + random.nextInt(15)).put("englishLevel", 6 + random.nextInt(5));
         p.putObject("consent").put("given", random.nextInt(100) < 96).put("capturedAt", receivedAt.minus(Duration.ofDays(1)).toString());
         return p;
     }

@@ -121,7 +121,7 @@ public final class FunnelReport {
     /** Days from the referral to the first step the predicate picks, or null when there is none. */
     private static Double daysTo(Referral r, java.util.function.Predicate<StatusChange> step) {
         return r.statusHistory().stream().filter(step).findFirst()
-                .map(h -> Duration.between(r.source().receivedAt(), h.at()).toMinutes() / 1440.0).orElse(null);
+                .map(h -> Math.max(0, Duration.between(r.source().receivedAt(), h.at()).toMinutes()) / 1440.0).orElse(null);
     }
 
     static Double median(List<Double> values) {

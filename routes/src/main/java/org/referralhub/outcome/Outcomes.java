@@ -59,8 +59,10 @@ public final class Outcomes {
         if (!partnerId.equals(referral.partnerId())) {
             throw new RefusedUpdate("not-yours", "This referral was not sent to you.");
         }
-        if (referral.delivery() == null || referral.delivery().state() != Delivery.State.DELIVERED) {
-            throw new RefusedUpdate("not-delivered", "This referral has not been delivered to you yet.");
+        // a partner may answer while the hub is still recording the delivery (a callback made during the webhook
+        // call, say): any referral sent to it counts; one withheld never was
+        if (referral.delivery() == null || referral.delivery().state() == Delivery.State.WITHHELD) {
+            throw new RefusedUpdate("not-delivered", "This referral has not been sent to you.");
         }
         String business = update.businessStatus() == null || update.businessStatus().isBlank() ? null
                 : update.businessStatus().trim().toLowerCase(Locale.ROOT);

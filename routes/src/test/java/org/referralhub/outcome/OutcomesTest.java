@@ -64,6 +64,14 @@ class OutcomesTest {
     }
 
     @Test
+    void aPartnerMayAnswerWhileTheDeliveryIsStillBeingRecordedButNotForAWithheldReferral() {
+        Referral sending = delivered().withDelivery(Delivery.pending("dlv", RECEIVED));
+        assertThat(apply(sending, "accepted", null).status()).isEqualTo(ReferralStatus.ACCEPTED);
+        assertThatThrownBy(() -> apply(delivered().withDelivery(Delivery.withheld()), "accepted", null))
+                .hasMessage("This referral has not been sent to you.");
+    }
+
+    @Test
     void theAgencysDailyDigestGoesAtItsHour() {
         assertThat(StatusReports.nextDigest(Instant.parse("2026-11-23T15:00:00Z"), 21)).isEqualTo("2026-11-23T21:00:00Z");
         assertThat(StatusReports.nextDigest(Instant.parse("2026-11-23T21:30:00Z"), 21)).isEqualTo("2026-11-24T21:00:00Z");
