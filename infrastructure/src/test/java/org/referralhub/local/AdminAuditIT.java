@@ -5,12 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -90,23 +87,7 @@ class AdminAuditIT {
 
     @Test
     void anotherContainerPicksUpAChangeWithinTheCacheAgeWithoutARestart() throws Exception {
-        AtomicReference<Instant> now = new AtomicReference<>(Instant.now());
-        Clock clock = new Clock() {
-            @Override
-            public ZoneOffset getZone() {
-                return ZoneOffset.UTC;
-            }
-
-            @Override
-            public Clock withZone(java.time.ZoneId zone) {
-                return this;
-            }
-
-            @Override
-            public Instant instant() {
-                return now.get();
-            }
-        };
+        MovableClock clock = new MovableClock(Instant.now());
         StoredConfiguration local = (StoredConfiguration) hub.hub().services().configs();
         StoredConfiguration other = new StoredConfiguration(new ConfigurationStore(hub.hub().dynamo(), TABLE),
                 local.placeholders(), Duration.ofSeconds(30), clock);
@@ -116,7 +97,7 @@ class AdminAuditIT {
         assertThat(hub.hub().services().config().partner("jobstart").orElseThrow().name())
                 .as("in force at once where it was made").isEqualTo("JobStart Toronto");
         assertThat(other.current().partner("jobstart").orElseThrow().name()).as("within the cache age").isEqualTo(before);
-        now.set(now.get().plusSeconds(31));
+        clock.advance(java.time.Duration.ofSeconds(31));
         assertThat(other.current().partner("jobstart").orElseThrow().name()).isEqualTo("JobStart Toronto");
     }
 

@@ -5,14 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -23,24 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
 class DigestNoticeIT {
 
     private static final Map<String, String> KEYS = LocalHub.demoKeys();
-    /** Monday 23 November 2026, 10:00 UTC. */
-    private static final AtomicReference<Instant> NOW = new AtomicReference<>(Instant.parse("2026-11-23T14:00:00Z"));
-    private static final Clock CLOCK = new Clock() {
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return NOW.get();
-        }
-    };
+    /** Monday 23 November 2026. */
+    private static final MovableClock NOW = new MovableClock(Instant.parse("2026-11-23T14:00:00Z"));
 
     @TempDir
     static Path data;
@@ -50,7 +30,7 @@ class DigestNoticeIT {
     @BeforeAll
     static void start() throws Exception {
         hub = LocalHub.start(LocalHub.Options.defaults().withPorts(0, 0, 0).withDataDirectory(data)
-                .withTableName("referrals-" + UUID.randomUUID()).withSweepMillis(200).withClock(CLOCK));
+                .withTableName("referrals-" + UUID.randomUUID()).withSweepMillis(200).withClock(NOW));
         agencies = new HubClient(hub.baseUrl());
     }
 

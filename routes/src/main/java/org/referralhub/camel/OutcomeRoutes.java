@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -151,20 +150,13 @@ public final class OutcomeRoutes extends RouteBuilder {
         return value == null || value.isNull() ? null : value.asText();
     }
 
-    /** An ISO instant, or a date (taken as noon UTC that day), or null. */
+    /** An ISO instant, or a date (taken as noon UTC that day), or null; a 400 for anything else. */
     static Instant date(String text) {
-        if (text == null || text.isBlank()) {
-            return null;
-        }
         try {
-            return Instant.parse(text.trim());
-        } catch (DateTimeParseException notInstant) {
-            try {
-                return java.time.LocalDate.parse(text.trim()).atTime(12, 0).toInstant(java.time.ZoneOffset.UTC);
-            } catch (DateTimeParseException notDate) {
-                throw new ApiProblem(400, "malformed", "Malformed date",
-                        "date is an ISO-8601 date (2026-11-23) or instant (2026-11-23T14:00:00Z).");
-            }
+            return StatusUpdate.date(text);
+        } catch (IllegalArgumentException e) {
+            throw new ApiProblem(400, "malformed", "Malformed date",
+                    "date is an ISO-8601 date (2026-11-23) or instant (2026-11-23T14:00:00Z).");
         }
     }
 

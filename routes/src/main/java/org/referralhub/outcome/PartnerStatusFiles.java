@@ -6,7 +6,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -142,17 +141,10 @@ public final class PartnerStatusFiles {
     }
 
     private static Instant date(String text) {
-        if (text == null) {
-            return null;
-        }
         try {
-            return Instant.parse(text);
-        } catch (DateTimeParseException notInstant) {
-            try {
-                return java.time.LocalDate.parse(text).atTime(12, 0).toInstant(java.time.ZoneOffset.UTC);
-            } catch (DateTimeParseException notDate) {
-                throw new Outcomes.RefusedUpdate("bad-date", "The date is not an ISO-8601 date (2026-11-23) or instant.");
-            }
+            return StatusUpdate.date(text);
+        } catch (IllegalArgumentException e) {
+            throw new Outcomes.RefusedUpdate("bad-date", "The date is not an ISO-8601 date (2026-11-23) or instant.");
         }
     }
 

@@ -10,4 +10,24 @@ import java.time.Instant;
  * @param at when it happened (null: when the hub hears of it)
  */
 public record StatusUpdate(String referralId, String status, String businessStatus, String reason, Instant at) {
+
+    /**
+     * When a report says it happened: an ISO-8601 instant, or a date (taken as noon UTC that day); null for none.
+     *
+     * @throws IllegalArgumentException for anything else
+     */
+    public static Instant date(String text) {
+        if (text == null || text.isBlank()) {
+            return null;
+        }
+        try {
+            return Instant.parse(text.trim());
+        } catch (java.time.format.DateTimeParseException notInstant) {
+            try {
+                return java.time.LocalDate.parse(text.trim()).atTime(12, 0).toInstant(java.time.ZoneOffset.UTC);
+            } catch (java.time.format.DateTimeParseException notDate) {
+                throw new IllegalArgumentException("a date is ISO-8601: 2026-11-23 or 2026-11-23T14:00:00Z");
+            }
+        }
+    }
 }
