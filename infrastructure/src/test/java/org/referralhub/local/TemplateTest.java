@@ -141,6 +141,22 @@ class TemplateTest {
 
     @Test
     @SuppressWarnings("unchecked")
+    void whatTheFunctionsCannotProcessGoesToADeadLetterQueueWithAnAlarm() {
+        assertThat(resources("AWS::SQS::Queue")).containsKey("DeadLetterQueue");
+        Map<String, Object> stream = (Map<String, Object>) ((Map<String, Object>) ((Map<String, Object>) resources(
+                "AWS::Serverless::Function").get("DispatchStreamFunction").get("Events")).get("ReferralChanges")).get("Properties");
+        assertThat(stream.get("DestinationConfig").toString()).contains("DeadLetterQueue");
+        assertThat(stream.get("FunctionResponseTypes").toString()).contains("ReportBatchItemFailures");
+        for (String async : List.of("FileIntakeFunction", "EmailIntakeFunction", "DispatchSweepFunction")) {
+            assertThat(String.valueOf(resources("AWS::Serverless::Function").get(async).get("DeadLetterQueue")))
+                    .as(async).contains("DeadLetterQueue");
+        }
+        assertThat(resources("AWS::CloudWatch::Alarm").values()).anySatisfy(a ->
+                assertThat(a.get("Dimensions").toString()).contains("DeadLetterQueue"));
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
     void theSftpServerAsksTheLoginFunctionSoAgenciesAddedByAdministratorsCanLogIn() {
         Map<String, Object> server = resources("AWS::Transfer::Server").values().iterator().next();
         assertThat(server.get("IdentityProviderType")).isEqualTo("AWS_LAMBDA");

@@ -145,6 +145,30 @@ public final class AdminRoutes extends RouteBuilder {
                 long number = parseNumber(parts.get(2), "version");
                 return reply(200, logged(by, "restored version " + number, admin.restore(number, by)));
             }
+        } else if (head.equals("dead-letters")) {
+            if (n == 1 && method.equals("GET")) {
+                String partner = request.query("partner");
+                String kind = request.query("kind");
+                return ApiReply.json(200, Map.of("deadLetters", hub.deadLetters().list().stream()
+                        .filter(d -> partner == null || partner.equals(d.partnerId()))
+                        .filter(d -> kind == null || kind.equals(d.kind())).toList()));
+            }
+            if (n == 2 && parts.get(1).equals("replay") && method.equals("POST")) {
+                JsonNode body = object(request);
+                java.util.Set<String> ids = new java.util.HashSet<>();
+                body.path("ids").forEach(i -> ids.add(i.asText()));
+                String partner = body.path("partner").asText(null);
+                String kind = body.path("kind").asText(null);
+                boolean all = body.path("all").asBoolean(false);
+                if (ids.isEmpty() && partner == null && kind == null && !all) {
+                    throw new ApiProblem(400, "malformed", "Replay what?",
+                            "Send {\"ids\": [...]}, a filter {\"partner\": ..., \"kind\": \"delivery|notice\"}, or {\"all\": true}.");
+                }
+                List<String> replayed = hub.deadLetters().replay(d -> (ids.isEmpty() || ids.contains(d.id()))
+                        && (partner == null || partner.equals(d.partnerId())) && (kind == null || kind.equals(d.kind())), by);
+                LOG.info("admin {} replayed {} dead letter(s)", by, replayed.size());
+                return ApiReply.json(200, Map.of("replayed", replayed));
+            }
         } else if (head.equals("reports") && n == 2 && parts.get(1).equals("funnel") && method.equals("GET")) {
             return funnel(request);
         } else if (head.equals("referrals") && n == 2 && method.equals("GET")) {

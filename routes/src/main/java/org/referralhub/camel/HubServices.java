@@ -19,11 +19,14 @@ import org.referralhub.store.ReferralStore;
  * @param administration administrators' changes to the configuration
  * @param links          signed status links for partners' delivery e-mails
  * @param publicBaseUrl  the hub's public URL (links point there)
+ * @param deadLetters    deliveries and notices given up, for administrators to see and replay
+ * @param notices        agencies' notices waiting to go out
  */
 public record HubServices(ConfigurationSource configs, ReferralIntake intake, ReferralStore store, RawArchive archive,
                           SecretStore secrets, MailSender mail, String hubAddress, Clock clock, int maxBodyBytes,
                           PartnerLoad load, Administration administration, org.referralhub.outcome.StatusLinks links,
-                          String publicBaseUrl) {
+                          String publicBaseUrl, org.referralhub.delivery.DeadLetters deadLetters,
+                          org.referralhub.store.NoticeOutbox notices) {
 
     /** The configuration in force now. */
     public HubConfiguration config() {

@@ -62,7 +62,7 @@ public final class DeliveryLedger {
             DeliveryAttempt attempt = new DeliveryAttempt(number, startedAt, channel,
                     partner == null ? r.partnerId() : partner.id(), DeliveryAttempt.Outcome.FAILED, responseStatus,
                     Duration.between(startedAt, now).toMillis(), detail);
-            if (number >= maxAttempts) {
+            if (r.delivery().attemptsInSeries() + 1 >= maxAttempts) {
                 LOG.warn("referral {} could not be delivered after {} attempts: {}", referralId, number, detail);
                 Referral gaveUp = r.withDelivery(r.delivery().gaveUp(attempt));
                 return gaveUp.status().canMoveTo(ReferralStatus.FAILED)

@@ -156,8 +156,10 @@ public final class Hub implements AutoCloseable {
         String linkKeyRef = settings.get(HubSettings.STATUS_LINK_KEY_REF).orElse("status-link-key");
         java.util.concurrent.atomic.AtomicReference<byte[]> linkKey = new java.util.concurrent.atomic.AtomicReference<>();
         StatusLinks links = new StatusLinks(() -> linkKey.updateAndGet(k -> k != null ? k : secrets.get(linkKeyRef)));
+        NoticeOutbox notices = new NoticeOutbox(enhanced, table);
         HubServices services = new HubServices(config, intake, store, archive, secrets, mail, hubAddress, clock,
-                settings.maxBodyBytes(), load, administration, links, values.get("hubBaseUrl"));
+                settings.maxBodyBytes(), load, administration, links, values.get("hubBaseUrl"),
+                new org.referralhub.delivery.DeadLetters(config, store, notices, clock), notices);
         FileImport files = new FileImport(config, intake, store, archive, fileDrop, clock, FileLimits.DEFAULT,
                 settings.maxFileBytes());
         EmailImport email = mailDrop == null ? null : new EmailImport(config, intake, store, archive, mailDrop,
@@ -170,8 +172,7 @@ public final class Hub implements AutoCloseable {
                 new org.referralhub.outcome.PartnerStatusFiles(reports, store, archive, fileDrop, clock), services,
                 settings.get(HubSettings.SFTP_USER_ROLE_ARN).orElse(null),
                 settings.get(HubSettings.FILE_DROP_BUCKET).orElse(null));
-        OutcomeRoutes outcomes = new OutcomeRoutes(services, reports,
-                new NoticeOutbox(enhanced, table), fileDrop);
+        OutcomeRoutes outcomes = new OutcomeRoutes(services, reports, notices, fileDrop);
         CamelContext camel = camel(services, fileRoutes, outcomes, new FilePullRoutes(services, files, fileDrop,
                 enhanced, settings.require(HubSettings.REFERRALS_TABLE)), email, mailboxes);
         LOG.info("hub started in {} ms", (System.nanoTime() - started) / 1_000_000);

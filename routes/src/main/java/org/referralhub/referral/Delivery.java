@@ -11,13 +11,31 @@ import java.util.Locale;
 /**
  * The hand-over of a referral to its partner: the outbox entry. {@code idempotencyId} is the same on every
  * attempt, so a partner that receives a retry can tell it has seen this referral before.
+ *
+ * @param replayedAfter attempts made before an administrator replayed the delivery: the attempt budget counts from
+ *                      there (null: never replayed)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Delivery(State state, String idempotencyId, Instant nextAttemptAt, Instant leaseUntil,
-                       List<DeliveryAttempt> attempts) {
+                       List<DeliveryAttempt> attempts, Integer replayedAfter) {
 
     public Delivery {
         attempts = attempts == null ? List.of() : List.copyOf(attempts);
+    }
+
+    public Delivery(State state, String idempotencyId, Instant nextAttemptAt, Instant leaseUntil,
+                    List<DeliveryAttempt> attempts) {
+        this(state, idempotencyId, nextAttemptAt, leaseUntil, attempts, null);
+    }
+
+    /** Attempts made since the delivery was last replayed (all of them when it never was). */
+    public int attemptsInSeries() {
+        return attempts.size() - (replayedAfter == null ? 0 : replayedAfter);
+    }
+
+    /** A failed delivery tried again from now, with the same idempotency id and a fresh attempt budget. */
+    public Delivery replayed(Instant now) {
+        return new Delivery(State.PENDING, idempotencyId, now, null, attempts, attempts.size());
     }
 
     public static Delivery pending(String idempotencyId, Instant firstAttemptAt) {
@@ -34,19 +52,19 @@ public record Delivery(State state, String idempotencyId, Instant nextAttemptAt,
     }
 
     public Delivery leasedUntil(Instant until) {
-        return new Delivery(state, idempotencyId, nextAttemptAt, until, attempts);
+        return new Delivery(state, idempotencyId, nextAttemptAt, until, attempts, replayedAfter);
     }
 
     public Delivery delivered(DeliveryAttempt attempt) {
-        return new Delivery(State.DELIVERED, idempotencyId, null, null, append(attempt));
+        return new Delivery(State.DELIVERED, idempotencyId, null, null, append(attempt), replayedAfter);
     }
 
     public Delivery retryAt(Instant next, DeliveryAttempt attempt) {
-        return new Delivery(State.PENDING, idempotencyId, next, null, append(attempt));
+        return new Delivery(State.PENDING, idempotencyId, next, null, append(attempt), replayedAfter);
     }
 
     public Delivery gaveUp(DeliveryAttempt attempt) {
-        return new Delivery(State.FAILED, idempotencyId, null, null, append(attempt));
+        return new Delivery(State.FAILED, idempotencyId, null, null, append(attempt), replayedAfter);
     }
 
     private List<DeliveryAttempt> append(DeliveryAttempt attempt) {

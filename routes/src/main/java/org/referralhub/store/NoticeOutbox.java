@@ -22,6 +22,8 @@ import software.amazon.awssdk.enhanced.dynamodb.model.QueryConditional;
 public final class NoticeOutbox {
 
     static final String PARTITION = "NOTIFY";
+    /** Notices given up, listed for administrators (and replayed from there). */
+    static final String GIVEN_UP = "NOTIFY-FAILED";
     private static final Duration KEEP = Duration.ofDays(90);
 
     private final DynamoDbTable<ReferralItem> table;
@@ -86,9 +88,51 @@ public final class NoticeOutbox {
         settle(pending, "sent", now);
     }
 
-    /** Given up after too many attempts: off the index, kept 90 days with its state. */
+    /** Given up after too many attempts: listed as a dead letter until replayed, kept 90 days. */
     public void failed(Pending pending, Instant now) {
-        settle(pending, "failed", now);
+        ReferralItem item = table.getItem(r -> r.key(key(pending.key())).consistentRead(true));
+        if (item == null) {
+            return;
+        }
+        item.setVersion((long) pending.attempts() + 1);
+        item.setDeliveryState("failed");
+        item.setDuePk(GIVEN_UP);
+        item.setDueSk(ReferralStore.sortable(now) + "#" + item.getPk());
+        item.setExpiresAt(now.plus(KEEP).getEpochSecond());
+        table.putItem(item);
+    }
+
+    /** Notices given up, oldest first. */
+    public List<Pending> givenUp(int limit) {
+        List<Pending> out = new ArrayList<>();
+        for (var page : due.query(r -> r.queryConditional(QueryConditional.keyEqualTo(Key.builder().partitionValue(GIVEN_UP).build())))) {
+            for (ReferralItem key : page.items()) {
+                ReferralItem item = table.getItem(r -> r.key(key(key.getPk())).consistentRead(true));
+                if (item != null && GIVEN_UP.equals(item.getDuePk())) {
+                    out.add(new Pending(item.getPk(), item.getStatus(), CanonicalJson.read(item.getDocument(), Notice.class),
+                            item.getVersion() == null ? 0 : item.getVersion().intValue()));
+                }
+                if (out.size() >= limit) {
+                    return out;
+                }
+            }
+        }
+        return out;
+    }
+
+    /** A given-up notice sent again from now, with a fresh attempt budget. */
+    public boolean replay(String key, Instant now) {
+        ReferralItem item = table.getItem(r -> r.key(key(key)).consistentRead(true));
+        if (item == null || !GIVEN_UP.equals(item.getDuePk())) {
+            return false;
+        }
+        item.setVersion(0L);
+        item.setDeliveryState("pending");
+        item.setDuePk(PARTITION);
+        item.setDueSk(ReferralStore.sortable(now) + "#" + item.getPk());
+        item.setExpiresAt(null);
+        table.putItem(item);
+        return true;
     }
 
     /** Tried and failed: try again at {@code next}. */
