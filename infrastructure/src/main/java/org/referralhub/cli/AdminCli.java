@@ -14,7 +14,7 @@ import picocli.CommandLine.Parameters;
  */
 @Command(name = "referral-hub", mixinStandardHelpOptions = true, version = "referral-hub 0.1",
         description = "Administer a referral hub through its admin API.",
-        subcommands = {SandboxCommand.class, ConfigCommand.class, ReferralCommand.class, ReportCommand.class, DeadLettersCommand.class,
+        subcommands = {SandboxCommand.class, ConfigCommand.class, ReferralCommand.class, ReportCommand.class, DeadLettersCommand.class, QuarantineCommand.class,
                 AdminCli.HashPasswordCommand.class})
 public final class AdminCli {
 

@@ -94,4 +94,38 @@ class DeadLetterIT {
                 .as("replaying what is no longer dead does nothing").isEmpty();
         assertThat(admin.send("POST", "/dead-letters/replay", "{}").status()).isEqualTo(400);
     }
+
+    @Test
+    void aQuarantinedMessageIsListedAndReplayedOnceItsSenderIsAllowed() throws Exception {
+        var session = jakarta.mail.Session.getInstance(new java.util.Properties() {{
+            setProperty("mail.smtp.host", "127.0.0.1");
+            setProperty("mail.smtp.port", Integer.toString(hub.smtpPort()));
+        }});
+        var message = new jakarta.mail.internet.MimeMessage(session);
+        message.setFrom(new jakarta.mail.internet.InternetAddress("new.coach@partners-of-cics.example"));
+        message.setRecipient(jakarta.mail.Message.RecipientType.TO, new jakarta.mail.internet.InternetAddress(LocalHub.HUB_ADDRESS));
+        String subject = "Referral " + UUID.randomUUID();
+        message.setSubject(subject);
+        message.setText("Reference: Q-" + UUID.randomUUID() + "\nFirst name: Ana\nLast name: Lima\nEmail: ana.q@example.br\n"
+                + "Consent: yes\n", "UTF-8");
+        jakarta.mail.Transport.send(message);
+
+        java.time.Instant deadline = java.time.Instant.now().plusSeconds(20);
+        JsonNode quarantined = admin.get("/quarantine").body().get("quarantined");
+        while (quarantined.isEmpty() && java.time.Instant.now().isBefore(deadline)) {
+            Thread.sleep(200);
+            quarantined = admin.get("/quarantine").body().get("quarantined");
+        }
+        assertThat(quarantined).hasSize(1);
+        assertThat(quarantined.get(0).get("reason").asText()).isEqualTo("unknown-sender");
+        String receipt = quarantined.get(0).get("receiptId").asText();
+        assertThat(cli("quarantine", "list")).contains(receipt).contains("unknown-sender");
+
+        assertThat(admin.send("PATCH", "/agencies/cics", "{\"email\":{\"senders\":[\"@cics.example\",\"@partners-of-cics.example\"]}}")
+                .status()).isEqualTo(200);
+        String replayed = cli("quarantine", "replay", receipt);
+        assertThat(replayed).contains("replayed " + receipt + ": accepted");
+        assertThat(admin.get("/quarantine").body().get("quarantined")).as("off the list").isEmpty();
+        assertThat(admin.send("POST", "/quarantine/" + receipt + "/replay", null).status()).as("at most once").isEqualTo(409);
+    }
 }

@@ -45,6 +45,23 @@ class ReferralApiFunctionIT extends HubOnDynamoDbLocal {
     }
 
     @Test
+    void whenTheArchiveCannotTakeThePayloadTheAnswerIs503WithRetryAfterAndNothingIsStored() throws Exception {
+        java.nio.file.Path archive = data.resolve("archive");
+        if (java.nio.file.Files.exists(archive)) {
+            try (var files = java.nio.file.Files.walk(archive)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            }
+        }
+        java.nio.file.Files.writeString(archive, "not a directory: the archive's disk is gone");
+        APIGatewayV2HTTPResponse refused = invoke("apigw-post-referral.json");
+        assertThat(refused.getStatusCode()).isEqualTo(503);
+        assertThat(refused.getHeaders()).containsEntry("Retry-After", "5");
+        assertThat(body(refused).get("type").asText()).isEqualTo("/problems/unavailable");
+        assertThat(hub.services().store().agencyPage("cet", java.time.Instant.EPOCH, java.time.Instant.now().plusSeconds(5),
+                null, 10, r -> true).referrals()).as("nothing half-written").isEmpty();
+    }
+
+    @Test
     void aFormToolWebhookEventIsAcceptedStoredAndReadable() throws Exception {
         APIGatewayV2HTTPResponse posted = invoke("apigw-post-referral.json");
         assertThat(posted.getStatusCode()).isEqualTo(202);

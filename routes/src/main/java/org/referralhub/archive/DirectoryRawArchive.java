@@ -1,7 +1,6 @@
 package org.referralhub.archive;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,7 +28,7 @@ public final class DirectoryRawArchive implements RawArchive {
             Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             return target.toUri().toString();
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot archive payload " + payload.id(), e);
+            throw new ArchiveUnavailableException("cannot archive payload " + payload.id(), e);
         }
     }
 
@@ -42,7 +41,7 @@ public final class DirectoryRawArchive implements RawArchive {
         try {
             return Files.readAllBytes(path);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read archived payload", e);
+            throw new ArchiveUnavailableException("cannot read archived payload", e);
         }
     }
 
@@ -54,7 +53,7 @@ public final class DirectoryRawArchive implements RawArchive {
                 throw new IllegalStateException("archive directory is not writable");
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("archive directory is not available", e);
+            throw new ArchiveUnavailableException("archive directory is not available", e);
         }
     }
 }

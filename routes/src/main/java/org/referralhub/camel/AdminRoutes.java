@@ -38,9 +38,12 @@ public final class AdminRoutes extends RouteBuilder {
 
     private final HubServices hub;
     private final Sandbox sandbox;
+    private final org.referralhub.email.EmailImport email;
 
-    public AdminRoutes(HubServices hub) {
+    /** @param email the e-mail channel, to replay quarantined messages (null when the hub takes no e-mail) */
+    public AdminRoutes(HubServices hub, org.referralhub.email.EmailImport email) {
         this.hub = hub;
+        this.email = email;
         this.sandbox = new Sandbox(hub.configs(), hub.load(), hub.administration()::propose, hub.clock());
     }
 
@@ -145,6 +148,13 @@ public final class AdminRoutes extends RouteBuilder {
                 long number = parseNumber(parts.get(2), "version");
                 return reply(200, logged(by, "restored version " + number, admin.restore(number, by)));
             }
+        } else if (head.equals("quarantine")) {
+            if (n == 1 && method.equals("GET")) {
+                return ApiReply.json(200, Map.of("quarantined", hub.store().quarantinedInputs(1000)));
+            }
+            if (n == 3 && parts.get(2).equals("replay") && method.equals("POST")) {
+                return replayQuarantined(parts.get(1), by);
+            }
         } else if (head.equals("dead-letters")) {
             if (n == 1 && method.equals("GET")) {
                 String partner = request.query("partner");
@@ -221,6 +231,27 @@ public final class AdminRoutes extends RouteBuilder {
             }
         }
         throw notFound(request.path());
+    }
+
+    /**
+     * Runs a quarantined input again from its archived copy, once (a second replay is refused): for a message whose
+     * sender was not allowed, say, after the administrator allowed it. Answers what became of it.
+     */
+    private ApiReply replayQuarantined(String receiptId, String by) {
+        if (email == null) {
+            throw new ApiProblem(409, "conflict", "No e-mail channel", "This hub takes no e-mail, so it cannot replay a message.");
+        }
+        Map<String, Object> record = hub.store().takeForReplay(receiptId, hub.clock().instant())
+                .orElseThrow(() -> new ApiProblem(409, "conflict", "Nothing to replay",
+                        "There is no quarantined input " + receiptId + " waiting (it may have been replayed already)."));
+        String rawRef = String.valueOf(record.get("rawPayloadRef"));
+        if (!"email".equals(record.get("channel")) || rawRef.isEmpty() || rawRef.startsWith("mail-drop:")) {
+            throw new ApiProblem(409, "conflict", "Cannot be replayed",
+                    "Only e-mail kept in the archive can be replayed; this one was refused before it was archived (too large).");
+        }
+        var outcome = email.replay(rawRef);
+        LOG.info("admin {} replayed quarantined input {}: {}", by, receiptId, outcome.disposition());
+        return ApiReply.json(200, outcome);
     }
 
     /**

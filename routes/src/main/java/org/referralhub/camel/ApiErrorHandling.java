@@ -11,7 +11,7 @@ import software.amazon.awssdk.core.exception.SdkException;
 
 /**
  * The one place API errors become answers: problems as they are, invalid referrals as 400 with field errors,
- * an unavailable store as 503 with Retry-After, anything else as a 500 that says nothing of the input.
+ * an unavailable store or archive as 503 with Retry-After, anything else as a 500 that says nothing of the input.
  */
 public final class ApiErrorHandling extends RouteConfigurationBuilder {
 
@@ -32,7 +32,7 @@ public final class ApiErrorHandling extends RouteConfigurationBuilder {
                                 invalid.getMessage(), null, null, invalid.errors()));
                     })
                 .end()
-                .onException(SdkException.class).handled(true)
+                .onException(SdkException.class, org.referralhub.archive.ArchiveUnavailableException.class).handled(true)
                     .process(e -> {
                         LOG.warn("store unavailable for {} (receipt {}): {}", e.getFromRouteId(),
                                 e.getProperty(RECEIPT_ID), e.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class).getClass().getSimpleName());

@@ -83,6 +83,19 @@ public final class EmailImport {
             return quarantine(receiptId, null, "too-large", e.getMessage(), "mail-drop:" + key, now);
         }
         String rawRef = archive.store(new RawPayload(receiptId, Channel.EMAIL, null, now, "message/rfc822", raw));
+        return process(raw, receiptId, rawRef, now);
+    }
+
+    /**
+     * A quarantined message run again from its archived copy — once the cause is fixed (its sender allowed, say). It
+     * gets a new receipt; the archive copy stays the one it pointed to.
+     */
+    public Outcome replay(String rawRef) {
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+        return process(archive.read(rawRef), ReferralIds.newId(now), rawRef, now);
+    }
+
+    private Outcome process(byte[] raw, String receiptId, String rawRef, Instant now) {
         InboundEmail email;
         try {
             email = InboundEmail.parse(raw, maxAttachments, FileLimits.DEFAULT.maxUnzippedBytes());

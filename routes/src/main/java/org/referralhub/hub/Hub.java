@@ -247,7 +247,7 @@ public final class Hub implements AutoCloseable {
             camel.addRoutes(new ApiErrorHandling());
             camel.addRoutes(new DeliveryErrorHandling(services, ledger));
             camel.addRoutes(new WebhookIntakeRoutes(services));
-            camel.addRoutes(new AdminRoutes(services));
+            camel.addRoutes(new AdminRoutes(services, email));
             camel.addRoutes(new IntakeRoutes(services));
             camel.addRoutes(files);
             camel.addRoutes(outcomes);

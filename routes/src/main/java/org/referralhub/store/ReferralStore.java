@@ -238,8 +238,55 @@ public final class ReferralStore {
         item.setStatus(reason);
         item.setReceivedAt(sortable(now));
         item.setDocument(CanonicalJson.write(java.util.Map.of("receiptId", receiptId, "channel", channel,
-                "reason", reason, "detail", detail, "rawPayloadRef", rawPayloadRef == null ? "" : rawPayloadRef)));
+                "reason", reason, "detail", detail, "rawPayloadRef", rawPayloadRef == null ? "" : rawPayloadRef,
+                "at", now.toString())));
+        // listed for administrators (sparse dispatchDue index, partition QUARANTINE) until replayed
+        item.setDuePk(QUARANTINE_PARTITION);
+        item.setDueSk(sortable(now) + "#" + receiptId);
         table.putItem(item);
+    }
+
+    private static final String QUARANTINE_PARTITION = "QUARANTINE";
+
+    /** Quarantined inputs not replayed yet, oldest first (each as {@link #quarantine} recorded it). */
+    public List<Map<String, Object>> quarantinedInputs(int limit) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (var page : table.index(ReferralItem.DISPATCH_DUE).query(r -> r.queryConditional(
+                QueryConditional.keyEqualTo(Key.builder().partitionValue(QUARANTINE_PARTITION).build())))) {
+            for (ReferralItem key : page.items()) {
+                quarantined(key.getPk().substring("QUARANTINE#".length())).ifPresent(doc -> out.add(readMap(doc)));
+                if (out.size() >= limit) {
+                    return out;
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Takes a quarantined input off the list to replay it: answers its record only to the one caller that took it,
+     * so a replay runs at most once.
+     */
+    public Optional<Map<String, Object>> takeForReplay(String receiptId, Instant now) {
+        ReferralItem item = table.getItem(r -> r.key(key("QUARANTINE#" + receiptId, "QUARANTINE")).consistentRead(true));
+        if (item == null || item.getDuePk() == null) {
+            return Optional.empty();
+        }
+        item.setDuePk(null);
+        item.setDueSk(null);
+        item.setDeliveryState("replayed " + sortable(now));
+        try {
+            table.putItem(PutItemEnhancedRequest.builder(ReferralItem.class).item(item)
+                    .conditionExpression(Expression.builder().expression("attribute_exists(duePk)").build()).build());
+            return Optional.of(readMap(item.getDocument()));
+        } catch (ConditionalCheckFailedException taken) {
+            return Optional.empty();
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> readMap(String json) {
+        return CanonicalJson.read(json, Map.class);
     }
 
     /** A quarantined input, as {@link #quarantine} recorded it (JSON), or empty. */
