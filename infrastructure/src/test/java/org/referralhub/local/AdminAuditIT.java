@@ -116,5 +116,9 @@ class AdminAuditIT {
                 .startsWith("whsec_");
         assertThat(admin.get("/config/versions?limit=1").body().at("/versions/0/changes").toString())
                 .contains("/partners/costi/name").doesNotContain("signingSecret");
+        long before = admin.get("/config").version();
+        AdminClient.Reply broken = admin.send("PUT", "/config", "{\"agencies\":[\"not an agency\"],\"partners\":[42]}");
+        assertThat(broken.status()).as("a malformed import is refused, not a crash").isEqualTo(422);
+        assertThat(admin.get("/config").version()).isEqualTo(before);
     }
 }

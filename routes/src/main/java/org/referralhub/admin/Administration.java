@@ -303,8 +303,10 @@ public final class Administration {
             }
             for (Kind kind : List.of(Kind.AGENCIES, Kind.PARTNERS)) {
                 for (JsonNode item : next.path(kind.path)) {
-                    ObjectNode existing = find(config, kind, item.path("id").asText()).orElse(null);
-                    ObjectNode o = (ObjectNode) item;
+                    if (!(item instanceof ObjectNode o)) {
+                        continue;   // not a mapping: the check after the edit says so
+                    }
+                    ObjectNode existing = find(config, kind, o.path("id").asText()).orElse(null);
                     if (o.has("apiKeys")) {
                         o.remove("apiKeys");
                         if (!o.has("apiKeyHashes") && existing != null && existing.has("apiKeyHashes")) {
@@ -367,7 +369,9 @@ public final class Administration {
             }
             for (Kind kind : List.of(Kind.AGENCIES, Kind.PARTNERS)) {
                 for (JsonNode item : next.path(kind.path)) {
-                    ObjectNode o = (ObjectNode) item;
+                    if (!(item instanceof ObjectNode o)) {
+                        continue;
+                    }
                     Optional<ObjectNode> now = find(config, kind, o.path("id").asText());
                     // keys and passwords as they are now (none for what was deleted since); signing secrets too
                     o.remove("apiKeyHashes");
