@@ -19,6 +19,7 @@ import org.referralhub.referral.Referral;
 public final class DeliveryErrorHandling extends RouteConfigurationBuilder {
 
     public static final String ID = "delivery";
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(DeliveryErrorHandling.class);
 
     private final HubServices hub;
     private final org.referralhub.delivery.DeliveryLedger ledger;
@@ -42,6 +43,13 @@ public final class DeliveryErrorHandling extends RouteConfigurationBuilder {
     private void recordFailure(Exchange exchange) {
         Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
         List<Referral> referrals = exchange.getProperty(DispatchRoutes.REFERRALS, List.class);
+        if (hubFault(cause)) {
+            // the hub's own table failed (claiming, or recording what the partner answered): that is no attempt of
+            // the partner's to count; the lease runs out and the sweep tries again, under the same idempotency id
+            LOG.warn("delivery of {} referral(s) interrupted by the hub's store ({}); retried after the lease",
+                    referrals == null ? 0 : referrals.size(), cause.getClass().getSimpleName());
+            return;
+        }
         Partner partner = exchange.getProperty(DispatchRoutes.PARTNER, Partner.class);
         Integer status = cause instanceof HttpOperationFailedException http ? http.getStatusCode() : null;
         Channel channel = partner == null || partner.intake() == null ? Channel.WEBHOOK
@@ -50,6 +58,16 @@ public final class DeliveryErrorHandling extends RouteConfigurationBuilder {
             ledger.failed(referral.referralId(), partner, channel,
                     exchange.getProperty(DispatchRoutes.ATTEMPT_STARTED, Instant.class), status, describe(cause));
         }
+    }
+
+    /** The failure is the hub's own store's (an AWS SDK error), not the partner's or the channel's. */
+    static boolean hubFault(Throwable cause) {
+        for (Throwable t = cause; t != null; t = t.getCause()) {
+            if (t instanceof software.amazon.awssdk.core.exception.SdkException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** What went wrong, in words that never carry client data. */
