@@ -71,10 +71,11 @@ public final class LocalHub implements AutoCloseable {
      */
     public record Options(int httpPort, int dynamoPort, int sftpPort, int smtpPort, int imapPort, Path dataDirectory,
                           String tableName,
-                          String configLocation, long streamPollMillis, long sweepMillis, long pullMillis, Clock clock) {
+                          String configLocation, long streamPollMillis, long sweepMillis, long pullMillis, Clock clock,
+                          String dynamoEndpointForHub) {
 
         public static Options defaults() {
-            return new Options(8080, 8000, 2222, 2525, 3143, Path.of("data"), "referrals", null, 250, 5000, 15000, Clock.systemUTC());
+            return new Options(8080, 8000, 2222, 2525, 3143, Path.of("data"), "referrals", null, 250, 5000, 15000, Clock.systemUTC(), null);
         }
 
         /** Reads HUB_PORT, HUB_DYNAMODB_PORT, HUB_SFTP_PORT, HUB_SMTP_PORT, HUB_IMAP_PORT, HUB_DATA_DIR and HUB_CONFIG. */
@@ -85,37 +86,45 @@ public final class LocalHub implements AutoCloseable {
                     intEnv("HUB_SFTP_PORT", d.sftpPort()), intEnv("HUB_SMTP_PORT", d.smtpPort()),
                     intEnv("HUB_IMAP_PORT", d.imapPort()),
                     Path.of(env("HUB_DATA_DIR", d.dataDirectory().toString())), d.tableName(),
-                    System.getenv(HubSettings.HUB_CONFIG), d.streamPollMillis(), d.sweepMillis(), d.pullMillis(), d.clock());
+                    System.getenv(HubSettings.HUB_CONFIG), d.streamPollMillis(), d.sweepMillis(), d.pullMillis(), d.clock(), null);
         }
 
         /** Every port at once; 0 picks a free one. */
         public Options withPorts(int http, int dynamo, int sftp) {
-            return new Options(http, dynamo, sftp, 0, 0, dataDirectory, tableName, configLocation, streamPollMillis, sweepMillis, pullMillis, clock);
+            return new Options(http, dynamo, sftp, 0, 0, dataDirectory, tableName, configLocation, streamPollMillis, sweepMillis, pullMillis, clock, dynamoEndpointForHub);
         }
 
         public Options withDataDirectory(Path directory) {
-            return new Options(httpPort, dynamoPort, sftpPort, smtpPort, imapPort, directory, tableName, configLocation, streamPollMillis, sweepMillis, pullMillis, clock);
+            return new Options(httpPort, dynamoPort, sftpPort, smtpPort, imapPort, directory, tableName, configLocation, streamPollMillis, sweepMillis, pullMillis, clock, dynamoEndpointForHub);
         }
 
         public Options withTableName(String name) {
-            return new Options(httpPort, dynamoPort, sftpPort, smtpPort, imapPort, dataDirectory, name, configLocation, streamPollMillis, sweepMillis, pullMillis, clock);
+            return new Options(httpPort, dynamoPort, sftpPort, smtpPort, imapPort, dataDirectory, name, configLocation, streamPollMillis, sweepMillis, pullMillis, clock, dynamoEndpointForHub);
         }
 
         public Options withConfigLocation(String location) {
-            return new Options(httpPort, dynamoPort, sftpPort, smtpPort, imapPort, dataDirectory, tableName, location, streamPollMillis, sweepMillis, pullMillis, clock);
+            return new Options(httpPort, dynamoPort, sftpPort, smtpPort, imapPort, dataDirectory, tableName, location, streamPollMillis, sweepMillis, pullMillis, clock, dynamoEndpointForHub);
         }
 
         /** The hub's clock (tests move it to see what days of waiting do). */
         public Options withClock(Clock newClock) {
-            return new Options(httpPort, dynamoPort, sftpPort, smtpPort, imapPort, dataDirectory, tableName, configLocation, streamPollMillis, sweepMillis, pullMillis, newClock);
+            return new Options(httpPort, dynamoPort, sftpPort, smtpPort, imapPort, dataDirectory, tableName, configLocation, streamPollMillis, sweepMillis, pullMillis, newClock, dynamoEndpointForHub);
+        }
+
+        /**
+         * The hub's DynamoDB calls go to this endpoint instead of DynamoDB Local's own (the fault-injection tests put
+         * a proxy there that throttles or fails a share of the calls); the stream feed still reads DynamoDB Local.
+         */
+        public Options withDynamoEndpointForHub(String endpoint) {
+            return new Options(httpPort, dynamoPort, sftpPort, smtpPort, imapPort, dataDirectory, tableName, configLocation, streamPollMillis, sweepMillis, pullMillis, clock, endpoint);
         }
 
         public Options withSweepMillis(long millis) {
-            return new Options(httpPort, dynamoPort, sftpPort, smtpPort, imapPort, dataDirectory, tableName, configLocation, streamPollMillis, millis, pullMillis, clock);
+            return new Options(httpPort, dynamoPort, sftpPort, smtpPort, imapPort, dataDirectory, tableName, configLocation, streamPollMillis, millis, pullMillis, clock, dynamoEndpointForHub);
         }
 
         public Options withPullMillis(long millis) {
-            return new Options(httpPort, dynamoPort, sftpPort, smtpPort, imapPort, dataDirectory, tableName, configLocation, streamPollMillis, sweepMillis, millis, clock);
+            return new Options(httpPort, dynamoPort, sftpPort, smtpPort, imapPort, dataDirectory, tableName, configLocation, streamPollMillis, sweepMillis, millis, clock, dynamoEndpointForHub);
         }
 
         private static String env(String name, String fallback) {
@@ -184,7 +193,8 @@ public final class LocalHub implements AutoCloseable {
         settings.put(HubSettings.HUB_EMAIL_ADDRESS, HUB_ADDRESS);
         settings.put(HubSettings.SMTP_HOST, "127.0.0.1");
         settings.put(HubSettings.SMTP_PORT, Integer.toString(smtpPort));
-        settings.put(HubSettings.AWS_ENDPOINT_URL, dynamo.endpoint());
+        settings.put(HubSettings.AWS_ENDPOINT_URL, options.dynamoEndpointForHub() != null
+                ? options.dynamoEndpointForHub() : dynamo.endpoint());
         settings.put(HubSettings.AWS_REGION, "ca-central-1");
         settings.put(HubSettings.HUB_BASE_URL, baseUrl);
         if (options.configLocation() != null) {
@@ -468,7 +478,7 @@ public final class LocalHub implements AutoCloseable {
         return DynamoDbLocalServer.start(freePort(), directory);
     }
 
-    static int freePort() throws IOException {
+    public static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         }
