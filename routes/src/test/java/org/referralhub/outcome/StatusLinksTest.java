@@ -28,6 +28,12 @@ class StatusLinksTest {
         StatusLinks other = new StatusLinks(() -> "another hub's key entirely, 32 b".getBytes(StandardCharsets.UTF_8));
         assertThat(other.verify(token, NOW)).isEmpty();
         assertThat(links.verify("garbage", NOW)).isEmpty();
+        String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+        char last = parts[1].charAt(parts[1].length() - 1);
+        // the last of 43 characters carries 4 bits of the 32-byte signature: its lowest bit is unused
+        String sameBitsOtherWay = parts[1].substring(0, parts[1].length() - 1) + alphabet.charAt(alphabet.indexOf(last) ^ 1);
+        assertThat(java.util.Base64.getUrlDecoder().decode(sameBitsOtherWay)).isEqualTo(java.util.Base64.getUrlDecoder().decode(parts[1]));
+        assertThat(links.verify(parts[0] + "." + sameBitsOtherWay, NOW)).as("a signature written another way").isEmpty();
         assertThat(links.verify(null, NOW)).isEmpty();
     }
 }
