@@ -2,52 +2,17 @@ package org.referralhub.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Map;
 import java.util.UUID;
-import java.util.function.Predicate;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** An agency told by daily digest: every change of the day in one message, at its hour, on a clock the test moves. */
-class DigestNoticeIT {
+class DigestNoticeIT extends HubOnMovableClock {
 
-    private static final Map<String, String> KEYS = LocalHub.demoKeys();
-    /** Monday 23 November 2026. */
-    private static final MovableClock NOW = new MovableClock(Instant.parse("2026-11-23T14:00:00Z"));
-
-    @TempDir
-    static Path data;
-    private static LocalHub hub;
-    private static HubClient agencies;
-
-    @BeforeAll
-    static void start() throws Exception {
-        hub = LocalHub.start(LocalHub.Options.defaults().withPorts(0, 0, 0).withDataDirectory(data)
-                .withTableName("referrals-" + UUID.randomUUID()).withSweepMillis(200).withClock(NOW));
-        agencies = new HubClient(hub.baseUrl());
-    }
-
-    @AfterAll
-    static void stop() {
-        hub.close();
-    }
-
-    private static JsonNode await(String path, String key, Predicate<JsonNode> done) throws Exception {
-        Instant deadline = Instant.now().plusSeconds(20);
-        JsonNode last = agencies.get(path, key).body();
-        while (!done.test(last) && Instant.now().isBefore(deadline)) {
-            Thread.sleep(150);
-            last = agencies.get(path, key).body();
-        }
-        assertThat(done.test(last)).as("waited for " + last).isTrue();
-        return last;
+    DigestNoticeIT() {
+        super(Instant.parse("2026-11-23T14:00:00Z"));   // a Monday
     }
 
     @Test
@@ -73,7 +38,7 @@ class DigestNoticeIT {
         Thread.sleep(1500);
         assertThat(hub.mailTo("digest@cics.example")).as("nothing before the digest hour").isEmpty();
 
-        NOW.set(Instant.parse("2026-11-23T21:00:05Z"));
+        now.set(Instant.parse("2026-11-23T21:00:05Z"));
         Instant deadline = Instant.now().plusSeconds(20);
         while (hub.mailTo("digest@cics.example").isEmpty() && Instant.now().isBefore(deadline)) {
             Thread.sleep(150);

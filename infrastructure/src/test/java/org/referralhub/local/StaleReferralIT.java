@@ -4,53 +4,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Map;
 import java.util.UUID;
-import java.util.function.Predicate;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A partner that lets a referral wait: reminded after three business days, passed over after seven — the referral
  * sent to the next eligible partner and the agency told — on a clock the test moves.
  */
-class StaleReferralIT {
+class StaleReferralIT extends HubOnMovableClock {
 
-    private static final Map<String, String> KEYS = LocalHub.demoKeys();
-    /** Monday 23 November 2026. */
-    private static final MovableClock NOW = new MovableClock(Instant.parse("2026-11-23T10:00:00Z"));
-
-    @TempDir
-    static Path data;
-    private static LocalHub hub;
-    private static HubClient agencies;
-
-    @BeforeAll
-    static void start() throws Exception {
-        hub = LocalHub.start(LocalHub.Options.defaults().withPorts(0, 0, 0).withDataDirectory(data)
-                .withTableName("referrals-" + UUID.randomUUID()).withSweepMillis(200).withClock(NOW));
-        agencies = new HubClient(hub.baseUrl());
-    }
-
-    @AfterAll
-    static void stop() {
-        hub.close();
-    }
-
-    private static JsonNode await(String path, String key, Predicate<JsonNode> done) throws Exception {
-        Instant deadline = Instant.now().plusSeconds(20);
-        JsonNode last = agencies.get(path, key).body();
-        while (!done.test(last) && Instant.now().isBefore(deadline)) {
-            Thread.sleep(150);
-            last = agencies.get(path, key).body();
-        }
-        assertThat(done.test(last)).as("waited for " + last).isTrue();
-        return last;
+    StaleReferralIT() {
+        super(Instant.parse("2026-11-23T10:00:00Z"));   // a Monday
     }
 
     @Test
@@ -60,11 +26,11 @@ class StaleReferralIT {
         String id = agencies.postJson(KEYS.get("cics"), json).body().get("referralId").asText();
         agencies.awaitReferral(id, KEYS.get("cics"), r -> "delivered".equals(r.at("/delivery/state").asText()), Duration.ofSeconds(20));
 
-        NOW.set(Instant.parse("2026-11-25T10:00:00Z"));   // Wednesday: two business days, nothing yet
+        now.set(Instant.parse("2026-11-25T10:00:00Z"));   // Wednesday: two business days, nothing yet
         Thread.sleep(1000);
         assertThat(agencies.get("/v1/referrals/" + id, KEYS.get("cics")).body().get("statusHistory")).hasSize(1);
 
-        NOW.set(Instant.parse("2026-11-26T10:30:00Z"));   // Thursday: three business days, a reminder
+        now.set(Instant.parse("2026-11-26T10:30:00Z"));   // Thursday: three business days, a reminder
         JsonNode reminded = await("/v1/referrals/" + id, KEYS.get("cics"), r -> r.get("statusHistory").size() >= 2);
         assertThat(reminded.at("/statusHistory/1/reason").asText()).isEqualTo("reminder sent to humber after 3 business days without an answer");
         assertThat(reminded.at("/statusHistory/1/by").asText()).isEqualTo("hub:stale");
@@ -75,7 +41,7 @@ class StaleReferralIT {
             assertThat(d.get("signatureVerified").asBoolean()).isTrue();
         });
 
-        NOW.set(Instant.parse("2026-12-02T11:00:00Z"));   // next Wednesday: seven business days, sent on
+        now.set(Instant.parse("2026-12-02T11:00:00Z"));   // next Wednesday: seven business days, sent on
         JsonNode rerouted = await("/v1/referrals/" + id, KEYS.get("cics"), r -> "acces-employment".equals(r.at("/routing/partnerId").asText())
                 && "delivered".equals(r.at("/delivery/state").asText()));
         assertThat(rerouted.at("/routing/passedOver/0").asText()).isEqualTo("humber (etobicoke-north): did not answer");
