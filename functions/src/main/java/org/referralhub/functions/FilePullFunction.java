@@ -10,8 +10,9 @@ import org.referralhub.files.FileImport;
 import org.referralhub.hub.Hub;
 
 /**
- * Pull mode's schedule (EventBridge every five minutes in AWS; the local hub's scheduler locally): fetches new files
- * from the SFTP servers of agencies that keep their files at home.
+ * The file channel's schedule (EventBridge every five minutes in AWS; the local hub's scheduler locally): fetches new
+ * files from the SFTP servers of agencies that keep their files at home, then takes any file left in an inbound
+ * folder past the intake lease — its event was lost, or the reader crashed — where the stored rows end.
  */
 public final class FilePullFunction implements RequestHandler<ScheduledEvent, List<FileImport.Summary>> {
 
@@ -28,6 +29,8 @@ public final class FilePullFunction implements RequestHandler<ScheduledEvent, Li
     @Override
     @SuppressWarnings("unchecked")
     public List<FileImport.Summary> handleRequest(ScheduledEvent event, Context context) {
-        return routes.requestBody(Endpoints.FILE_PULL, null, List.class);
+        List<FileImport.Summary> all = new java.util.ArrayList<>(routes.requestBody(Endpoints.FILE_PULL, null, List.class));
+        all.addAll(routes.requestBody(Endpoints.FILE_LEFTOVERS, null, List.class));
+        return all;
     }
 }

@@ -144,8 +144,18 @@ final class HttpGateway implements AutoCloseable {
             send(exchange, 200, json, SandboxPartners.json(sandbox.summary(partnerId)));
         } else if (action.equals("failures") && method.equals("POST")) {
             var request = CanonicalJson.MAPPER.readTree(body.length == 0 ? "{}".getBytes(StandardCharsets.UTF_8) : body);
-            sandbox.failNext(partnerId, request.path("count").asInt(1), request.path("status").asInt(503));
-            send(exchange, 200, json, "{\"failing\":" + request.path("count").asInt(1) + "}");
+            int status = request.path("status").asInt(503);
+            if (request.has("forSeconds")) {
+                sandbox.downFor(partnerId, request.path("forSeconds").asLong(), status);
+                send(exchange, 200, json, "{\"downForSeconds\":" + request.path("forSeconds").asLong() + "}");
+            } else if (request.has("hangSeconds")) {
+                sandbox.hangNext(partnerId, request.path("count").asInt(1), request.path("hangSeconds").asLong() * 1000,
+                        request.path("status").asInt(200));
+                send(exchange, 200, json, "{\"hanging\":" + request.path("count").asInt(1) + "}");
+            } else {
+                sandbox.failNext(partnerId, request.path("count").asInt(1), status);
+                send(exchange, 200, json, "{\"failing\":" + request.path("count").asInt(1) + "}");
+            }
         } else {
             send(exchange, 405, json, "{\"message\":\"Method Not Allowed\"}");
         }

@@ -78,7 +78,10 @@ public final class LocalHub implements AutoCloseable {
             return new Options(8080, 8000, 2222, 2525, 3143, Path.of("data"), "referrals", null, 250, 5000, 15000, Clock.systemUTC(), null);
         }
 
-        /** Reads HUB_PORT, HUB_DYNAMODB_PORT, HUB_SFTP_PORT, HUB_SMTP_PORT, HUB_IMAP_PORT, HUB_DATA_DIR and HUB_CONFIG. */
+        /**
+         * Reads HUB_PORT, HUB_DYNAMODB_PORT, HUB_SFTP_PORT, HUB_SMTP_PORT, HUB_IMAP_PORT, HUB_DATA_DIR and HUB_CONFIG;
+         * HUB_SWEEP_MILLIS and HUB_PULL_MILLIS set how often the delivery sweep and the file schedule run.
+         */
         public static Options fromEnvironment() {
             Options d = defaults();
             return new Options(
@@ -86,7 +89,8 @@ public final class LocalHub implements AutoCloseable {
                     intEnv("HUB_SFTP_PORT", d.sftpPort()), intEnv("HUB_SMTP_PORT", d.smtpPort()),
                     intEnv("HUB_IMAP_PORT", d.imapPort()),
                     Path.of(env("HUB_DATA_DIR", d.dataDirectory().toString())), d.tableName(),
-                    System.getenv(HubSettings.HUB_CONFIG), d.streamPollMillis(), d.sweepMillis(), d.pullMillis(), d.clock(), null);
+                    System.getenv(HubSettings.HUB_CONFIG), d.streamPollMillis(), longEnv("HUB_SWEEP_MILLIS", d.sweepMillis()),
+                    longEnv("HUB_PULL_MILLIS", d.pullMillis()), d.clock(), null);
         }
 
         /** Every port at once; 0 picks a free one. */
@@ -130,6 +134,10 @@ public final class LocalHub implements AutoCloseable {
         private static String env(String name, String fallback) {
             String v = System.getenv(name);
             return v == null || v.isBlank() ? fallback : v;
+        }
+
+        private static long longEnv(String name, long fallback) {
+            return Long.parseLong(env(name, Long.toString(fallback)));
         }
 
         private static int intEnv(String name, int fallback) {
@@ -197,6 +205,8 @@ public final class LocalHub implements AutoCloseable {
                 ? options.dynamoEndpointForHub() : dynamo.endpoint());
         settings.put(HubSettings.AWS_REGION, "ca-central-1");
         settings.put(HubSettings.HUB_BASE_URL, baseUrl);
+        java.util.Optional.ofNullable(System.getenv(HubSettings.INTAKE_LEASE_SECONDS))
+                .ifPresent(v -> settings.put(HubSettings.INTAKE_LEASE_SECONDS, v));
         if (options.configLocation() != null) {
             settings.put(HubSettings.HUB_CONFIG, options.configLocation());
         }

@@ -121,6 +121,23 @@ final class LocalSftpServer implements AutoCloseable {
         return server.getPort();
     }
 
+    /** Uploads to drop on purpose, by user: fault injection for the partner-side SFTP delivery. */
+    private final java.util.Map<String, java.util.concurrent.atomic.AtomicInteger> dropping =
+            new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicInteger dropped = new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.Set<ServerSession> endingSessions =
+            java.util.Collections.newSetFromMap(java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>()));
+
+    /** The server cuts the connection in the middle of the next {@code count} uploads of {@code user}. */
+    void dropNextUploads(String user, int count) {
+        dropping.put(user, new java.util.concurrent.atomic.AtomicInteger(count));
+    }
+
+    /** How many uploads the server cut on purpose. */
+    int droppedUploads() {
+        return dropped.get();
+    }
+
     /** Renames clients made, as {@code user:from->to}: how a test sees an upload land atomically. */
     List<String> renames() {
         return List.copyOf(completedRenames);
@@ -135,10 +152,48 @@ final class LocalSftpServer implements AutoCloseable {
         }
 
         @Override
+        public void writing(ServerSession session, String remoteHandle, FileHandle local, long offset, byte[] data,
+                            int dataOffset, int dataLen) throws IOException {
+            var remaining = dropping.get(session.getUsername());
+            if (offset > 0 && remaining != null && remaining.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                dropped.incrementAndGet();
+                LOG.info("dropping the connection of user {} mid-upload (fault injection)", session.getUsername());
+                session.close(true);
+                throw new IOException("connection dropped mid-upload");
+            }
+        }
+
+        @Override
+        public void destroying(ServerSession session) {
+            endingSessions.add(session);
+        }
+
+        @Override
         public void closed(ServerSession session, String remoteHandle, Handle local, Throwable thrown) {
             if (thrown == null && local instanceof FileHandle file
                     && file.getOpenOptions().contains(StandardOpenOption.WRITE)) {
+                if (session.isClosing() || session.isClosed() || endingSessions.contains(session)) {
+                    // the connection went away while the file was open: half a file, never taken as a whole one
+                    setAside(session.getUsername(), file.getFile());
+                    return;
+                }
                 completed(session.getUsername(), file.getFile());
+            }
+        }
+
+        private void setAside(String user, Path path) {
+            String inHome = path.toAbsolutePath().toString();
+            if (!inHome.startsWith("/" + FileImport.INBOUND + "/")) {
+                return;
+            }
+            try {
+                Path error = path.getParent().resolveSibling("error");
+                Files.createDirectories(error);
+                Files.move(path, error.resolve(path.getFileName() + ".partial-upload"),
+                        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                LOG.warn("an upload of user {} ended with the connection; the partial file was set aside in error/", user);
+            } catch (IOException e) {
+                LOG.warn("a partial upload of user {} could not be set aside: {}", user, e.getClass().getSimpleName());
             }
         }
 

@@ -45,7 +45,17 @@ final class SandboxPartners {
         this.clock = clock;
     }
 
-    private record Failures(AtomicInteger remaining, int status) {
+    /**
+     * How a receiver misbehaves: its next {@code remaining} requests, or every request until {@code until}, answered
+     * {@code status} — after {@code hangMillis} of silence when it hangs.
+     */
+    private record Failures(AtomicInteger remaining, Instant until, int status, long hangMillis) {
+        boolean now(Instant at) {
+            if (until != null) {
+                return at.isBefore(until);
+            }
+            return remaining.getAndUpdate(n -> Math.max(0, n - 1)) > 0;
+        }
     }
 
     /**
@@ -76,7 +86,14 @@ final class SandboxPartners {
         Failures failing = failures.get(partnerId);
         if (!verified) {
             status = 401;
-        } else if (failing != null && failing.remaining().getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+        } else if (failing != null && failing.now(clock.instant())) {
+            if (failing.hangMillis() > 0) {
+                try {
+                    Thread.sleep(failing.hangMillis());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
             status = failing.status();
         }
         boolean repeat = verified && status == 200
@@ -94,7 +111,17 @@ final class SandboxPartners {
 
     /** The partner answers {@code status} to its next {@code count} signed requests. */
     void failNext(String partnerId, int count, int status) {
-        failures.put(partnerId, new Failures(new AtomicInteger(count), status));
+        failures.put(partnerId, new Failures(new AtomicInteger(count), null, status, 0));
+    }
+
+    /** The partner is down: it answers {@code status} to every request for {@code seconds}. */
+    void downFor(String partnerId, long seconds, int status) {
+        failures.put(partnerId, new Failures(new AtomicInteger(), clock.instant().plusSeconds(seconds), status, 0));
+    }
+
+    /** The partner hangs {@code hangMillis} before answering {@code status} to its next {@code count} requests. */
+    void hangNext(String partnerId, int count, long hangMillis, int status) {
+        failures.put(partnerId, new Failures(new AtomicInteger(count), null, status, hangMillis));
     }
 
     boolean knows(String receiver) {

@@ -40,8 +40,14 @@ public final class AdminRoutes extends RouteBuilder {
     private final Sandbox sandbox;
     private final org.referralhub.email.EmailImport email;
 
-    /** @param email the e-mail channel, to replay quarantined messages (null when the hub takes no e-mail) */
-    public AdminRoutes(HubServices hub, org.referralhub.email.EmailImport email) {
+    private final org.referralhub.files.FileImport files;
+
+    /**
+     * @param email the e-mail channel, to replay quarantined messages (null when the hub takes no e-mail)
+     * @param files the file channel, to run files with rejected rows again
+     */
+    public AdminRoutes(HubServices hub, org.referralhub.email.EmailImport email, org.referralhub.files.FileImport files) {
+        this.files = files;
         this.hub = hub;
         this.email = email;
         this.sandbox = new Sandbox(hub.configs(), hub.load(), hub.administration()::propose, hub.clock());
@@ -155,6 +161,9 @@ public final class AdminRoutes extends RouteBuilder {
             if (n == 3 && parts.get(2).equals("replay") && method.equals("POST")) {
                 return replayQuarantined(parts.get(1), by);
             }
+            if (n == 2 && parts.get(1).equals("replay") && method.equals("POST")) {
+                return replayQuarantinedMany(object(request), by);
+            }
         } else if (head.equals("dead-letters")) {
             if (n == 1 && method.equals("GET")) {
                 String partner = request.query("partner");
@@ -234,24 +243,64 @@ public final class AdminRoutes extends RouteBuilder {
     }
 
     /**
-     * Runs a quarantined input again from its archived copy, once (a second replay is refused): for a message whose
-     * sender was not allowed, say, after the administrator allowed it. Answers what became of it.
+     * Runs a quarantined input again from its archived copy, once (a second replay is refused): a message whose
+     * sender was not allowed, once the administrator allowed it; a file whose rows were rejected, once its mapping
+     * was fixed (rows accepted before keep their referral; none is stored twice). Answers what became of it.
      */
     private ApiReply replayQuarantined(String receiptId, String by) {
-        if (email == null) {
-            throw new ApiProblem(409, "conflict", "No e-mail channel", "This hub takes no e-mail, so it cannot replay a message.");
-        }
         Map<String, Object> record = hub.store().takeForReplay(receiptId, hub.clock().instant())
                 .orElseThrow(() -> new ApiProblem(409, "conflict", "Nothing to replay",
                         "There is no quarantined input " + receiptId + " waiting (it may have been replayed already)."));
-        String rawRef = String.valueOf(record.get("rawPayloadRef"));
-        if (!"email".equals(record.get("channel")) || rawRef.isEmpty() || rawRef.startsWith("mail-drop:")) {
-            throw new ApiProblem(409, "conflict", "Cannot be replayed",
-                    "Only e-mail kept in the archive can be replayed; this one was refused before it was archived (too large).");
-        }
-        var outcome = email.replay(rawRef);
-        LOG.info("admin {} replayed quarantined input {}: {}", by, receiptId, outcome.disposition());
+        Object outcome = replay(record);
+        LOG.info("admin {} replayed quarantined input {}", by, receiptId);
         return ApiReply.json(200, outcome);
+    }
+
+    /** Replays quarantined inputs by {@code ids}, by filter ({@code channel}, {@code reason}, {@code agency}) or {@code all}. */
+    private ApiReply replayQuarantinedMany(JsonNode body, String by) {
+        java.util.Set<String> ids = new java.util.HashSet<>();
+        body.path("ids").forEach(i -> ids.add(i.asText()));
+        String channel = body.path("channel").asText(null);
+        String reason = body.path("reason").asText(null);
+        String agency = body.path("agency").asText(null);
+        if (ids.isEmpty() && channel == null && reason == null && agency == null && !body.path("all").asBoolean(false)) {
+            throw new ApiProblem(400, "malformed", "Replay what?", "Send {\"ids\": [...]}, a filter {\"channel\": "
+                    + "\"email|sftp\", \"reason\": ..., \"agency\": ...}, or {\"all\": true}.");
+        }
+        List<Map<String, Object>> out = new java.util.ArrayList<>();
+        for (Map<String, Object> q : hub.store().quarantinedInputs(1000)) {
+            if ((ids.isEmpty() || ids.contains(q.get("receiptId"))) && (channel == null || channel.equals(q.get("channel")))
+                    && (reason == null || reason.equals(q.get("reason"))) && (agency == null || agency.equals(q.get("agencyId")))) {
+                String receiptId = String.valueOf(q.get("receiptId"));
+                var taken = hub.store().takeForReplay(receiptId, hub.clock().instant());
+                if (taken.isEmpty()) {
+                    continue;
+                }
+                try {
+                    out.add(Map.of("receiptId", receiptId, "outcome", replay(taken.get())));
+                } catch (ApiProblem refused) {
+                    out.add(Map.of("receiptId", receiptId, "refused", refused.getMessage()));
+                }
+            }
+        }
+        LOG.info("admin {} replayed {} quarantined input(s)", by, out.size());
+        return ApiReply.json(200, Map.of("replayed", out));
+    }
+
+    private Object replay(Map<String, Object> record) {
+        String rawRef = String.valueOf(record.get("rawPayloadRef"));
+        if (rawRef.isEmpty() || rawRef.startsWith("mail-drop:")) {
+            throw new ApiProblem(409, "conflict", "Cannot be replayed",
+                    "This input was refused before it was archived (too large); the sender must send it again.");
+        }
+        if ("sftp".equals(record.get("channel")) && record.get("fileName") != null) {
+            return files.replay(String.valueOf(record.get("agencyId")), String.valueOf(record.get("receiptId")),
+                    String.valueOf(record.get("dropUser")), String.valueOf(record.get("fileName")), rawRef);
+        }
+        if (!"email".equals(record.get("channel")) || email == null) {
+            throw new ApiProblem(409, "conflict", "Cannot be replayed", "This hub cannot replay this kind of input.");
+        }
+        return email.replay(rawRef);
     }
 
     /**

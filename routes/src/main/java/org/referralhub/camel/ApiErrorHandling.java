@@ -23,7 +23,14 @@ public final class ApiErrorHandling extends RouteConfigurationBuilder {
     public void configuration() {
         routeConfiguration(ID)
                 .onException(ApiProblem.class).handled(true)
-                    .process(e -> reply(e, e.getProperty(Exchange.EXCEPTION_CAUGHT, ApiProblem.class).body()))
+                    .process(e -> {
+                        ApiProblem problem = e.getProperty(Exchange.EXCEPTION_CAUGHT, ApiProblem.class);
+                        reply(e, problem.body());
+                        if (problem.retryAfterSeconds() > 0) {
+                            ApiReply r = e.getMessage().getBody(ApiReply.class);
+                            e.getMessage().setBody(r.withHeader("Retry-After", Integer.toString(problem.retryAfterSeconds())));
+                        }
+                    })
                 .end()
                 .onException(InvalidReferralException.class).handled(true)
                     .process(e -> {

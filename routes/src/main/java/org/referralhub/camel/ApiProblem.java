@@ -11,6 +11,7 @@ import org.referralhub.intake.FieldError;
 public class ApiProblem extends RuntimeException {
 
     private final Body body;
+    private int retryAfterSeconds;
 
     public ApiProblem(int status, String type, String title, String detail) {
         this(new Body("/problems/" + type, title, status, detail, null, null, null, null));
@@ -23,6 +24,16 @@ public class ApiProblem extends RuntimeException {
 
     public Body body() {
         return body;
+    }
+
+    /** The same problem, answered with {@code Retry-After}: the request may succeed if sent again later. */
+    public ApiProblem retryAfter(int seconds) {
+        this.retryAfterSeconds = seconds;
+        return this;
+    }
+
+    public int retryAfterSeconds() {
+        return retryAfterSeconds;
     }
 
     /**

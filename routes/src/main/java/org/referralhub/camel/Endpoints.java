@@ -17,6 +17,8 @@ public final class Endpoints {
     public static final String SFTP_LOGIN = "direct:sftp-login";
     /** Fetch new files from agencies' own SFTP servers (pull mode); answers the FileImport summaries. */
     public static final String FILE_PULL = "direct:file-pull";
+    /** Files left in an inbound folder past the intake lease (a crash, a lost event): taken now. */
+    public static final String FILE_LEFTOVERS = "direct:file-leftovers";
     /** A received e-mail landed in the mail drop (body: its key; answers EmailImport.Outcome). */
     public static final String EMAIL_INTAKE = "direct:email-intake";
     /** Read new mail from agencies' own IMAP mailboxes (answers the EmailImport outcomes). */

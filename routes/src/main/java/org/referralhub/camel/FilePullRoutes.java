@@ -13,9 +13,9 @@ import org.referralhub.config.Agency;
 import org.referralhub.files.FileDropStore;
 import org.referralhub.files.FileImport;
 import org.referralhub.store.DynamoDbIdempotentRepository;
+import org.referralhub.store.IdempotencyRecords;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.enhanced.dynamodb.DynamoDbEnhancedClient;
 
 /**
  * The file channel in pull mode, for agencies that keep files on their own SFTP server: on each schedule, a Camel
@@ -31,22 +31,23 @@ public final class FilePullRoutes extends RouteBuilder {
     private final HubServices hub;
     private final FileImport files;
     private final FileDropStore drop;
-    private final DynamoDbEnhancedClient enhanced;
-    private final String tableName;
+    private final IdempotencyRecords records;
 
-    public FilePullRoutes(HubServices hub, FileImport files, FileDropStore drop, DynamoDbEnhancedClient enhanced,
-                          String tableName) {
+    public FilePullRoutes(HubServices hub, FileImport files, FileDropStore drop,
+                          IdempotencyRecords records) {
         this.hub = hub;
         this.files = files;
         this.drop = drop;
-        this.enhanced = enhanced;
-        this.tableName = tableName;
+        this.records = records;
     }
 
     @Override
     public void configure() {
         from(Endpoints.FILE_PULL).routeId("file-pull")
                 .process(this::pullAll);
+
+        from(Endpoints.FILE_LEFTOVERS).routeId("file-leftovers")
+                .process(e -> e.getMessage().setBody(files.takeLeftovers(MAX_FILES_PER_POLL)));
     }
 
     private void pullAll(Exchange exchange) {
@@ -104,8 +105,8 @@ public final class FilePullRoutes extends RouteBuilder {
             registry.bind("pullKey-" + agency.id(), byte[].class, hub.secrets().get(agency.pull().privateKeyRef()));
             registry.bind("pullKnownHosts-" + agency.id(), byte[].class,
                     agency.pull().knownHosts().getBytes(StandardCharsets.UTF_8));
-            registry.bind("pullSeen-" + agency.id(), new DynamoDbIdempotentRepository(enhanced, tableName,
-                    "pull-" + agency.id(), Duration.ofDays(400), hub.clock()));
+            registry.bind("pullSeen-" + agency.id(), new DynamoDbIdempotentRepository(records,
+                    "pull:" + agency.id(), Duration.ofMinutes(10), Duration.ofDays(400), hub.clock()));
         }
     }
 

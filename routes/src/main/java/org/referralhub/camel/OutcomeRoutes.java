@@ -3,6 +3,7 @@ package org.referralhub.camel;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -26,6 +27,7 @@ import org.referralhub.outcome.Notice;
 import org.referralhub.outcome.Outcomes;
 import org.referralhub.outcome.StaleReferrals;
 import org.referralhub.outcome.StatusReports;
+import org.referralhub.store.IdempotencyRecords;
 import org.referralhub.outcome.StatusUpdate;
 import org.referralhub.referral.CanonicalJson;
 import org.referralhub.referral.Channel;
@@ -57,7 +59,11 @@ public final class OutcomeRoutes extends RouteBuilder {
     private final StaleReferrals stale = new StaleReferrals();
     private volatile Instant lastStaleSweep;
 
-    public OutcomeRoutes(HubServices hub, StatusReports reports, NoticeOutbox outbox, FileDropStore fileDrop) {
+    private final IdempotencyRecords records;
+
+    public OutcomeRoutes(HubServices hub, StatusReports reports, NoticeOutbox outbox, FileDropStore fileDrop,
+                         IdempotencyRecords records) {
+        this.records = records;
         this.hub = hub;
         this.reports = reports;
         this.outbox = outbox;
@@ -110,6 +116,25 @@ public final class OutcomeRoutes extends RouteBuilder {
         }
         StatusUpdate update = new StatusUpdate(request.pathParameters().get("id"), text(body, "status"),
                 text(body, "businessStatus"), text(body, "reason"), date(text(body, "date")));
+        String key = request.header("idempotency-key");
+        String scope = "status:" + partner.id();
+        if (key != null && !key.isBlank()) {
+            // the same report sent again (a timeout, a retry) is answered as the first time, not applied twice
+            IdempotencyRecords.Claim claim = records.begin(scope, key, receiptId, receivedAt, Duration.ofSeconds(30),
+                    Duration.ofDays(7));
+            if (claim instanceof IdempotencyRecords.Completed done) {
+                exchange.getMessage().setBody(new ApiReply(200, Map.of("Content-Type", "application/json",
+                        "Idempotent-Replayed", "true"), done.result()));
+                return;
+            }
+            if (claim instanceof IdempotencyRecords.InProgress) {
+                throw new ApiProblem(409, "in-progress", "The same report is being applied",
+                        "A report with this Idempotency-Key is being applied right now; send it again in a moment.")
+                        .retryAfter(1);
+            }
+        } else {
+            key = null;
+        }
         try {
             Referral referral = reports.report(partner, update);
             LOG.info("partner {} reported referral {}: {} / {}", partner.id(), referral.referralId(),
@@ -120,8 +145,24 @@ public final class OutcomeRoutes extends RouteBuilder {
             reply.put("businessStatus", referral.businessStatus());
             reply.put("statusReason", referral.statusReason());
             reply.put("receiptId", receiptId);
-            exchange.getMessage().setBody(ApiReply.json(200, reply));
-        } catch (Outcomes.RefusedUpdate refused) {
+            ApiReply answer = ApiReply.json(200, reply);
+            if (key != null) {
+                records.complete(scope, key, receiptId, answer.body(), hub.clock().instant(), Duration.ofDays(7));
+            }
+            exchange.getMessage().setBody(answer);
+        } catch (RuntimeException failed) {
+            if (key != null) {
+                records.release(scope, key, receiptId);
+            }
+            if (failed instanceof Outcomes.RefusedUpdate refused) {
+                refuse(partner, update, refused);
+            }
+            throw failed;
+        }
+    }
+
+    private static void refuse(Partner partner, StatusUpdate update, Outcomes.RefusedUpdate refused) {
+        {
             int status = switch (refused.code()) {
                 case "not-found", "not-yours" -> 404;
                 case "invalid-transition", "closed", "not-delivered" -> 409;

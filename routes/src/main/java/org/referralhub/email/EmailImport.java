@@ -26,7 +26,10 @@ import org.referralhub.intake.ReferralDraft;
 import org.referralhub.intake.ReferralIntake;
 import org.referralhub.referral.Channel;
 import org.referralhub.referral.Referral;
+import org.referralhub.referral.CanonicalJson;
 import org.referralhub.referral.ReferralIds;
+import org.referralhub.referral.Sha256;
+import org.referralhub.store.IdempotencyRecords;
 import org.referralhub.store.ReferralStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,10 +55,16 @@ public final class EmailImport {
     private final Clock clock;
     private final long maxMessageBytes;
     private final int maxAttachments;
+    private final IdempotencyRecords records;
+
+    private static final String SCOPE = "email";
+    private static final java.time.Duration LEASE = java.time.Duration.ofMinutes(5);
+    private static final java.time.Duration REMEMBER = java.time.Duration.ofDays(30);
 
     public EmailImport(ConfigurationSource config, ReferralIntake intake, ReferralStore store, RawArchive archive,
                        FileDropStore mailDrop, MailSender mail, String hubAddress, Clock clock, long maxMessageBytes,
-                       int maxAttachments) {
+                       int maxAttachments, IdempotencyRecords records) {
+        this.records = records;
         this.config = config;
         this.intake = intake;
         this.store = store;
@@ -82,8 +91,54 @@ public final class EmailImport {
         } catch (FileDropStore.TooLargeException e) {
             return quarantine(receiptId, null, "too-large", e.getMessage(), "mail-drop:" + key, now);
         }
-        String rawRef = archive.store(new RawPayload(receiptId, Channel.EMAIL, null, now, "message/rfc822", raw));
-        return process(raw, receiptId, rawRef, now);
+        // one message, one processing: a repeated S3 event, a message delivered or fetched twice, a reader that died
+        String hash = messageKey(raw);
+        IdempotencyRecords.Claim claim = records.begin(SCOPE, hash, receiptId, now, LEASE, REMEMBER);
+        if (claim instanceof IdempotencyRecords.Completed done) {
+            LOG.info("e-mail {} was processed before as {}; answered, not processed again", receiptId, done.owner());
+            return done.result() == null ? new Outcome(done.owner(), "processed-before", null, List.of(), 0, null)
+                    : CanonicalJson.read(done.result(), Outcome.class);
+        }
+        if (claim instanceof IdempotencyRecords.InProgress busy) {
+            throw new InProgressElsewhere("e-mail " + busy.owner() + " is being processed; try again after "
+                    + busy.until());
+        }
+        IdempotencyRecords.Started started = (IdempotencyRecords.Started) claim;
+        try {
+            String rawRef = archive.store(new RawPayload(started.owner(), Channel.EMAIL, null, started.startedAt(),
+                    "message/rfc822", raw));
+            Outcome outcome = process(raw, started.owner(), rawRef, started.startedAt());
+            records.complete(SCOPE, hash, started.owner(), CanonicalJson.write(outcome), clock.instant(), REMEMBER);
+            return outcome;
+        } catch (RuntimeException e) {
+            records.release(SCOPE, hash, started.owner());
+            throw e;
+        }
+    }
+
+    /**
+     * What makes a message the same message: its Message-ID with its From (a copy delivered twice carries other
+     * Received headers, so its bytes differ), or its bytes when it has no Message-ID.
+     */
+    static String messageKey(byte[] raw) {
+        try {
+            var headers = new jakarta.mail.internet.InternetHeaders(new java.io.ByteArrayInputStream(raw));
+            String id = headers.getHeader("Message-ID", null);
+            if (id != null && !id.isBlank()) {
+                String from = headers.getHeader("From", null);
+                return "message-id:" + id.trim() + "|from:" + (from == null ? "" : from.trim().toLowerCase(Locale.ROOT));
+            }
+        } catch (jakarta.mail.MessagingException unreadable) {
+            // no headers to go by: the bytes are the message
+        }
+        return "sha256:" + Sha256.hex(raw);
+    }
+
+    /** Thrown when another reader holds the same input right now: the sender (S3, the poller) should retry later. */
+    public static final class InProgressElsewhere extends RuntimeException {
+        public InProgressElsewhere(String message) {
+            super(message, null, false, false);
+        }
     }
 
     /**
@@ -166,11 +221,13 @@ public final class EmailImport {
     private void store(Agency agency, ReferralDraft draft, String rawRef, Instant now, String where,
                        List<String> accepted, List<String> problems) {
         try {
-            Referral referral = intake.assemble(new ReferralIntake.Receipt(ReferralIds.newId(now), agency, Channel.EMAIL,
-                    null, now, rawRef), draft);
+            // the id follows from the receipt and the place in the message: read again, it is the same referral
+            Referral referral = intake.assemble(new ReferralIntake.Receipt(ReferralIds.derivedId(now, rawRef), agency,
+                    Channel.EMAIL, null, now, rawRef), draft);
             ReferralStore.Stored stored = store.insert(referral, null, now);
             Referral r = stored.referral();
-            accepted.add(r.referralId() + (stored.duplicate() ? " (already referred; nothing new stored)" : "")
+            boolean duplicate = stored.duplicate() && !r.referralId().equals(referral.referralId());
+            accepted.add(r.referralId() + (duplicate ? " (already referred; nothing new stored)" : "")
                     + " - " + r.status().code() + (r.statusReason() == null ? "" : " (" + r.statusReason() + ")")
                     + (r.screening() == null || r.screening().reasons().isEmpty() ? ""
                     : ": " + String.join("; ", r.screening().reasons().stream().map(x -> x.message()).toList())));

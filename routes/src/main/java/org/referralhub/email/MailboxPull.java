@@ -22,9 +22,9 @@ import org.referralhub.config.ConfigurationSource;
 import org.referralhub.delivery.SecretStore;
 import org.referralhub.files.FileDropStore;
 import org.referralhub.store.DynamoDbIdempotentRepository;
+import org.referralhub.store.IdempotencyRecords;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.enhanced.dynamodb.DynamoDbEnhancedClient;
 
 /**
  * E-mail pull mode: for each agency with a {@code mailbox}, reads unseen messages over IMAP without marking them
@@ -40,18 +40,16 @@ public final class MailboxPull {
     private final EmailImport email;
     private final FileDropStore mailDrop;
     private final SecretStore secrets;
-    private final DynamoDbEnhancedClient enhanced;
-    private final String tableName;
+    private final IdempotencyRecords records;
     private final Clock clock;
 
     public MailboxPull(ConfigurationSource config, EmailImport email, FileDropStore mailDrop, SecretStore secrets,
-                       DynamoDbEnhancedClient enhanced, String tableName, Clock clock) {
+                       IdempotencyRecords records, Clock clock) {
         this.config = config;
         this.email = email;
         this.mailDrop = mailDrop;
         this.secrets = secrets;
-        this.enhanced = enhanced;
-        this.tableName = tableName;
+        this.records = records;
         this.clock = clock;
     }
 
@@ -78,8 +76,8 @@ public final class MailboxPull {
         properties.setProperty("mail." + protocol + ".peek", "true");
         properties.setProperty("mail." + protocol + ".connectiontimeout", "5000");
         properties.setProperty("mail." + protocol + ".timeout", "15000");
-        DynamoDbIdempotentRepository seen = new DynamoDbIdempotentRepository(enhanced, tableName,
-                "imap-" + agency.id(), Duration.ofDays(400), clock);
+        DynamoDbIdempotentRepository seen = new DynamoDbIdempotentRepository(records, "imap:" + agency.id(),
+                Duration.ofMinutes(10), Duration.ofDays(400), clock);
         List<EmailImport.Outcome> outcomes = new ArrayList<>();
         Store store = Session.getInstance(properties).getStore(protocol);
         store.connect(box.username(), new String(secrets.get(box.passwordRef()), StandardCharsets.UTF_8));
@@ -102,6 +100,7 @@ public final class MailboxPull {
                         mailDrop.write(key, raw.toByteArray());
                         outcomes.add(email.run(key));
                         message.setFlag(Flags.Flag.SEEN, true);
+                        seen.confirm(id);
                     } catch (RuntimeException | IOException e) {
                         seen.remove(id);
                         LOG.warn("a message in the mailbox of agency {} failed and stays unseen: {}", agency.id(),

@@ -62,6 +62,32 @@ public final class DirectoryFileDropStore implements FileDropStore {
     }
 
     @Override
+    public java.util.List<String> leftIn(String folder, java.time.Instant before, int limit) {
+        java.util.List<String> keys = new java.util.ArrayList<>();
+        try (var users = Files.list(root)) {
+            for (Path user : (Iterable<Path>) users.filter(Files::isDirectory).sorted()::iterator) {
+                Path dir = user.resolve(folder);
+                if (!Files.isDirectory(dir)) {
+                    continue;
+                }
+                try (var listed = Files.list(dir)) {
+                    for (Path file : (Iterable<Path>) listed.filter(Files::isRegularFile).sorted()::iterator) {
+                        if (keys.size() >= limit) {
+                            return keys;
+                        }
+                        if (Files.getLastModifiedTime(file).toInstant().isBefore(before)) {
+                            keys.add(root.relativize(file).toString().replace(java.io.File.separatorChar, '/'));
+                        }
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list the file drop", e);
+        }
+        return keys;
+    }
+
+    @Override
     public boolean exists(String key) {
         return Files.exists(resolve(key));
     }

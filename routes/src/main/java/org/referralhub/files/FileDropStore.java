@@ -17,6 +17,12 @@ public interface FileDropStore {
 
     boolean exists(String key);
 
+    /**
+     * Keys of the files in {@code <user>/<folder>/} of every user last written before {@code before}: files that
+     * should have been taken long ago (the hub was stopped, or crashed, while taking them). At most {@code limit}.
+     */
+    java.util.List<String> leftIn(String folder, java.time.Instant before, int limit);
+
     /** A file over the size limit. */
     final class TooLargeException extends RuntimeException {
         public TooLargeException(long size, long max) {

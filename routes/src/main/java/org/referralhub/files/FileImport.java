@@ -19,6 +19,7 @@ import org.referralhub.referral.Channel;
 import org.referralhub.referral.Referral;
 import org.referralhub.referral.ReferralIds;
 import org.referralhub.referral.Sha256;
+import org.referralhub.store.IdempotencyRecords;
 import org.referralhub.store.ReferralStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,7 +35,8 @@ public final class FileImport {
     public static final String INBOUND = "inbound";
     private static final Logger LOG = LoggerFactory.getLogger(FileImport.class);
     private static final int BATCH = 100;
-    private static final Duration STALE_CLAIM = Duration.ofMinutes(15);
+    /** How long a processed file's content hash is remembered (a re-upload within it is answered, not redone). */
+    private static final Duration REMEMBER = Duration.ofDays(400);
 
     private final ConfigurationSource config;
     private final ReferralIntake intake;
@@ -44,9 +46,19 @@ public final class FileImport {
     private final Clock clock;
     private final FileLimits limits;
     private final long maxFileBytes;
+    private final IdempotencyRecords records;
+    private final Duration lease;
 
+    /**
+     * {@code lease}: how long a file stays claimed by the process reading it without a sign of life; the reader
+     * renews it as it goes, so only a reader that died loses it — and then another takes the file over where the
+     * rows were stored.
+     */
     public FileImport(ConfigurationSource config, ReferralIntake intake, ReferralStore store, RawArchive archive,
-                      FileDropStore files, Clock clock, FileLimits limits, long maxFileBytes) {
+                      FileDropStore files, Clock clock, FileLimits limits, long maxFileBytes,
+                      IdempotencyRecords records, Duration lease) {
+        this.records = records;
+        this.lease = lease;
         this.config = config;
         this.intake = intake;
         this.store = store;
@@ -93,7 +105,10 @@ public final class FileImport {
         if (parsed.isEmpty()) {
             return Summary.ignored(key, "ignored: not in an inbound folder");
         }
-        Optional<Agency> agency = config.current().agencyBySftpUser(parsed.get().user());
+        String user = parsed.get().user();
+        // an SFTP user's home, or the folder of an agency whose files the hub pulls
+        Optional<Agency> agency = config.current().agencyBySftpUser(user)
+                .or(() -> config.current().agency(user).filter(a -> a.pull() != null));
         if (agency.isEmpty()) {
             LOG.warn("file dropped by unknown SFTP user; left in place");
             return Summary.ignored(key, "ignored: unknown user");
@@ -124,37 +139,133 @@ public final class FileImport {
             results.stopped(e.getMessage());
             return finish(drop, receiptId, results, true);
         }
-        String rawRef = archive.store(new RawPayload(receiptId, Channel.SFTP, sender.id(), now,
-                contentType(drop.name()), content));
+        String scope = "file:" + sender.id();
         String hash = Sha256.hex(content);
-        Optional<ReferralStore.FileClaim> claim = store.claimFile(sender.id(), hash, receiptId, now, STALE_CLAIM);
-        if (claim.isPresent() && !claim.get().done()) {
-            LOG.info("file {} is being processed as receipt {}; left in place", receiptId, claim.get().receiptId());
+        IdempotencyRecords.Claim claim = records.begin(scope, hash, receiptId, now, lease, REMEMBER);
+        if (claim instanceof IdempotencyRecords.InProgress busy) {
+            LOG.info("file {} is being processed as receipt {}; left in place", receiptId, busy.owner());
             return Summary.ignored(key, "ignored: in progress");
         }
-        if (claim.isPresent()) {
-            results.stopped("this file was already processed (receipt " + claim.get().receiptId()
+        if (claim instanceof IdempotencyRecords.Completed done) {
+            results.stopped("this file was already processed (receipt " + done.owner()
                     + "); nothing was stored again");
             return finish(drop, receiptId, results, false);
         }
-        boolean unreadable = read(sender, drop, content, receiptId, rawRef, now, results);
-        Summary summary = finish(drop, receiptId, results, unreadable);
-        store.fileDone(sender.id(), hash, receiptId, clock.instant());
-        return summary;
+        IdempotencyRecords.Started started = (IdempotencyRecords.Started) claim;
+        if (started.resumed()) {
+            LOG.info("file {} of agency {}: taking over from a reader that stopped", started.owner(), sender.id());
+        }
+        Reading reading = new Reading(sender, started.owner(), started.startedAt(), started.resumed(), scope, hash);
+        try {
+            String rawRef = archive.store(new RawPayload(reading.receiptId, Channel.SFTP, sender.id(),
+                    reading.receivedAt, contentType(drop.name()), content));
+            boolean unreadable = read(reading, drop.name(), content, rawRef, results);
+            Summary summary = finish(drop, reading.receiptId, results, unreadable);
+            recordRejected(reading, drop.user(), drop.name(), rawRef, results);
+            records.complete(scope, hash, reading.receiptId, null, clock.instant(), REMEMBER);
+            return summary;
+        } catch (RuntimeException e) {
+            // the file stays in inbound/ and its claim lapses: taken again by the next event or the leftover sweep
+            records.release(scope, hash, reading.receiptId);
+            throw e;
+        }
+    }
+
+    /**
+     * Runs an archived file again under its own receipt — after the agency's mapping was fixed, say: rows accepted
+     * before are answered as they are (same referral ids), rows rejected before are read with today's
+     * configuration. The results go to {@code results/<name>.replay-<time>.results.csv}.
+     */
+    public Summary replay(String agencyId, String receiptId, String dropUser, String fileName, String rawRef) {
+        Agency sender = config.current().agency(agencyId).orElseThrow(
+                () -> new IllegalArgumentException("agency " + agencyId + " is no longer configured"));
+        byte[] content = archive.read(rawRef);
+        ResultsFile results = new ResultsFile();
+        Reading reading = new Reading(sender, receiptId, ReferralIds.timeOf(receiptId), true, null, null);
+        read(reading, fileName, content, rawRef, results);
+        String resultsKey = dropUser + "/results/" + fileName + ".replay-"
+                + clock.instant().toString().replace(":", "") + ".results.csv";
+        files.write(resultsKey, results.toCsv());
+        recordRejected(reading, dropUser, fileName, rawRef, results);
+        LOG.info("file {} of agency {} replayed: {} accepted, {} rejected", receiptId, agencyId, results.accepted(),
+                results.rejected());
+        return new Summary(fileName, "replayed", receiptId, results.accepted(), results.duplicates(), results.rejected(),
+                resultsKey, null);
+    }
+
+    /** Files whose rows were rejected are listed for administrators, to replay once the cause is fixed. */
+    private void recordRejected(Reading reading, String dropUser, String fileName, String rawRef, ResultsFile results) {
+        if (results.rejected() > 0) {
+            store.quarantine(reading.receiptId, Channel.SFTP.code(), reading.agency.id(), "rejected-rows",
+                    results.rejected() + " of " + (results.rejected() + results.accepted() + results.duplicates())
+                            + " rows rejected; first: " + results.firstProblem(),
+                    rawRef, clock.instant(), java.util.Map.of("fileName", fileName, "dropUser", dropUser));
+        }
+    }
+
+    /**
+     * Files left in {@code inbound/} longer than the lease — the hub stopped or crashed while taking them, or their
+     * event was lost — are taken now (the content-hash claim makes this safe to run any time, anywhere).
+     */
+    public List<Summary> takeLeftovers(int limit) {
+        List<Summary> out = new ArrayList<>();
+        for (String key : files.leftIn(INBOUND, clock.instant().minus(lease), limit)) {
+            try {
+                out.add(run(key));
+            } catch (RuntimeException e) {
+                LOG.warn("left-over file could not be taken yet: {}", e.getClass().getSimpleName());
+            }
+        }
+        return out;
+    }
+
+    /** One file being read: the receipt it is read under, and the claim it renews. */
+    private final class Reading {
+        final Agency agency;
+        final String receiptId;
+        final Instant receivedAt;
+        final boolean resumed;
+        final String scope;
+        final String hash;
+        Instant renewedAt;
+
+        Reading(Agency agency, String receiptId, Instant receivedAt, boolean resumed, String scope, String hash) {
+            this.agency = agency;
+            this.receiptId = receiptId;
+            this.receivedAt = receivedAt;
+            this.resumed = resumed;
+            this.scope = scope;
+            this.hash = hash;
+            this.renewedAt = clock.instant();
+        }
+
+        /** Renews the claim when a quarter of the lease went by; a reader that lost it stops. */
+        void stillHere() {
+            Instant now = clock.instant();
+            if (scope == null || Duration.between(renewedAt, now).compareTo(lease.dividedBy(4)) < 0) {
+                return;
+            }
+            if (!records.extend(scope, hash, receiptId, receivedAt, now, lease, REMEMBER)) {
+                throw new IllegalStateException("file " + receiptId + " was taken over by another reader");
+            }
+            renewedAt = now;
+        }
     }
 
     /** Imports every row; answers true when the file could not be read at all. */
-    private boolean read(Agency agency, DropKey drop, byte[] content, String receiptId, String rawRef, Instant now,
-                         ResultsFile results) {
+    private boolean read(Reading reading, String name, byte[] content, String rawRef, ResultsFile results) {
+        Agency agency = reading.agency;
         int rows = 0;
-        try (AgencyFileReader reader = AgencyFileReader.open(intake, agency, drop.name(), content, limits)) {
+        try (AgencyFileReader reader = AgencyFileReader.open(intake, agency, name, content, limits)) {
             List<Referral> batch = new ArrayList<>(BATCH);
             List<Integer> batchRows = new ArrayList<>(BATCH);
             while (reader.hasNext()) {
                 AgencyFileReader.Row row = reader.next();
                 rows++;
-                ReferralIntake.Receipt receipt = new ReferralIntake.Receipt(ReferralIds.newId(now), agency, Channel.SFTP,
-                        reader.mappingId(), now, rawRef + "#row=" + row.number());
+                String rowRef = rawRef + "#row=" + row.number();
+                ReferralIntake.Receipt receipt = new ReferralIntake.Receipt(
+                        ReferralIds.derivedId(reading.receivedAt, reading.receiptId + "#row=" + row.number()), agency,
+                        Channel.SFTP, reader.mappingId(), reading.receivedAt, rowRef);
                 try {
                     batch.add(intake.assemble(receipt, row.draft()));
                     batchRows.add(row.number());
@@ -163,29 +274,37 @@ public final class FileImport {
                             describe(invalid.errors())));
                 }
                 if (batch.size() == BATCH) {
-                    store(batch, batchRows, now, results);
+                    store(batch, batchRows, reading, results);
                 }
             }
-            store(batch, batchRows, now, results);
-            LOG.info("file {} ({}) from agency {}: {} accepted, {} duplicate, {} rejected", receiptId, reader.format(),
-                    agency.id(), results.accepted(), results.duplicates(), results.rejected());
+            store(batch, batchRows, reading, results);
+            LOG.info("file {} ({}) from agency {}: {} accepted, {} duplicate, {} rejected", reading.receiptId,
+                    reader.format(), agency.id(), results.accepted(), results.duplicates(), results.rejected());
             return false;
         } catch (UnreadableFileException e) {
             results.stopped(rows == 0 ? "the file cannot be read: " + e.getMessage()
                     : "the file cannot be read past row " + rows + ": " + e.getMessage());
-            LOG.info("file {} from agency {} is unreadable after {} rows", receiptId, agency.id(), rows);
+            LOG.info("file {} from agency {} is unreadable after {} rows", reading.receiptId, agency.id(), rows);
             return rows == 0;
         }
     }
 
-    private void store(List<Referral> batch, List<Integer> rows, Instant now, ResultsFile results) {
+    private void store(List<Referral> batch, List<Integer> rows, Reading reading, ResultsFile results) {
         if (batch.isEmpty()) {
             return;
         }
-        List<ReferralStore.Stored> stored = store.insertAll(batch, now);
-        for (int i = 0; i < stored.size(); i++) {
-            Referral r = stored.get(i).referral();
-            boolean duplicate = stored.get(i).duplicate();
+        java.util.Map<String, Referral> before = reading.resumed
+                ? store.findAll(batch.stream().map(Referral::referralId).toList()) : java.util.Map.of();
+        List<Referral> fresh = new ArrayList<>(batch.size());
+        batch.stream().filter(r -> !before.containsKey(r.referralId())).forEach(fresh::add);
+        java.util.Iterator<ReferralStore.Stored> stored = store.insertAll(fresh, reading.receivedAt).iterator();
+        for (int i = 0; i < batch.size(); i++) {
+            Referral mine = batch.get(i);
+            Referral earlier = before.get(mine.referralId());
+            ReferralStore.Stored answer = earlier != null ? new ReferralStore.Stored(earlier, true) : stored.next();
+            Referral r = answer.referral();
+            // a row stored before under this same receipt (a reader that stopped, a replay) is this row, accepted
+            boolean duplicate = answer.duplicate() && !r.referralId().equals(mine.referralId());
             String reasons = duplicate ? "already referred as " + r.referralId()
                     : r.screening().reasons().stream().map(x -> x.message()).collect(Collectors.joining("; "));
             results.add(new ResultsFile.Line(rows.get(i), duplicate ? ResultsFile.Outcome.DUPLICATE
@@ -193,6 +312,7 @@ public final class FileImport {
         }
         batch.clear();
         rows.clear();
+        reading.stillHere();
     }
 
     private Summary finish(DropKey drop, String receiptId, ResultsFile results, boolean unreadable) {

@@ -55,6 +55,12 @@ public final class ResultsFile {
         return rejected;
     }
 
+    /** The first rejected row and why (field names and rules, never values), or empty. */
+    public String firstProblem() {
+        return lines.stream().filter(l -> l.outcome() == Outcome.REJECTED).min(java.util.Comparator.comparingInt(Line::row))
+                .map(l -> "row " + l.row() + ": " + l.reasons()).orElse("");
+    }
+
     public List<Line> lines() {
         return List.copyOf(lines);
     }

@@ -37,6 +37,27 @@ public final class S3FileDropStore implements FileDropStore {
     }
 
     @Override
+    public java.util.List<String> leftIn(String folder, java.time.Instant before, int limit) {
+        java.util.List<String> keys = new java.util.ArrayList<>();
+        for (var users : s3.listObjectsV2Paginator(r -> r.bucket(bucket).delimiter("/"))) {
+            for (var user : users.commonPrefixes()) {
+                for (var page : s3.listObjectsV2Paginator(r -> r.bucket(bucket).prefix(user.prefix() + folder + "/")
+                        .delimiter("/"))) {
+                    for (var object : page.contents()) {
+                        if (object.lastModified().isBefore(before)) {
+                            keys.add(object.key());
+                            if (keys.size() >= limit) {
+                                return keys;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return keys;
+    }
+
+    @Override
     public boolean exists(String key) {
         try {
             s3.headObject(r -> r.bucket(bucket).key(key));

@@ -37,6 +37,7 @@ import org.referralhub.config.DeliveryPolicy;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.referralhub.admin.Administration;
 import org.referralhub.store.ConfigurationStore;
+import org.referralhub.store.IdempotencyRecords;
 import org.referralhub.store.PartnerLoadCounters;
 import org.referralhub.store.StoredConfiguration;
 import org.referralhub.delivery.DeliveryLedger;
@@ -160,21 +161,22 @@ public final class Hub implements AutoCloseable {
         HubServices services = new HubServices(config, intake, store, archive, secrets, mail, hubAddress, clock,
                 settings.maxBodyBytes(), load, administration, links, values.get("hubBaseUrl"),
                 new org.referralhub.delivery.DeadLetters(config, store, notices, clock), notices);
+        IdempotencyRecords records = new IdempotencyRecords(enhanced, table);
         FileImport files = new FileImport(config, intake, store, archive, fileDrop, clock, FileLimits.DEFAULT,
-                settings.maxFileBytes());
+                settings.maxFileBytes(), records, settings.intakeLease());
         EmailImport email = mailDrop == null ? null : new EmailImport(config, intake, store, archive, mailDrop,
                 mail, hubAddress, clock, settings.get(HubSettings.MAX_EMAIL_BYTES).map(Long::parseLong).orElse(20L * 1024 * 1024),
-                settings.get(HubSettings.MAX_EMAIL_ATTACHMENTS).map(Integer::parseInt).orElse(10));
-        MailboxPull mailboxes = email == null ? null : new MailboxPull(config, email, mailDrop, secrets, enhanced,
-                settings.require(HubSettings.REFERRALS_TABLE), clock);
+                settings.get(HubSettings.MAX_EMAIL_ATTACHMENTS).map(Integer::parseInt).orElse(10), records);
+        MailboxPull mailboxes = email == null ? null : new MailboxPull(config, email, mailDrop, secrets, records,
+                clock);
         StatusReports reports = new StatusReports(config, store, clock);
         FileIntakeRoutes fileRoutes = new FileIntakeRoutes(files,
-                new org.referralhub.outcome.PartnerStatusFiles(reports, store, archive, fileDrop, clock), services,
+                new org.referralhub.outcome.PartnerStatusFiles(reports, store, archive, fileDrop, clock, records), services,
                 settings.get(HubSettings.SFTP_USER_ROLE_ARN).orElse(null),
                 settings.get(HubSettings.FILE_DROP_BUCKET).orElse(null));
-        OutcomeRoutes outcomes = new OutcomeRoutes(services, reports, notices, fileDrop);
+        OutcomeRoutes outcomes = new OutcomeRoutes(services, reports, notices, fileDrop, records);
         CamelContext camel = camel(services, fileRoutes, outcomes, new FilePullRoutes(services, files, fileDrop,
-                enhanced, settings.require(HubSettings.REFERRALS_TABLE)), email, mailboxes);
+                records), email, mailboxes, files);
         LOG.info("hub started in {} ms", (System.nanoTime() - started) / 1_000_000);
         return new Hub(services, camel, http, dynamo, s3);
     }
@@ -227,7 +229,7 @@ public final class Hub implements AutoCloseable {
     }
 
     private static CamelContext camel(HubServices services, FileIntakeRoutes files, OutcomeRoutes outcomes, FilePullRoutes pulls, EmailImport email,
-                                      MailboxPull mailboxes) {
+                                      MailboxPull mailboxes, FileImport fileImport) {
         DeliveryPolicy policy = services.config().delivery();
         DeliveryLedger ledger = new DeliveryLedger(services.store(), policy, services.clock());
         CamelContext camel = new DefaultCamelContext();
@@ -247,7 +249,7 @@ public final class Hub implements AutoCloseable {
             camel.addRoutes(new ApiErrorHandling());
             camel.addRoutes(new DeliveryErrorHandling(services, ledger));
             camel.addRoutes(new WebhookIntakeRoutes(services));
-            camel.addRoutes(new AdminRoutes(services, email));
+            camel.addRoutes(new AdminRoutes(services, email, fileImport));
             camel.addRoutes(new IntakeRoutes(services));
             camel.addRoutes(files);
             camel.addRoutes(outcomes);

@@ -61,6 +61,11 @@ public final class HubSettings {
     public static final String MAX_EMAIL_ATTACHMENTS = "MAX_EMAIL_ATTACHMENTS";
     /** Largest accepted webhook body in bytes (default 262144). */
     public static final String MAX_BODY_BYTES = "MAX_BODY_BYTES";
+    /**
+     * Seconds an intake (a file, a message) stays claimed by a reader that shows no sign of life before another may
+     * take it over (default 120; readers renew it as they go).
+     */
+    public static final String INTAKE_LEASE_SECONDS = "INTAKE_LEASE_SECONDS";
     /** Endpoint override for every AWS client: LocalStack, DynamoDB Local or any compatible endpoint. */
     public static final String AWS_ENDPOINT_URL = "AWS_ENDPOINT_URL";
     /** Region (Lambda sets it). */
@@ -71,6 +76,7 @@ public final class HubSettings {
             Map.entry(REFERRALS_TABLE, true),
             Map.entry(ARCHIVE_BUCKET, true),
             Map.entry(ARCHIVE_DIR, false),
+            Map.entry(INTAKE_LEASE_SECONDS, false),
             Map.entry(HUB_CONFIG, true),
             Map.entry(CONFIG_CACHE_SECONDS, true),
             Map.entry(HUB_BASE_URL, true),
@@ -138,6 +144,10 @@ public final class HubSettings {
 
     public long maxFileBytes() {
         return get(MAX_FILE_BYTES).map(Long::parseLong).orElse(DEFAULT_MAX_FILE_BYTES);
+    }
+
+    public java.time.Duration intakeLease() {
+        return java.time.Duration.ofSeconds(get(INTAKE_LEASE_SECONDS).map(Long::parseLong).orElse(120L));
     }
 
     public java.time.Duration configCacheAge() {

@@ -22,6 +22,7 @@ import org.referralhub.referral.Channel;
 import org.referralhub.referral.Referral;
 import org.referralhub.referral.ReferralIds;
 import org.referralhub.referral.Sha256;
+import org.referralhub.store.IdempotencyRecords;
 import org.referralhub.store.ReferralStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,9 +47,11 @@ public final class PartnerStatusFiles {
     private final RawArchive archive;
     private final FileDropStore files;
     private final Clock clock;
+    private final IdempotencyRecords records;
 
     public PartnerStatusFiles(StatusReports reports, ReferralStore store, RawArchive archive, FileDropStore files,
-                              Clock clock) {
+                              Clock clock, IdempotencyRecords records) {
+        this.records = records;
         this.reports = reports;
         this.store = store;
         this.archive = archive;
@@ -76,15 +79,24 @@ public final class PartnerStatusFiles {
         archive.store(new RawPayload(receiptId, Channel.SFTP, "partner-" + partner.id(), now, "text/csv", content));
         String sender = "partner-" + partner.id();
         String hash = Sha256.hex(content);
-        Optional<ReferralStore.FileClaim> claim = store.claimFile(sender, hash, receiptId, now, Duration.ofMinutes(15));
-        if (claim.isPresent()) {
-            results.stopped(claim.get().done() ? "this file was already processed (receipt " + claim.get().receiptId()
-                    + "); nothing was applied again" : "this file is being processed");
+        String scope = "status-file:" + partner.id();
+        var claim = records.begin(scope, hash, receiptId, now, Duration.ofMinutes(5), Duration.ofDays(400));
+        if (claim instanceof IdempotencyRecords.InProgress) {
+            return new FileImport.Summary(key, "ignored: in progress", null, 0, 0, 0, null, null);
+        }
+        if (claim instanceof IdempotencyRecords.Completed done) {
+            results.stopped("this file was already processed (receipt " + done.owner() + "); nothing was applied again");
             return finish(drop, receiptId, results, false);
         }
-        boolean unreadable = apply(partner, content, results);
-        FileImport.Summary summary = finish(drop, receiptId, results, unreadable);
-        store.fileDone(sender, hash, receiptId, clock.instant());
+        FileImport.Summary summary;
+        try {
+            boolean unreadable = apply(partner, content, results);
+            summary = finish(drop, receiptId, results, unreadable);
+        } catch (RuntimeException e) {
+            records.release(scope, hash, receiptId);
+            throw e;
+        }
+        records.complete(scope, hash, receiptId, null, clock.instant(), Duration.ofDays(400));
         LOG.info("status file {} of partner {}: {} applied, {} refused", receiptId, partner.id(), results.accepted(),
                 results.rejected());
         return summary;

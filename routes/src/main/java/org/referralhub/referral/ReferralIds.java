@@ -16,9 +16,23 @@ public final class ReferralIds {
     }
 
     public static String newId(Instant at) {
-        long time = at.toEpochMilli();
         byte[] random = new byte[10];
         RANDOM.nextBytes(random);
+        return id(at, random);
+    }
+
+    /**
+     * The id of one referral of a receipt — a row of a file, a form of a message: the receipt's time, and 80 bits of
+     * SHA-256 of {@code seed} (the receipt and the row). The same row read again under the same receipt, after a crash
+     * or in a replay, gets the same id, so it cannot be stored twice.
+     */
+    public static String derivedId(Instant at, String seed) {
+        byte[] digest = Sha256.digest(seed.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        return id(at, java.util.Arrays.copyOf(digest, 10));
+    }
+
+    private static String id(Instant at, byte[] random) {
+        long time = at.toEpochMilli();
         char[] out = new char[26];
         for (int i = 9; i >= 0; i--) {
             out[i] = ALPHABET[(int) (time & 31)];

@@ -1,80 +1,67 @@
 package org.referralhub.store;
 
-import java.time.Duration;
-import java.time.Instant;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.UUID;
 import org.apache.camel.spi.IdempotentRepository;
 import org.apache.camel.support.service.ServiceSupport;
-import org.referralhub.referral.Sha256;
-import software.amazon.awssdk.enhanced.dynamodb.DynamoDbEnhancedClient;
-import software.amazon.awssdk.enhanced.dynamodb.DynamoDbTable;
-import software.amazon.awssdk.enhanced.dynamodb.Expression;
-import software.amazon.awssdk.enhanced.dynamodb.Key;
-import software.amazon.awssdk.enhanced.dynamodb.model.PutItemEnhancedRequest;
-import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 
 /**
- * A Camel idempotent repository in the referrals table: "seen" is a conditional put, so of two pollers — or a
- * poller before and after a restart or a cold start — only one ever gets to process a key. Entries expire after
- * {@code keep} (DynamoDB TTL).
+ * The hub's {@link IdempotencyRecords} as a Camel idempotent repository, for consumers that poll (an agency's SFTP
+ * server, a mailbox): {@code add} begins a record in progress for {@code lease}, {@code confirm} completes it,
+ * {@code remove} lets it go after a failure. Of two pollers — or one before and after a restart — only one takes a
+ * key; a poller that dies mid-way leaves a record that lapses after the lease, and the key is taken again.
  */
 public final class DynamoDbIdempotentRepository extends ServiceSupport implements IdempotentRepository {
 
-    private static final String SK = "SEEN";
-
-    private final DynamoDbTable<ReferralItem> table;
+    private final IdempotencyRecords records;
     private final String scope;
+    private final Duration lease;
     private final Duration keep;
     private final Clock clock;
+    private final String owner = "poller-" + UUID.randomUUID();
+    /** Who holds each key this poller took: itself, or the poller that died and whose record it took over. */
+    private final java.util.Map<String, String> held = new java.util.concurrent.ConcurrentHashMap<>();
 
-    public DynamoDbIdempotentRepository(DynamoDbEnhancedClient enhanced, String tableName, String scope, Duration keep,
+    public DynamoDbIdempotentRepository(IdempotencyRecords records, String scope, Duration lease, Duration keep,
                                         Clock clock) {
-        this.table = enhanced.table(tableName, ReferralItem.SCHEMA);
+        this.records = records;
         this.scope = scope;
+        this.lease = lease;
         this.keep = keep;
         this.clock = clock;
     }
 
-    private Key key(String key) {
-        return Key.builder().partitionValue("SEEN#" + scope + "#" + Sha256.hex(key)).sortValue(SK).build();
-    }
-
     @Override
     public boolean add(String key) {
-        ReferralItem item = new ReferralItem();
-        item.setPk(key(key).partitionKeyValue().s());
-        item.setSk(SK);
-        item.setKind("seen");
-        Instant now = clock.instant();
-        item.setReceivedAt(now.toString());
-        item.setExpiresAt(now.plus(keep).getEpochSecond());
-        try {
-            table.putItem(PutItemEnhancedRequest.builder(ReferralItem.class).item(item)
-                    .conditionExpression(Expression.builder().expression("attribute_not_exists(#pk)")
-                            .putExpressionName("#pk", ReferralItem.PK).build()).build());
+        if (records.begin(scope, key, owner, clock.instant(), lease, keep) instanceof IdempotencyRecords.Started started) {
+            held.put(key, started.owner());
             return true;
-        } catch (ConditionalCheckFailedException seen) {
-            return false;
         }
+        return false;
     }
 
     @Override
     public boolean contains(String key) {
-        return table.getItem(r -> r.key(key(key)).consistentRead(true)) != null;
+        return records.find(scope, key).isPresent();
     }
 
     @Override
     public boolean remove(String key) {
-        return table.deleteItem(key(key)) != null;
+        String holder = held.remove(key);
+        records.release(scope, key, holder == null ? owner : holder);
+        return true;
     }
 
     @Override
     public boolean confirm(String key) {
+        String holder = held.remove(key);
+        records.complete(scope, key, holder == null ? owner : holder, null, clock.instant(), keep);
         return true;
     }
 
     @Override
     public void clear() {
-        throw new UnsupportedOperationException("the hub never forgets every file at once");
+        throw new UnsupportedOperationException("the hub never forgets every input at once");
     }
 }

@@ -45,6 +45,7 @@ public final class ReferralItem {
                     .tags(StaticAttributeTags.secondaryPartitionKey(DISPATCH_DUE)))
             .addAttribute(String.class, a -> a.name("dueSk").getter(ReferralItem::getDueSk).setter(ReferralItem::setDueSk)
                     .tags(StaticAttributeTags.secondarySortKey(DISPATCH_DUE)))
+            .addAttribute(Long.class, a -> a.name("inProgressUntil").getter(ReferralItem::getInProgressUntil).setter(ReferralItem::setInProgressUntil))
             .addAttribute(Long.class, a -> a.name(TTL_ATTRIBUTE).getter(ReferralItem::getExpiresAt).setter(ReferralItem::setExpiresAt))
             .build();
 
@@ -66,6 +67,7 @@ public final class ReferralItem {
     private String duePk;
     private String dueSk;
     private Long expiresAt;
+    private Long inProgressUntil;
 
     public String getPk() { return pk; }
     public void setPk(String pk) { this.pk = pk; }
@@ -103,4 +105,6 @@ public final class ReferralItem {
     public void setDueSk(String dueSk) { this.dueSk = dueSk; }
     public Long getExpiresAt() { return expiresAt; }
     public void setExpiresAt(Long expiresAt) { this.expiresAt = expiresAt; }
+    public Long getInProgressUntil() { return inProgressUntil; }
+    public void setInProgressUntil(Long inProgressUntil) { this.inProgressUntil = inProgressUntil; }
 }

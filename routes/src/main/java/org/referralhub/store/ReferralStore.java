@@ -98,6 +98,13 @@ public final class ReferralStore {
             return new Stored(referral, false);
         } catch (TransactionCanceledException e) {
             List<CancellationReason> reasons = e.cancellationReasons();
+            if (!reasons.isEmpty() && "ConditionalCheckFailed".equals(reasons.get(0).code())) {
+                // the same referral id again: a row of a file or message resumed or replayed under its own receipt
+                Optional<Referral> itself = find(referral.referralId());
+                if (itself.isPresent()) {
+                    return new Stored(itself.get(), true);
+                }
+            }
             for (int i = 0; i < claims.size(); i++) {
                 CancellationReason reason = reasons.size() > i + 1 ? reasons.get(i + 1) : null;
                 if (reason != null && "ConditionalCheckFailed".equals(reason.code())) {
@@ -175,52 +182,12 @@ public final class ReferralStore {
         return chunk.stream().map(r -> insertOne(r, null, now)).toList();
     }
 
-    /** The state of an agency file the hub has seen, by its content hash. */
-    public record FileClaim(String receiptId, boolean done, Instant startedAt) {
-    }
-
-    /**
-     * Claims the processing of a file by its content hash: answers empty when this caller may process it, or the
-     * claim that stands (done, or in progress and younger than {@code stale}).
-     */
-    public Optional<FileClaim> claimFile(String agencyId, String contentHash, String receiptId, Instant now,
-                                         Duration stale) {
-        Key key = key("FILE#" + agencyId + "#" + contentHash, CLAIM_SK);
-        ReferralItem claim = new ReferralItem();
-        claim.setPk(key.partitionKeyValue().s());
-        claim.setSk(CLAIM_SK);
-        claim.setKind("file");
-        claim.setAgencyId(agencyId);
-        claim.setReferralId(receiptId);
-        claim.setStatus("processing");
-        claim.setReceivedAt(sortable(now));
-        try {
-            table.putItem(PutItemEnhancedRequest.builder(ReferralItem.class).item(claim).conditionExpression(
-                    Expression.builder().expression("attribute_not_exists(#pk) OR (#s = :processing AND #at < :stale)")
-                            .putExpressionName("#pk", ReferralItem.PK).putExpressionName("#s", "status")
-                            .putExpressionName("#at", "receivedAt")
-                            .putExpressionValue(":processing", AttributeValue.fromS("processing"))
-                            .putExpressionValue(":stale", AttributeValue.fromS(sortable(now.minus(stale)))).build())
-                    .build());
-            return Optional.empty();
-        } catch (ConditionalCheckFailedException taken) {
-            ReferralItem existing = table.getItem(r -> r.key(key).consistentRead(true));
-            return Optional.of(new FileClaim(existing.getReferralId(), "done".equals(existing.getStatus()),
-                    Instant.parse(existing.getReceivedAt())));
-        }
-    }
-
-    /** Marks a claimed file as fully processed. */
-    public void fileDone(String agencyId, String contentHash, String receiptId, Instant now) {
-        ReferralItem claim = new ReferralItem();
-        claim.setPk("FILE#" + agencyId + "#" + contentHash);
-        claim.setSk(CLAIM_SK);
-        claim.setKind("file");
-        claim.setAgencyId(agencyId);
-        claim.setReferralId(receiptId);
-        claim.setStatus("done");
-        claim.setReceivedAt(sortable(now));
-        table.putItem(claim);
+    /** Stored referrals by id (those that exist), read 100 at a time. */
+    public Map<String, Referral> findAll(java.util.Collection<String> referralIds) {
+        Map<String, Referral> out = new java.util.HashMap<>();
+        documents(referralIds.stream().map(id -> REFERRAL_PREFIX + id).toList())
+                .values().forEach(r -> out.put(r.referralId(), r));
+        return out;
     }
 
     /**
@@ -229,6 +196,12 @@ public final class ReferralStore {
      */
     public void quarantine(String receiptId, String channel, String agencyId, String reason, String detail,
                            String rawPayloadRef, Instant now) {
+        quarantine(receiptId, channel, agencyId, reason, detail, rawPayloadRef, now, Map.of());
+    }
+
+    /** As above, with more facts for the record ({@code fileName} of a file whose rows were rejected, say). */
+    public void quarantine(String receiptId, String channel, String agencyId, String reason, String detail,
+                           String rawPayloadRef, Instant now, Map<String, String> more) {
         ReferralItem item = new ReferralItem();
         item.setPk("QUARANTINE#" + receiptId);
         item.setSk("QUARANTINE");
@@ -237,9 +210,14 @@ public final class ReferralStore {
         item.setAgencyId(agencyId);
         item.setStatus(reason);
         item.setReceivedAt(sortable(now));
-        item.setDocument(CanonicalJson.write(java.util.Map.of("receiptId", receiptId, "channel", channel,
+        Map<String, Object> record = new java.util.LinkedHashMap<>(Map.of("receiptId", receiptId, "channel", channel,
                 "reason", reason, "detail", detail, "rawPayloadRef", rawPayloadRef == null ? "" : rawPayloadRef,
-                "at", now.toString())));
+                "at", now.toString()));
+        if (agencyId != null) {
+            record.put("agencyId", agencyId);
+        }
+        record.putAll(more);
+        item.setDocument(CanonicalJson.write(record));
         // listed for administrators (sparse dispatchDue index, partition QUARANTINE) until replayed
         item.setDuePk(QUARANTINE_PARTITION);
         item.setDueSk(sortable(now) + "#" + receiptId);
@@ -513,9 +491,11 @@ public final class ReferralStore {
     private List<ReferralItem> claims(Referral referral, String idempotencyKey, Instant now) {
         List<ReferralItem> claims = new ArrayList<>();
         if (idempotencyKey != null && !idempotencyKey.isBlank()) {
-            ReferralItem claim = claim("IDEMPOTENCY#" + referral.agencyId() + "#" + Sha256.hex(idempotencyKey), referral);
-            claim.setExpiresAt(now.plus(IDEMPOTENCY_KEY_LIFETIME).getEpochSecond());
-            claims.add(claim);
+            // the webhook's idempotency record, born completed with the referral it stands for
+            ReferralItem record = IdempotencyRecords.completedItem(referral.agencyId(), idempotencyKey,
+                    referral.referralId(), null, now, IDEMPOTENCY_KEY_LIFETIME);
+            record.setAgencyId(referral.agencyId());
+            claims.add(record);
         }
         String reference = referral.source().agencyReference();
         if (reference != null && !reference.isBlank()) {
