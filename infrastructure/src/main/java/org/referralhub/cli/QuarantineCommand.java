@@ -2,21 +2,39 @@ package org.referralhub.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.PrintWriter;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code referral-hub quarantine list|replay RECEIPT}: inputs the hub would not take, and running one again. */
+/**
+ * {@code referral-hub quarantine list|replay RECEIPT…|replay --all|--channel|--reason|--agency}: inputs the hub would
+ * not take, and running them again.
+ */
 @Command(name = "quarantine", mixinStandardHelpOptions = true,
         description = {"Inputs the hub quarantined (e-mail from a sender no agency allows, unreadable or failing SES's "
-                + "checks): list them with why, and replay one from its archived copy once the cause is fixed. "
-                + "A quarantined input is replayed at most once."})
+                + "checks; files with rejected rows): list them with why, and replay them from their archived copy "
+                + "once the cause is fixed (a sender allowed, a mapping corrected). A replay never stores a referral "
+                + "twice; a quarantined input is replayed at most once (a file still with rejected rows is listed again)."})
 final class QuarantineCommand extends AdminCommand {
 
     @Parameters(index = "0", paramLabel = "ACTION", description = "list or replay")
     String action;
 
-    @Parameters(index = "1", arity = "0..1", paramLabel = "RECEIPT", description = "The receipt id to replay.")
-    String receipt;
+    @Parameters(index = "1..*", arity = "0..*", paramLabel = "RECEIPT", description = "Receipt ids to replay.")
+    java.util.List<String> receipts = new java.util.ArrayList<>();
+
+    @Option(names = "--channel", description = "Only inputs of this channel: email or sftp.")
+    String channel;
+
+    @Option(names = "--reason", description = "Only inputs quarantined for this reason (unknown-sender, rejected-rows…).")
+    String reason;
+
+    @Option(names = "--agency", description = "Only this agency's inputs.")
+    String agency;
+
+    @Option(names = "--all", description = "Replay every quarantined input.")
+    boolean all;
 
     @Override
     int run(AdminApiClient api, PrintWriter out, PrintWriter err) throws Exception {
@@ -34,13 +52,46 @@ final class QuarantineCommand extends AdminCommand {
                 out.println(body.path("quarantined").size() + " quarantined");
             });
         }
-        if (!action.equals("replay") || receipt == null) {
-            throw usage("list, or replay RECEIPT");
+        if (!action.equals("replay")) {
+            throw usage("list, or replay RECEIPT… | --all | --channel C | --reason R | --agency A");
         }
-        return answer(api.send("POST", "/quarantine/" + receipt + "/replay", (JsonNode) null), err, body -> {
-            out.println("replayed " + receipt + ": " + body.path("disposition").asText()
-                    + (body.path("referralIds").size() > 0 ? " " + body.path("referralIds") : "")
-                    + (body.hasNonNull("reason") ? " (" + body.path("reason").asText() + ")" : ""));
+        if (receipts.size() == 1 && channel == null && reason == null && agency == null && !all) {
+            String receipt = receipts.get(0);
+            return answer(api.send("POST", "/quarantine/" + receipt + "/replay", (JsonNode) null), err, body ->
+                    out.println("replayed " + receipt + ": " + describe(body)));
+        }
+        if (receipts.isEmpty() && channel == null && reason == null && agency == null && !all) {
+            throw usage("replay RECEIPT…, or a filter: --all, --channel, --reason, --agency");
+        }
+        ObjectNode request = com.fasterxml.jackson.databind.json.JsonMapper.builder().build().createObjectNode();
+        receipts.forEach(request.putArray("ids")::add);
+        if (channel != null) {
+            request.put("channel", channel);
+        }
+        if (reason != null) {
+            request.put("reason", reason);
+        }
+        if (agency != null) {
+            request.put("agency", agency);
+        }
+        request.put("all", all);
+        return answer(api.send("POST", "/quarantine/replay", request), err, body -> {
+            for (JsonNode r : body.path("replayed")) {
+                out.println("replayed " + r.path("receiptId").asText() + ": "
+                        + (r.has("refused") ? "refused (" + r.path("refused").asText() + ")" : describe(r.path("outcome"))));
+            }
+            out.println(body.path("replayed").size() + " replayed");
         });
+    }
+
+    /** An e-mail's outcome (disposition, referral ids) or a file's (accepted, rejected). */
+    private static String describe(JsonNode body) {
+        if (body.has("disposition")) {
+            return body.path("disposition").asText()
+                    + (body.path("referralIds").size() > 0 ? " " + body.path("referralIds") : "")
+                    + (body.hasNonNull("reason") ? " (" + body.path("reason").asText() + ")" : "");
+        }
+        return body.path("accepted").asInt() + " accepted, " + body.path("rejected").asInt() + " rejected (results in "
+                + body.path("resultsKey").asText() + ")";
     }
 }

@@ -342,6 +342,15 @@ public final class LocalHub implements AutoCloseable {
         return sftp.renames();
     }
 
+    /** Fault injection: the local SFTP server cuts the next {@code count} uploads of {@code user} after a chunk. */
+    void dropNextSftpUploads(String user, int count) {
+        sftp.dropNextUploads(user, count);
+    }
+
+    int droppedSftpUploads() {
+        return sftp.droppedUploads();
+    }
+
     /** The home directory of an SFTP user on the local server. */
     public Path sftpHome(String username) {
         return dataDirectory.resolve("sftp").resolve(username);

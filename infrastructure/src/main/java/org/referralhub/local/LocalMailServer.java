@@ -50,10 +50,20 @@ final class LocalMailServer implements AutoCloseable {
                     String key = "inbound/" + UUID.randomUUID() + ".eml";
                     mailDrop.write(key, raw.toByteArray());
                     intake.submit(() -> {
-                        try {
-                            handler.handleRequest(event(key), new LocalLambdaContext("email-intake"));
-                        } catch (RuntimeException e) {
-                            LOG.error("e-mail intake failed: {}", e.getClass().getName());
+                        // like Lambda's asynchronous invocation: two more tries after a failure
+                        for (int attempt = 1; attempt <= 3; attempt++) {
+                            try {
+                                handler.handleRequest(event(key), new LocalLambdaContext("email-intake"));
+                                return;
+                            } catch (RuntimeException e) {
+                                LOG.warn("e-mail intake failed (try {} of 3): {}", attempt, e.getClass().getSimpleName());
+                                try {
+                                    Thread.sleep(1000L * attempt);
+                                } catch (InterruptedException stop) {
+                                    Thread.currentThread().interrupt();
+                                    return;
+                                }
+                            }
                         }
                     });
                 } catch (java.io.IOException e) {

@@ -9,6 +9,7 @@ import java.nio.file.StandardOpenOption;
 import java.security.PublicKey;
 import java.util.Collection;
 import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Supplier;
@@ -125,6 +126,7 @@ final class LocalSftpServer implements AutoCloseable {
     private final java.util.Map<String, java.util.concurrent.atomic.AtomicInteger> dropping =
             new java.util.concurrent.ConcurrentHashMap<>();
     private final java.util.concurrent.atomic.AtomicInteger dropped = new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.Map<ServerSession, java.util.Set<Path>> writing = new ConcurrentHashMap<>();
     private final java.util.Set<ServerSession> endingSessions =
             java.util.Collections.newSetFromMap(java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>()));
 
@@ -152,10 +154,11 @@ final class LocalSftpServer implements AutoCloseable {
         }
 
         @Override
-        public void writing(ServerSession session, String remoteHandle, FileHandle local, long offset, byte[] data,
-                            int dataOffset, int dataLen) throws IOException {
+        public void written(ServerSession session, String remoteHandle, FileHandle local, long offset, byte[] data,
+                            int dataOffset, int dataLen, Throwable thrown) throws IOException {
             var remaining = dropping.get(session.getUsername());
-            if (offset > 0 && remaining != null && remaining.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+            // after the first chunk landed: the file exists, half-written, and the client never gets to finish it
+            if (thrown == null && remaining != null && remaining.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
                 dropped.incrementAndGet();
                 LOG.info("dropping the connection of user {} mid-upload (fault injection)", session.getUsername());
                 session.close(true);
@@ -164,14 +167,30 @@ final class LocalSftpServer implements AutoCloseable {
         }
 
         @Override
+        public void open(ServerSession session, String remoteHandle, Handle local) {
+            if (local instanceof FileHandle file && file.getOpenOptions().contains(StandardOpenOption.WRITE)) {
+                writing.computeIfAbsent(session, k -> ConcurrentHashMap.newKeySet()).add(file.getFile());
+            }
+        }
+
+        @Override
         public void destroying(ServerSession session) {
             endingSessions.add(session);
+            // files the client was still writing when its connection went away
+            java.util.Set<Path> open = writing.remove(session);
+            if (open != null) {
+                open.forEach(path -> setAside(session.getUsername(), path));
+            }
         }
 
         @Override
         public void closed(ServerSession session, String remoteHandle, Handle local, Throwable thrown) {
             if (thrown == null && local instanceof FileHandle file
                     && file.getOpenOptions().contains(StandardOpenOption.WRITE)) {
+                java.util.Set<Path> open = writing.get(session);
+                if (open != null) {
+                    open.remove(file.getFile());
+                }
                 if (session.isClosing() || session.isClosed() || endingSessions.contains(session)) {
                     // the connection went away while the file was open: half a file, never taken as a whole one
                     setAside(session.getUsername(), file.getFile());
@@ -187,10 +206,18 @@ final class LocalSftpServer implements AutoCloseable {
                 return;
             }
             try {
+                if (!Files.exists(path)) {
+                    return;
+                }
                 Path error = path.getParent().resolveSibling("error");
                 Files.createDirectories(error);
                 Files.move(path, error.resolve(path.getFileName() + ".partial-upload"),
                         java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                Path results = path.getParent().resolveSibling("results");
+                Files.createDirectories(results);
+                Files.writeString(results.resolve(path.getFileName() + ".results.csv"),
+                        "row,outcome,referralId,status,reasons\r\n,unreadable,,,\"the connection ended before the upload "
+                                + "was complete; nothing was read (the partial file is in error/). Upload the file again.\"\r\n");
                 LOG.warn("an upload of user {} ended with the connection; the partial file was set aside in error/", user);
             } catch (IOException e) {
                 LOG.warn("a partial upload of user {} could not be set aside: {}", user, e.getClass().getSimpleName());

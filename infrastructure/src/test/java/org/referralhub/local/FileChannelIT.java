@@ -245,10 +245,26 @@ class FileChannelIT {
         out.write(("Reference,First Name,Last Name,Email,Consent\nX-" + ref + ",Half,").getBytes(StandardCharsets.UTF_8));
         out.flush();
         agency.dropConnection();
-        Thread.sleep(2000);
         Path home = SftpAgency.home(hub, "tropicana");
-        assertThat(home.resolve("results").resolve("cut-" + ref + ".csv.results.csv")).doesNotExist();
-        assertThat(home.resolve("inbound").resolve("cut-" + ref + ".csv")).exists();
+        Path answer = home.resolve("results").resolve("cut-" + ref + ".csv.results.csv");
+        Instant deadline = Instant.now().plusSeconds(10);
+        while (!Files.exists(answer) && Instant.now().isBefore(deadline)) {
+            Thread.sleep(100);
+        }
+        // set aside with an answer, never read — not even by the sweep that takes files left in inbound/
+        assertThat(Files.readString(answer)).contains("the connection ended before the upload was complete");
+        assertThat(home.resolve("inbound").resolve("cut-" + ref + ".csv")).doesNotExist();
+        assertThat(home.resolve("error").resolve("cut-" + ref + ".csv.partial-upload")).exists();
+        assertThat(http.get("/v1/referrals?limit=100", KEYS.get("tropicana")).body().toString()).doesNotContain("X-" + ref);
+
+        // the agency reads the answer, then uploads the file again, whole: read once
+        Files.delete(answer);
+        try (SftpAgency again = SftpAgency.withPassword(hub, "tropicana", PASSWORDS.get("tropicana"))) {
+            again.upload("inbound/cut-" + ref + ".csv", ("Reference,First Name,Last Name,Email,Consent\nX-" + ref
+                    + ",Half,Done,half." + ref + "@example.org,yes\n").getBytes(StandardCharsets.UTF_8));
+            assertThat(results(again, "cut-" + ref + ".csv")).singleElement()
+                    .satisfies(r -> assertThat(r.get("outcome")).isEqualTo("accepted"));
+        }
     }
 
     @Test

@@ -115,4 +115,40 @@ class PartnerFileDeliveryIT {
             }
         }
     }
+
+    @Test
+    void aServerDroppingTheConnectionMidUploadGetsTheWholeFileOnceOnTheRetryUnderTheSameName() throws Exception {
+        try (LocalHub hub = start(fastBatches())) {
+            hub.dropNextSftpUploads("costi-intake", 2);
+            HubClient agency = new HubClient(hub.baseUrl());
+            String run = UUID.randomUUID().toString().substring(0, 6);
+            List<String> ids = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                ids.add(agency.postJson(KEYS.get("cics"), referral("D-" + run + "-" + i, "Architect"))
+                        .body().get("referralId").asText());
+            }
+            List<JsonNode> delivered = new ArrayList<>();
+            for (String id : ids) {
+                delivered.add(agency.awaitReferral(id, KEYS.get("cics"),
+                        r -> "delivered".equals(r.at("/delivery/state").asText()), Duration.ofSeconds(60)));
+            }
+            assertThat(hub.droppedSftpUploads()).isEqualTo(2);
+            assertThat(delivered).allSatisfy(r -> assertThat(r.at("/delivery/attempts").size()).isGreaterThan(1));
+
+            Path incoming = hub.sftpHome("costi-intake").resolve("incoming");
+            List<Path> files;
+            try (var listing = Files.list(incoming)) {
+                files = listing.filter(f -> !f.getFileName().toString().startsWith(".")).toList();
+            }
+            List<String> rows = new ArrayList<>();
+            for (Path file : files) {
+                try (CSVParser parser = CSVParser.parse(Files.readString(file, StandardCharsets.UTF_8),
+                        CSVFormat.RFC4180.builder().setHeader().setSkipHeaderRecord(true).get())) {
+                    parser.getRecords().forEach(r -> rows.add(r.get("Referral ID")));
+                }
+            }
+            // the half-written upload never became a visible file; the referrals arrived whole, each once
+            assertThat(rows).containsExactlyInAnyOrderElementsOf(ids);
+        }
+    }
 }

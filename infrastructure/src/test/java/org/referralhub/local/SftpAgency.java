@@ -31,8 +31,13 @@ final class SftpAgency implements AutoCloseable {
     }
 
     static SftpAgency withPassword(LocalHub hub, String user, String password) throws IOException {
-        SshClient client = client(hub);
-        ClientSession session = client.connect(user, "127.0.0.1", hub.sftpPort()).verify(Duration.ofSeconds(10)).getSession();
+        return withPassword(hub.dataDirectory(), hub.sftpPort(), user, password);
+    }
+
+    /** A local hub running elsewhere (another process): its data directory holds the host key. */
+    static SftpAgency withPassword(Path dataDirectory, int port, String user, String password) throws IOException {
+        SshClient client = client(dataDirectory);
+        ClientSession session = client.connect(user, "127.0.0.1", port).verify(Duration.ofSeconds(10)).getSession();
         session.addPasswordIdentity(password);
         try {
             session.auth().verify(Duration.ofSeconds(10));
@@ -45,16 +50,16 @@ final class SftpAgency implements AutoCloseable {
     }
 
     static SftpAgency withKey(LocalHub hub, String user, KeyPair key) throws IOException {
-        SshClient client = client(hub);
+        SshClient client = client(hub.dataDirectory());
         ClientSession session = client.connect(user, "127.0.0.1", hub.sftpPort()).verify(Duration.ofSeconds(10)).getSession();
         session.addPublicKeyIdentity(key);
         session.auth().verify(Duration.ofSeconds(10));
         return new SftpAgency(client, session);
     }
 
-    private static SshClient client(LocalHub hub) {
+    private static SshClient client(Path dataDirectory) {
         SshClient client = SshClient.setUpDefaultClient();
-        List<KeyPair> hostKeys = new SimpleGeneratorHostKeyProvider(hub.dataDirectory().resolve("ssh_host_key"))
+        List<KeyPair> hostKeys = new SimpleGeneratorHostKeyProvider(dataDirectory.resolve("ssh_host_key"))
                 .loadKeys(null);
         PublicKey expected = hostKeys.get(0).getPublic();
         client.setServerKeyVerifier((session, address, key) -> KeyUtils.compareKeys(expected, key));

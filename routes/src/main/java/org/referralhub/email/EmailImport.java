@@ -117,8 +117,10 @@ public final class EmailImport {
     }
 
     /**
-     * What makes a message the same message: its Message-ID with its From (a copy delivered twice carries other
-     * Received headers, so its bytes differ), or its bytes when it has no Message-ID.
+     * What makes a message the same message: its Message-ID and From as the mail service authenticated them, and its
+     * body (a copy delivered twice carries other Received headers, so its whole bytes differ); without a Message-ID,
+     * its bytes. A forged copy of a real message's headers is therefore another message — quarantined on its own,
+     * never able to claim the real one's place.
      */
     static String messageKey(byte[] raw) {
         try {
@@ -126,12 +128,29 @@ public final class EmailImport {
             String id = headers.getHeader("Message-ID", null);
             if (id != null && !id.isBlank()) {
                 String from = headers.getHeader("From", null);
-                return "message-id:" + id.trim() + "|from:" + (from == null ? "" : from.trim().toLowerCase(Locale.ROOT));
+                StringBuilder key = new StringBuilder("message-id:").append(id.trim()).append("|from:")
+                        .append(from == null ? "" : from.trim().toLowerCase(Locale.ROOT));
+                for (String checked : new String[]{"Authentication-Results", "X-SES-Spam-Verdict", "X-SES-Virus-Verdict"}) {
+                    String value = headers.getHeader(checked, "|");
+                    key.append('|').append(checked).append(':').append(value == null ? "" : value.replaceAll("\\s+", " "));
+                }
+                return key.append("|body:").append(Sha256.hex(body(raw))).toString();
             }
         } catch (jakarta.mail.MessagingException unreadable) {
             // no headers to go by: the bytes are the message
         }
         return "sha256:" + Sha256.hex(raw);
+    }
+
+    /** The bytes after the header block (the first empty line). */
+    private static byte[] body(byte[] raw) {
+        for (int i = 0; i + 1 < raw.length; i++) {
+            if (raw[i] == '\n' && (raw[i + 1] == '\n' || raw[i + 1] == '\r' && i + 2 < raw.length && raw[i + 2] == '\n')) {
+                int start = raw[i + 1] == '\n' ? i + 2 : i + 3;
+                return java.util.Arrays.copyOfRange(raw, start, raw.length);
+            }
+        }
+        return new byte[0];
     }
 
     /** Thrown when another reader holds the same input right now: the sender (S3, the poller) should retry later. */

@@ -37,6 +37,8 @@ public final class FileImport {
     private static final int BATCH = 100;
     /** How long a processed file's content hash is remembered (a re-upload within it is answered, not redone). */
     private static final Duration REMEMBER = Duration.ofDays(400);
+    /** Half-second waits for a twin being read at the same time, before leaving the file for the leftover sweep. */
+    private static final int WAIT_FOR_TWIN = 60;
 
     private final ConfigurationSource config;
     private final ReferralIntake intake;
@@ -142,6 +144,11 @@ public final class FileImport {
         String scope = "file:" + sender.id();
         String hash = Sha256.hex(content);
         IdempotencyRecords.Claim claim = records.begin(scope, hash, receiptId, now, lease, REMEMBER);
+        // the same content being read right now (uploaded twice at once): wait a little for its answer
+        for (int waited = 0; claim instanceof IdempotencyRecords.InProgress && waited < WAIT_FOR_TWIN; waited++) {
+            pause();
+            claim = records.begin(scope, hash, receiptId, clock.instant(), lease, REMEMBER);
+        }
         if (claim instanceof IdempotencyRecords.InProgress busy) {
             LOG.info("file {} is being processed as receipt {}; left in place", receiptId, busy.owner());
             return Summary.ignored(key, "ignored: in progress");
@@ -191,6 +198,14 @@ public final class FileImport {
                 results.rejected());
         return new Summary(fileName, "replayed", receiptId, results.accepted(), results.duplicates(), results.rejected(),
                 resultsKey, null);
+    }
+
+    private static void pause() {
+        try {
+            Thread.sleep(500);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** Files whose rows were rejected are listed for administrators, to replay once the cause is fixed. */
