@@ -187,7 +187,7 @@ class ReliabilityIT {
         Map<String, Integer> firstTime = new HashMap<>();
         int repeats = 0;
         int refusedWhileDown = 0;
-        Instant deadline = Instant.now().plusSeconds(180 + DOWN_SECONDS);
+        Instant deadline = Instant.now().plusSeconds(180 + DOWN_SECONDS + SENT / 20);
         while (Instant.now().isBefore(deadline)) {
             firstTime.clear();
             repeats = 0;
@@ -314,7 +314,7 @@ class ReliabilityIT {
     }
 
     private static String awaitResults(SftpAgency sftp, String name) throws Exception {
-        Instant deadline = Instant.now().plusSeconds(120);
+        Instant deadline = Instant.now().plusSeconds(120 + SENT / 20);
         while (Instant.now().isBefore(deadline)) {
             if (sftp.list("results").contains(name + ".results.csv")) {
                 return new String(sftp.download("results/" + name + ".results.csv"), StandardCharsets.UTF_8);
@@ -379,7 +379,7 @@ class ReliabilityIT {
     }
 
     private static void awaitReply(String coach) throws Exception {
-        Instant deadline = Instant.now().plusSeconds(120);
+        Instant deadline = Instant.now().plusSeconds(120 + SENT / 20);
         while (hub.mailTo(coach).isEmpty()) {
             if (Instant.now().isAfter(deadline)) {
                 throw new AssertionError("no reply to " + coach);

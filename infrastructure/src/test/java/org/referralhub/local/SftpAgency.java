@@ -95,14 +95,26 @@ final class SftpAgency implements AutoCloseable {
         }
     }
 
+    /**
+     * The visible names in a directory. A listing can meet a file that is gone by the time the server looks at it (the
+     * hub writes results under a temporary name, then renames): such a listing is read again, as a client would.
+     */
     List<String> list(String directory) throws IOException {
-        List<String> names = new java.util.ArrayList<>();
-        for (SftpClient.DirEntry entry : sftp.readDir(directory)) {
-            if (!entry.getFilename().startsWith(".")) {
-                names.add(entry.getFilename());
+        for (int attempt = 1; ; attempt++) {
+            try {
+                List<String> names = new java.util.ArrayList<>();
+                for (SftpClient.DirEntry entry : sftp.readDir(directory)) {
+                    if (!entry.getFilename().startsWith(".")) {
+                        names.add(entry.getFilename());
+                    }
+                }
+                return names;
+            } catch (java.io.UncheckedIOException | org.apache.sshd.sftp.common.SftpException raced) {
+                if (attempt == 5) {
+                    throw raced;
+                }
             }
         }
-        return names;
     }
 
     static String openSshPublicKey(KeyPair key) throws IOException {

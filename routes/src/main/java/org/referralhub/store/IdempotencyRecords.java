@@ -71,14 +71,20 @@ public final class IdempotencyRecords {
      * written.
      */
     public Claim begin(String scope, String key, String owner, Instant now, Duration inFlight, Duration keep) {
-        ReferralItem item = item(scope, key, owner, now, now, inFlight, keep);
+        if (putIfAbsent(item(scope, key, owner, now, now, inFlight, keep))) {
+            return new Started(owner, now, false);
+        }
+        return existing(scope, key, owner, now, inFlight, keep);
+    }
+
+    private boolean putIfAbsent(ReferralItem item) {
         try {
             table.putItem(PutItemEnhancedRequest.builder(ReferralItem.class).item(item)
                     .conditionExpression(Expression.builder().expression("attribute_not_exists(#pk)")
                             .putExpressionName("#pk", ReferralItem.PK).build()).build());
-            return new Started(owner, now, false);
+            return true;
         } catch (ConditionalCheckFailedException held) {
-            return existing(scope, key, owner, now, inFlight, keep);
+            return false;
         }
     }
 
@@ -87,15 +93,10 @@ public final class IdempotencyRecords {
             ReferralItem found = table.getItem(r -> r.key(key(scope, key)).consistentRead(true));
             if (found == null) {
                 // released or expired between the two calls: try to take it afresh
-                ReferralItem item = item(scope, key, owner, now, now, inFlight, keep);
-                try {
-                    table.putItem(PutItemEnhancedRequest.builder(ReferralItem.class).item(item)
-                            .conditionExpression(Expression.builder().expression("attribute_not_exists(#pk)")
-                                    .putExpressionName("#pk", ReferralItem.PK).build()).build());
+                if (putIfAbsent(item(scope, key, owner, now, now, inFlight, keep))) {
                     return new Started(owner, now, false);
-                } catch (ConditionalCheckFailedException again) {
-                    continue;
                 }
+                continue;
             }
             if (COMPLETED.equals(found.getStatus())) {
                 return new Completed(found.getReferralId(), found.getDocument());
