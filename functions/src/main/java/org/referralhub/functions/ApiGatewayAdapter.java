@@ -7,6 +7,7 @@ import java.util.Base64;
 import java.util.Map;
 import org.apache.camel.ProducerTemplate;
 import org.referralhub.camel.ApiReply;
+import org.referralhub.logging.Correlation;
 import org.referralhub.camel.ApiRequest;
 import org.referralhub.referral.CanonicalJson;
 
@@ -26,6 +27,13 @@ final class ApiGatewayAdapter {
     }
 
     APIGatewayV2HTTPResponse handle(APIGatewayV2HTTPEvent event) {
+        try (Correlation ignored = Correlation.of(event.getRequestContext() == null ? null
+                : event.getRequestContext().getRequestId())) {
+            return answer(event);
+        }
+    }
+
+    private APIGatewayV2HTTPResponse answer(APIGatewayV2HTTPEvent event) {
         String endpoint = endpoints.get(event.getRouteKey());
         if (endpoint == null) {
             return response(new ApiReply(404, Map.of("Content-Type", "application/problem+json"),

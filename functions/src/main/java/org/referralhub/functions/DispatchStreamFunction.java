@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import org.apache.camel.ProducerTemplate;
 import org.referralhub.camel.Endpoints;
+import org.referralhub.logging.Correlation;
 import org.referralhub.hub.Hub;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,6 +36,12 @@ public final class DispatchStreamFunction implements RequestHandler<DynamodbEven
 
     @Override
     public StreamsEventResponse handleRequest(DynamodbEvent event, Context context) {
+        try (Correlation ignored = Correlation.of(context == null ? null : context.getAwsRequestId())) {
+            return handle(event);
+        }
+    }
+
+    private StreamsEventResponse handle(DynamodbEvent event) {
         List<StreamsEventResponse.BatchItemFailure> failures = new ArrayList<>();
         for (DynamodbEvent.DynamodbStreamRecord record : event.getRecords()) {
             String referralId = pendingReferral(record);
@@ -42,6 +49,7 @@ public final class DispatchStreamFunction implements RequestHandler<DynamodbEven
                 continue;
             }
             try {
+                Correlation.referral(referralId);
                 routes.requestBody(Endpoints.DISPATCH, referralId);
             } catch (RuntimeException e) {
                 LOG.warn("dispatch of referral {} failed, stream record will be retried: {}", referralId,

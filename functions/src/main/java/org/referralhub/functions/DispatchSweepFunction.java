@@ -6,6 +6,7 @@ import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
 import java.util.Map;
 import org.apache.camel.ProducerTemplate;
 import org.referralhub.camel.Endpoints;
+import org.referralhub.logging.Correlation;
 import org.referralhub.hub.Hub;
 
 /**
@@ -28,6 +29,12 @@ public final class DispatchSweepFunction implements RequestHandler<ScheduledEven
 
     @Override
     public Map<String, Integer> handleRequest(ScheduledEvent event, Context context) {
+        try (Correlation ignored = Correlation.of(context == null ? null : context.getAwsRequestId())) {
+            return handle(event);
+        }
+    }
+
+    private Map<String, Integer> handle(ScheduledEvent event) {
         Integer tried = routes.requestBody(Endpoints.DISPATCH_DUE, null, Integer.class);
         Integer stale = routes.requestBody(Endpoints.STALE_SWEEP, null, Integer.class);
         Integer notices = routes.requestBody(Endpoints.NOTIFY_DUE, null, Integer.class);

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.apache.camel.ProducerTemplate;
 import org.referralhub.camel.Endpoints;
+import org.referralhub.logging.Correlation;
 import org.referralhub.email.EmailImport;
 import org.referralhub.hub.Hub;
 
@@ -29,6 +30,12 @@ public final class EmailIntakeFunction implements RequestHandler<S3Event, List<E
 
     @Override
     public List<EmailImport.Outcome> handleRequest(S3Event event, Context context) {
+        try (Correlation ignored = Correlation.of(context == null ? null : context.getAwsRequestId())) {
+            return handle(event);
+        }
+    }
+
+    private List<EmailImport.Outcome> handle(S3Event event) {
         List<EmailImport.Outcome> outcomes = new ArrayList<>();
         for (S3EventNotification.S3EventNotificationRecord record : event.getRecords()) {
             if (record.getEventName() != null && record.getEventName().startsWith("ObjectCreated")) {

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.apache.camel.ProducerTemplate;
 import org.referralhub.camel.Endpoints;
+import org.referralhub.logging.Correlation;
 import org.referralhub.files.FileImport;
 import org.referralhub.hub.Hub;
 
@@ -30,6 +31,12 @@ public final class FileIntakeFunction implements RequestHandler<S3Event, List<Fi
 
     @Override
     public List<FileImport.Summary> handleRequest(S3Event event, Context context) {
+        try (Correlation ignored = Correlation.of(context == null ? null : context.getAwsRequestId())) {
+            return handle(event);
+        }
+    }
+
+    private List<FileImport.Summary> handle(S3Event event) {
         List<FileImport.Summary> summaries = new ArrayList<>();
         for (S3EventNotification.S3EventNotificationRecord record : event.getRecords()) {
             if (record.getEventName() == null || !record.getEventName().startsWith("ObjectCreated")) {

@@ -6,6 +6,7 @@ import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
 import java.util.List;
 import org.apache.camel.ProducerTemplate;
 import org.referralhub.camel.Endpoints;
+import org.referralhub.logging.Correlation;
 import org.referralhub.files.FileImport;
 import org.referralhub.hub.Hub;
 
@@ -27,8 +28,14 @@ public final class FilePullFunction implements RequestHandler<ScheduledEvent, Li
     }
 
     @Override
-    @SuppressWarnings("unchecked")
     public List<FileImport.Summary> handleRequest(ScheduledEvent event, Context context) {
+        try (Correlation ignored = Correlation.of(context == null ? null : context.getAwsRequestId())) {
+            return handle(event);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private List<FileImport.Summary> handle(ScheduledEvent event) {
         List<FileImport.Summary> all = new java.util.ArrayList<>(routes.requestBody(Endpoints.FILE_PULL, null, List.class));
         all.addAll(routes.requestBody(Endpoints.FILE_LEFTOVERS, null, List.class));
         return all;

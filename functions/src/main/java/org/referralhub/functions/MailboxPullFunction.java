@@ -6,6 +6,7 @@ import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
 import java.util.List;
 import org.apache.camel.ProducerTemplate;
 import org.referralhub.camel.Endpoints;
+import org.referralhub.logging.Correlation;
 import org.referralhub.email.EmailImport;
 import org.referralhub.hub.Hub;
 
@@ -26,8 +27,14 @@ public final class MailboxPullFunction implements RequestHandler<ScheduledEvent,
     }
 
     @Override
-    @SuppressWarnings("unchecked")
     public List<EmailImport.Outcome> handleRequest(ScheduledEvent event, Context context) {
+        try (Correlation ignored = Correlation.of(context == null ? null : context.getAwsRequestId())) {
+            return handle(event);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private List<EmailImport.Outcome> handle(ScheduledEvent event) {
         return routes.requestBody(Endpoints.MAILBOX_PULL, null, List.class);
     }
 }

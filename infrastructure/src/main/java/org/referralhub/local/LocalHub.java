@@ -254,7 +254,8 @@ public final class LocalHub implements AutoCloseable {
             SandboxPartners sandbox = new SandboxPartners(() -> running.services().config(), options.clock());
             LocalSftpServer sftp = new LocalSftpServer(sftpPort, data.resolve("sftp"), hostKey,
                     () -> running.services().config(), new FileIntakeFunction(hub),
-                    partnerAccounts(hub, new DirectorySecretStore(data.resolve("keys")), data.resolve("sftp"))).start();
+                    partnerAccounts(hub, new DirectorySecretStore(data.resolve("keys")), data.resolve("sftp")),
+                    hub.services().attempts()).start();
             LocalMailServer mail = new LocalMailServer(smtpPort, imapPort, HUB_ADDRESS,
                     new DirectoryFileDropStore(data.resolve("mail")), new EmailIntakeFunction(hub));
             // agencies whose mailbox this mail server holds: the mailbox exists, and the hub knows its password

@@ -28,7 +28,8 @@ final class LocalMailServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LocalMailServer.class);
 
     private final GreenMail mail;
-    private final ExecutorService intake = Executors.newSingleThreadExecutor(r -> {
+    /** Messages are read four at a time, as several Lambda instances would read SES's S3 events. */
+    private final ExecutorService intake = Executors.newFixedThreadPool(4, r -> {
         Thread t = new Thread(r, "local-email-intake");
         t.setDaemon(true);
         return t;

@@ -57,13 +57,24 @@ final class LocalSftpServer implements AutoCloseable {
     }
 
     LocalSftpServer(int port, Path root, Path hostKey, Supplier<HubConfiguration> config, FileIntakeFunction handler,
-                    List<PartnerAccount> partners) throws IOException {
+                    List<PartnerAccount> partners, org.referralhub.store.FailedAttempts attempts) throws IOException {
         server = SshServer.setUpDefaultServer();
         server.setHost("127.0.0.1");
         server.setPort(port);
         server.setKeyPairProvider(new SimpleGeneratorHostKeyProvider(hostKey));
-        server.setPasswordAuthenticator((user, password, session) ->
-                SftpLogin.withPassword(config.get(), user, password).isPresent());
+        // as the Transfer Family identity provider decides: a source that failed too often is refused for a while
+        server.setPasswordAuthenticator((user, password, session) -> {
+            String source = session.getClientAddress() instanceof java.net.InetSocketAddress address
+                    ? address.getAddress().getHostAddress() : null;
+            if (attempts.blockedUntil(SftpLogin.DOOR, source).isPresent()) {
+                return false;
+            }
+            boolean good = SftpLogin.withPassword(config.get(), user, password).isPresent();
+            if (!good) {
+                attempts.failed(SftpLogin.DOOR, source);
+            }
+            return good;
+        });
         server.setPublickeyAuthenticator((user, key, session) -> SftpLogin.account(config.get(), user)
                 .map(a -> a.publicKeys().stream().anyMatch(k -> sameKey(k, key)))
                 .orElseGet(() -> partners.stream().anyMatch(p -> p.username().equals(user)

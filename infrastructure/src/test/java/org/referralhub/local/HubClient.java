@@ -55,6 +55,12 @@ final class HubClient {
         return send(request.build());
     }
 
+    /** A JSON POST to any path with an agency's or a partner's key. */
+    Reply postWithKey(String path, String apiKey, String json) throws Exception {
+        return send(HttpRequest.newBuilder(URI.create(baseUrl + path)).POST(HttpRequest.BodyPublishers.ofString(json))
+                .header("Content-Type", "application/json").header("X-Api-Key", apiKey).build());
+    }
+
     Reply postSandbox(String path, String json) throws Exception {
         return send(HttpRequest.newBuilder(URI.create(baseUrl + path))
                 .POST(HttpRequest.BodyPublishers.ofString(json)).header("Content-Type", "application/json").build());

@@ -72,6 +72,7 @@ public final class AdminRoutes extends RouteBuilder {
             exchange.setProperty("admin", principal);
             return;
         }
+        hub.refuseIfBlocked("admin-token", request);
         String authorization = request.header("authorization");
         if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
             throw new ApiProblem(401, "unauthenticated", "Missing admin token",
@@ -80,8 +81,8 @@ public final class AdminRoutes extends RouteBuilder {
         HubConfiguration.Admin admin = hub.config().adminByTokenHash(Sha256.hex(authorization.substring(7).trim()))
                 .orElseThrow(() -> {
                     LOG.warn("refused an unknown admin token from {}", request.sourceIp());
-                    return new ApiProblem(401, "unauthenticated", "Unknown admin token",
-                            "The token is not a current administrator's token.");
+                    return hub.failedSignIn("admin-token", request, new ApiProblem(401, "unauthenticated",
+                            "Unknown admin token", "The token is not a current administrator's token."));
                 });
         exchange.setProperty("admin", admin.name());
     }

@@ -31,7 +31,10 @@ public final class DispatchRoutes extends RouteBuilder {
 
     private final HubServices hub;
 
+    private final org.referralhub.outcome.StatusReports reports;
+
     public DispatchRoutes(HubServices hub) {
+        this.reports = new org.referralhub.outcome.StatusReports(hub.configs(), hub.store(), hub.clock());
         this.hub = hub;
     }
 
@@ -105,6 +108,9 @@ public final class DispatchRoutes extends RouteBuilder {
             LOG.debug("referral {} has no delivery due, or another dispatcher holds it", referralId);
             return;
         }
+        if (consentLapsed(referral)) {
+            return;
+        }
         claimed(exchange, List.of(referral));
     }
 
@@ -113,11 +119,29 @@ public final class DispatchRoutes extends RouteBuilder {
         List<String> ids = exchange.getMessage().getMandatoryBody(List.class);
         List<Referral> claimed = new ArrayList<>();
         for (String id : ids) {
-            hub.store().claimDelivery(id, hub.clock().instant(), lease()).ifPresent(claimed::add);
+            hub.store().claimDelivery(id, hub.clock().instant(), lease()).filter(r -> !consentLapsed(r))
+                    .ifPresent(claimed::add);
         }
         if (!claimed.isEmpty()) {
             claimed(exchange, claimed);
         }
+    }
+
+    /**
+     * A referral whose consent expired (or was withdrawn) since it was received is not delivered: it is put on hold
+     * with reason {@code consent-expired}, its delivery withheld, and the agency told on its channels.
+     */
+    private boolean consentLapsed(Referral referral) {
+        java.time.Instant now = hub.clock().instant();
+        if (referral.consent() != null && referral.consent().isValidAt(now)) {
+            return false;
+        }
+        hub.store().update(referral.referralId(), r -> r.movedTo(org.referralhub.referral.ReferralStatus.ON_HOLD, null,
+                        "consent-expired", now, "hub:consent").withDelivery(org.referralhub.referral.Delivery.withheld()),
+                changed -> reports.notices(changed, now));
+        LOG.info("referral {} not delivered to partner {}: the client's consent expired", referral.referralId(),
+                referral.partnerId());
+        return true;
     }
 
     private void claimed(Exchange exchange, List<Referral> referrals) {

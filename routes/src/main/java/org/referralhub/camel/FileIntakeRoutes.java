@@ -68,9 +68,17 @@ public final class FileIntakeRoutes extends RouteBuilder {
             LOG.warn("SFTP login refused: SFTP_USER_ROLE_ARN or FILE_DROP_BUCKET is not set");
             return Map.of();
         }
+        if (hub.attempts().blockedUntil(SftpLogin.DOOR, attempt.sourceIp()).isPresent()) {
+            LOG.warn("SFTP login refused: {} failed too often lately", attempt.sourceIp());
+            return Map.of();
+        }
         Optional<SftpLogin.Account> account = SftpLogin.decide(hub.config(), attempt);
         if (account.isEmpty()) {
             LOG.warn("SFTP login refused for user {} from {}", attempt.username(), attempt.sourceIp());
+            // a password attempt counts; a key login offers keys one by one, so a refused key is not a failure yet
+            if (attempt.password() != null && !attempt.password().isEmpty()) {
+                hub.attempts().failed(SftpLogin.DOOR, attempt.sourceIp());
+            }
             return Map.of();
         }
         Map<String, Object> grant = new LinkedHashMap<>();

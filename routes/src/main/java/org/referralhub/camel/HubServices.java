@@ -26,10 +26,31 @@ public record HubServices(ConfigurationSource configs, ReferralIntake intake, Re
                           SecretStore secrets, MailSender mail, String hubAddress, Clock clock, int maxBodyBytes,
                           PartnerLoad load, Administration administration, org.referralhub.outcome.StatusLinks links,
                           String publicBaseUrl, org.referralhub.delivery.DeadLetters deadLetters,
-                          org.referralhub.store.NoticeOutbox notices) {
+                          org.referralhub.store.NoticeOutbox notices, org.referralhub.store.FailedAttempts attempts) {
 
     /** The configuration in force now. */
     public HubConfiguration config() {
         return configs.current();
+    }
+
+    /** Refuses a source that failed too often at this door lately: 429 with Retry-After until its window ends. */
+    public void refuseIfBlocked(String door, ApiRequest request) {
+        attempts.blockedUntil(door, request.sourceIp()).ifPresent(until -> {
+            throw tooMany(until);
+        });
+    }
+
+    /**
+     * Counts a failed sign-in at this door and answers what to throw: {@code problem} (401), or 429 if this failure
+     * reached the source's limit.
+     */
+    public ApiProblem failedSignIn(String door, ApiRequest request, ApiProblem problem) {
+        return attempts.failed(door, request.sourceIp()).<ApiProblem>map(HubServices::tooMany).orElse(problem);
+    }
+
+    private static ApiProblem tooMany(java.time.Instant until) {
+        long seconds = Math.max(1, java.time.Duration.between(java.time.Instant.now(), until).toSeconds());
+        return new ApiProblem(429, "too-many-failures", "Too many failed sign-ins",
+                "This address failed to sign in too often; try again later.").retryAfter((int) seconds);
     }
 }

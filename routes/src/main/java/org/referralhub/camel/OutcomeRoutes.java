@@ -176,13 +176,15 @@ public final class OutcomeRoutes extends RouteBuilder {
     }
 
     private Partner partner(ApiRequest request) {
+        hub.refuseIfBlocked("partner-key", request);
         String key = request.header("x-api-key");
         if (key == null || key.isBlank()) {
             throw new ApiProblem(401, "unauthenticated", "Missing API key", "Send your partner API key in the X-Api-Key header.");
         }
         return hub.config().partnerByKeyHash(ApiKeys.hash(key.trim())).orElseThrow(() -> {
             LOG.warn("refused an unknown partner API key from {}", request.sourceIp());
-            return new ApiProblem(401, "unauthenticated", "Unknown API key", "The X-Api-Key is not a current key of any partner.");
+            return hub.failedSignIn("partner-key", request, new ApiProblem(401, "unauthenticated", "Unknown API key",
+                    "The X-Api-Key is not a current key of any partner."));
         });
     }
 
@@ -209,9 +211,15 @@ public final class OutcomeRoutes extends RouteBuilder {
         ApiRequest request = exchange.getMessage().getMandatoryBody(ApiRequest.class);
         exchange.setProperty(ApiRequest.PROPERTY, request);
         Instant now = hub.clock().instant();
+        if (hub.attempts().blockedUntil("status-link", request.sourceIp()).isPresent()) {
+            exchange.getMessage().setBody(page(429, "Too many attempts", "This address tried too many links that "
+                    + "do not work; try again later."));
+            return;
+        }
         var claim = hub.links().verify(request.pathParameters().get("token"), now);
         Partner partner = claim.flatMap(c -> hub.config().partner(c.partnerId())).orElse(null);
         if (claim.isEmpty() || partner == null) {
+            hub.attempts().failed("status-link", request.sourceIp());
             exchange.getMessage().setBody(page(410, "This link cannot be used",
                     "It has expired or is not a link the referral hub made. Report the status with your partner API "
                             + "key or a status file, or ask the program for a new link."));

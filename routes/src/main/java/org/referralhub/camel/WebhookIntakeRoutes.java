@@ -45,6 +45,11 @@ public final class WebhookIntakeRoutes extends RouteBuilder {
         JSON_READER = mapper.readerFor(JsonNode.class);
     }
 
+    /** A webhook body as the route reads it: bounded nesting, string and number sizes. */
+    static JsonNode readPayload(byte[] body) throws java.io.IOException {
+        return JSON_READER.readValue(body);
+    }
+
     private final HubServices hub;
 
     public WebhookIntakeRoutes(HubServices hub) {
@@ -87,11 +92,15 @@ public final class WebhookIntakeRoutes extends RouteBuilder {
         exchange.setProperty(ApiRequest.PROPERTY, exchange.getMessage().getMandatoryBody(ApiRequest.class));
     }
 
+    /** Failed sign-ins with agency keys are counted under this door. */
+    static final String DOOR = "agency-key";
+
     private static ApiRequest request(Exchange exchange) {
         return exchange.getProperty(ApiRequest.PROPERTY, ApiRequest.class);
     }
 
     private void authenticate(Exchange exchange) {
+        hub.refuseIfBlocked(DOOR, request(exchange));
         String key = request(exchange).header(API_KEY_HEADER);
         if (key == null || key.isBlank()) {
             throw new ApiProblem(401, "unauthenticated", "Missing API key",
@@ -100,8 +109,8 @@ public final class WebhookIntakeRoutes extends RouteBuilder {
         Agency agency = hub.config().agencyByKeyHash(ApiKeys.hash(key.trim())).orElse(null);
         if (agency == null) {
             LOG.warn("refused an unknown API key from {}", request(exchange).sourceIp());
-            throw new ApiProblem(401, "unauthenticated", "Unknown API key",
-                    "The X-Api-Key is not a current key of any agency.");
+            throw hub.failedSignIn(DOOR, request(exchange), new ApiProblem(401, "unauthenticated", "Unknown API key",
+                    "The X-Api-Key is not a current key of any agency."));
         }
         exchange.setProperty(AGENCY, agency);
     }
@@ -137,7 +146,7 @@ public final class WebhookIntakeRoutes extends RouteBuilder {
 
     private void parse(Exchange exchange) {
         try {
-            JsonNode payload = JSON_READER.readValue(request(exchange).body());
+            JsonNode payload = readPayload(request(exchange).body());
             if (payload == null || !payload.isObject()) {
                 throw new ApiProblem(400, "malformed", "Malformed referral", "The body must be one JSON object.");
             }

@@ -276,7 +276,7 @@ public final class EmailImport {
                     (subject.toLowerCase(Locale.ROOT).startsWith("re:") ? "" : "Re: ") + subject, text.toString(),
                     "<reply-" + receiptId + "@" + domain(hubAddress) + ">", email.messageId(), email.references()));
         } catch (RuntimeException e) {
-            LOG.warn("reply for e-mail {} of agency {} could not be sent: {}", receiptId, agency.id(), e.getMessage());
+            LOG.warn("reply for e-mail {} of agency {} could not be sent: {}", receiptId, agency.id(), e.getClass().getSimpleName());
         }
     }
 

@@ -89,6 +89,24 @@ public final class FileImport {
             return Optional.of(new DropKey(parts[0], parts[1], parts[2]));
         }
 
+        /**
+         * Names the hub takes: at most 200 characters, no control characters, no characters that mean something to
+         * a shell, a spreadsheet or another file system ({@code \\ : * ? " < > |}), not {@code .} or {@code ..}.
+         */
+        public boolean hasAcceptableName() {
+            if (name.length() > 200 || name.equals(".") || name.equals("..") || name.isBlank()) {
+                return false;
+            }
+            for (int i = 0; i < name.length(); i++) {
+                char c = name.charAt(i);
+                if (c < 0x20 || c == 0x7f || "\\:*?\"<>|".indexOf(c) >= 0 || Character.isISOControl(c)
+                        || Character.getType(c) == Character.FORMAT) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
         /** Names that clients use while a file is still being written. */
         public boolean isTemporary() {
             String n = name.toLowerCase(Locale.ROOT);
@@ -134,6 +152,18 @@ public final class FileImport {
         Instant now = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
         String receiptId = ReferralIds.newId(now);
         ResultsFile results = new ResultsFile();
+        if (!drop.hasAcceptableName()) {
+            // never echoed: the file and its answer take a name the hub makes
+            results.stopped("the file name is not accepted: use letters, digits, spaces, dots, dashes, underscores "
+                    + "and parentheses, at most 200 characters; nothing was read");
+            DropKey renamed = new DropKey(drop.user(), drop.folder(), "refused-" + receiptId);
+            String resultsKey = drop.in("results", renamed.name() + ".results.csv");
+            files.write(resultsKey, results.toCsv());
+            String movedTo = drop.in("error", renamed.name());
+            files.move(key, movedTo);
+            LOG.warn("file {} of agency {} refused for its name", receiptId, sender.id());
+            return new Summary(key, "refused-name", receiptId, 0, 0, 0, resultsKey, movedTo);
+        }
         byte[] content;
         try {
             content = files.read(key, maxFileBytes);

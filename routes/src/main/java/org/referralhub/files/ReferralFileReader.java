@@ -3,7 +3,6 @@ package org.referralhub.files;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.util.Iterator;
 import java.util.Locale;
 
@@ -53,7 +52,9 @@ public interface ReferralFileReader extends Iterator<FileRow>, AutoCloseable {
             }
             return new CsvReferralReader(in, limits);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read the file", e);
+            // the content is in memory: an I/O error here is a reader refusing the bytes (text in no known encoding)
+            throw new UnreadableFileException("the file's bytes are not text in an encoding the hub reads (UTF-8, "
+                    + "UTF-16, Windows-1252)");
         }
     }
 

@@ -13,6 +13,9 @@ import org.referralhub.config.Passwords;
  */
 public final class SftpLogin {
 
+    /** Failed SFTP password logins are counted under this door. */
+    public static final String DOOR = "sftp-login";
+
     /** Folders every agency home has: files dropped, results returned, files done with, files refused. */
     public static final List<String> FOLDERS = List.of(FileImport.INBOUND, "results", "archive", "error");
     /** Folders every partner home has: status files dropped, results returned, files done with, files refused. */

@@ -160,7 +160,9 @@ public final class Hub implements AutoCloseable {
         NoticeOutbox notices = new NoticeOutbox(enhanced, table);
         HubServices services = new HubServices(config, intake, store, archive, secrets, mail, hubAddress, clock,
                 settings.maxBodyBytes(), load, administration, links, values.get("hubBaseUrl"),
-                new org.referralhub.delivery.DeadLetters(config, store, notices, clock), notices);
+                new org.referralhub.delivery.DeadLetters(config, store, notices, clock), notices,
+                new org.referralhub.store.FailedAttempts(dynamo, table, clock, settings.authFailureLimit(),
+                        settings.authFailureWindow()));
         IdempotencyRecords records = new IdempotencyRecords(enhanced, table);
         FileImport files = new FileImport(config, intake, store, archive, fileDrop, clock, FileLimits.DEFAULT,
                 settings.maxFileBytes(), records, settings.intakeLease());
@@ -234,6 +236,14 @@ public final class Hub implements AutoCloseable {
         DeliveryLedger ledger = new DeliveryLedger(services.store(), policy, services.clock());
         CamelContext camel = new DefaultCamelContext();
         camel.getCamelContextExtension().setName("referral-hub");
+        // personal data stays out of the logs: no message history or tracing (they print bodies), and Camel's own
+        // "exhausted" log (it quotes the exception's message) is off — the hub logs failures itself, by class and id
+        camel.setMessageHistory(false);
+        camel.setTracing(false);
+        camel.setLogExhaustedMessageBody(false);
+        camel.getCamelContextExtension().setErrorHandlerFactory(
+                new org.apache.camel.model.errorhandler.DefaultErrorHandlerDefinition().logExhausted(false)
+                        .logStackTrace(false).logRetryAttempted(false));
         HttpComponent http = new HttpComponent();
         http.setConnectTimeout(policy.connectTimeoutSeconds() * 1000L);
         http.setConnectionRequestTimeout(policy.connectTimeoutSeconds() * 1000L);

@@ -66,6 +66,10 @@ public final class HubSettings {
      * take it over (default 120; readers renew it as they go).
      */
     public static final String INTAKE_LEASE_SECONDS = "INTAKE_LEASE_SECONDS";
+    /** Failed sign-ins a source may make at one door in a window before it is refused there (default 20). */
+    public static final String AUTH_FAILURE_LIMIT = "AUTH_FAILURE_LIMIT";
+    /** The window of {@link #AUTH_FAILURE_LIMIT}, in seconds (default 600). */
+    public static final String AUTH_FAILURE_WINDOW_SECONDS = "AUTH_FAILURE_WINDOW_SECONDS";
     /** Endpoint override for every AWS client: LocalStack, DynamoDB Local or any compatible endpoint. */
     public static final String AWS_ENDPOINT_URL = "AWS_ENDPOINT_URL";
     /** Region (Lambda sets it). */
@@ -77,6 +81,8 @@ public final class HubSettings {
             Map.entry(ARCHIVE_BUCKET, true),
             Map.entry(ARCHIVE_DIR, false),
             Map.entry(INTAKE_LEASE_SECONDS, false),
+            Map.entry(AUTH_FAILURE_LIMIT, false),
+            Map.entry(AUTH_FAILURE_WINDOW_SECONDS, false),
             Map.entry(HUB_CONFIG, true),
             Map.entry(CONFIG_CACHE_SECONDS, true),
             Map.entry(HUB_BASE_URL, true),
@@ -144,6 +150,14 @@ public final class HubSettings {
 
     public long maxFileBytes() {
         return get(MAX_FILE_BYTES).map(Long::parseLong).orElse(DEFAULT_MAX_FILE_BYTES);
+    }
+
+    public int authFailureLimit() {
+        return get(AUTH_FAILURE_LIMIT).map(Integer::parseInt).orElse(20);
+    }
+
+    public java.time.Duration authFailureWindow() {
+        return java.time.Duration.ofSeconds(get(AUTH_FAILURE_WINDOW_SECONDS).map(Long::parseLong).orElse(600L));
     }
 
     public java.time.Duration intakeLease() {

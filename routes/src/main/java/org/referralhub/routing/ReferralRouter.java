@@ -143,8 +143,10 @@ public final class ReferralRouter {
             return false;
         }
         if (!rule.languages().isEmpty()) {
-            boolean speaks = rule.languages().contains(client.preferredLanguage())
-                    || client.otherLanguages().stream().anyMatch(rule.languages()::contains);
+            // a client whose languages are not known does not match a language rule (List.contains(null) throws)
+            boolean speaks = client.preferredLanguage() != null && rule.languages().contains(client.preferredLanguage())
+                    || client.otherLanguages() != null && client.otherLanguages().stream()
+                            .anyMatch(l -> l != null && rule.languages().contains(l));
             if (!speaks) {
                 return false;
             }

@@ -49,6 +49,17 @@ class ReferralIntakeTest {
     }
 
     @Test
+    void aClientWithoutKnownLanguagesIsPassedByALanguageRuleInsteadOfFailing() {
+        // found by WebhookPayloadFuzzTest: List.contains(null) threw, and the agency got a 500
+        com.fasterxml.jackson.databind.node.ObjectNode payload = (com.fasterxml.jackson.databind.node.ObjectNode)
+                Samples.payload("college-boreal-crm.json");
+        ((com.fasterxml.jackson.databind.node.ObjectNode) payload.get("client")).remove(java.util.List.of("langue", "autres_langues"));
+        Referral referral = assemble("college-boreal", payload);
+        assertThat(referral.routing().ruleId()).isNotEqualTo("francophone-clients");
+        assertThat(referral.status()).isEqualTo(ReferralStatus.REQUESTED);
+    }
+
+    @Test
     void anIneligibleReferralIsStoredAsRejectedWithReasonsAndNeverDelivered() {
         ObjectNode payload = Samples.payload("cics-canonical.json").deepCopy();
         ((ObjectNode) payload.get("client")).put("englishLevel", 5).put("arrivalDate", "2015-01-10");

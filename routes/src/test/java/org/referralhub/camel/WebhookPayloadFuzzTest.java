@@ -1,0 +1,42 @@
+package org.referralhub.camel;
+
+import com.code_intelligence.jazzer.junit.FuzzTest;
+import java.io.IOException;
+import java.time.Instant;
+import org.referralhub.Samples;
+import org.referralhub.config.Agency;
+import org.referralhub.config.HubConfiguration;
+import org.referralhub.intake.InvalidReferralException;
+import org.referralhub.intake.ReferralIntake;
+import org.referralhub.referral.Channel;
+import org.referralhub.referral.ReferralIds;
+
+/**
+ * Any webhook body, through the webhook's own JSON reader and every agency's mapping, validation and screening: a
+ * referral, or a clean refusal (unreadable JSON, field errors) — never another exception, never a hang. Runs its seeds
+ * (the sample payloads) in {@code mvn test}; fuzzes for as long as asked with {@code JAZZER_FUZZ=1} (see README).
+ */
+class WebhookPayloadFuzzTest {
+
+    private static final HubConfiguration CONFIG = Samples.demoConfiguration();
+    private static final ReferralIntake INTAKE = new ReferralIntake(CONFIG);
+    private static final Instant NOW = Instant.parse("2026-11-23T15:00:00Z");
+
+    @FuzzTest(maxDuration = "5m")
+    void aWebhookBodyIsMappedOrCleanlyRefused(byte[] body) {
+        com.fasterxml.jackson.databind.JsonNode payload;
+        try {
+            payload = WebhookIntakeRoutes.readPayload(body);
+        } catch (IOException unreadable) {
+            return;
+        }
+        for (Agency agency : CONFIG.agencies()) {
+            try {
+                INTAKE.assemble(new ReferralIntake.Receipt(ReferralIds.newId(NOW), agency, Channel.WEBHOOK,
+                        agency.webhookMapping(), NOW, "fuzz"), payload);
+            } catch (InvalidReferralException refused) {
+                // a clean refusal, with field errors
+            }
+        }
+    }
+}

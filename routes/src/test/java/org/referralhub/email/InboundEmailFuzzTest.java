@@ -1,0 +1,34 @@
+package org.referralhub.email;
+
+import com.code_intelligence.jazzer.junit.FuzzTest;
+import org.referralhub.Samples;
+import org.referralhub.config.Agency;
+import org.referralhub.config.HubConfiguration;
+import org.referralhub.intake.ReferralIntake;
+
+/**
+ * Any raw message, through the MIME reader (headers, encodings, multipart, attachments, HTML to text), the repeat key
+ * and the form reader of an agency's label mapping: read, or refused as unreadable — never another exception.
+ */
+class InboundEmailFuzzTest {
+
+    private static final HubConfiguration CONFIG = Samples.demoConfiguration();
+    private static final ReferralIntake INTAKE = new ReferralIntake(CONFIG);
+    private static final Agency AGENCY = CONFIG.agency("cics").orElseThrow();
+
+    @FuzzTest(maxDuration = "5m")
+    void aMessageIsReadOrCleanlyRefused(byte[] raw) {
+        EmailImport.messageKey(raw);
+        InboundEmail email;
+        try {
+            email = InboundEmail.parse(raw, 10, 2L * 1024 * 1024);
+        } catch (InboundEmail.UnreadableEmailException unreadable) {
+            return;
+        }
+        email.from();
+        email.senderForged();
+        if (email.body() != null) {
+            EmailImport.formDrafts(INTAKE, AGENCY, email.body());
+        }
+    }
+}
