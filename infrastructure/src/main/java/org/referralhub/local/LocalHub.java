@@ -173,7 +173,33 @@ public final class LocalHub implements AutoCloseable {
         this.dataDirectory = dataDirectory;
     }
 
+    /**
+     * Starts the local hub. Ports chosen here (0) are free when chosen but can be taken by another process before
+     * the server binds them: such a start is undone and tried again with new ports, twice at most.
+     */
     public static LocalHub start(Options options) throws IOException {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return startOnce(options);
+            } catch (RuntimeException | IOException e) {
+                if (attempt == 3 || !portTaken(e)) {
+                    throw e;
+                }
+                LOG.warn("a port was taken meanwhile; starting again with other ports");
+            }
+        }
+    }
+
+    private static boolean portTaken(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.net.BindException || String.valueOf(t.getMessage()).contains("Could not start mail server")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static LocalHub startOnce(Options options) throws IOException {
         int httpPort = options.httpPort() == 0 ? freePort() : options.httpPort();
         int dynamoPort = options.dynamoPort() == 0 ? freePort() : options.dynamoPort();
         Path data = options.dataDirectory() == null ? Files.createTempDirectory("referral-hub-")
@@ -211,6 +237,8 @@ public final class LocalHub implements AutoCloseable {
             settings.put(HubSettings.HUB_CONFIG, options.configLocation());
         }
         Hub hub = null;
+        // what this start has set running, undone in reverse if a later step fails
+        java.util.Deque<AutoCloseable> started = new java.util.ArrayDeque<>();
         try {
             ReferralTableDefinition.ensureExists(URI.create(dynamo.endpoint()), options.tableName());
             DirectorySecretStore localKeys = new DirectorySecretStore(data.resolve("keys"));
@@ -227,14 +255,17 @@ public final class LocalHub implements AutoCloseable {
                     .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
                     .httpClient(UrlConnectionHttpClient.create())
                     .build();
+            started.push(streams);
             StreamFeed feed = new StreamFeed(streams, streamArn, new DispatchStreamFunction(hub))
                     .start(options.streamPollMillis());
+            started.push(feed);
             DispatchSweepFunction sweep = new DispatchSweepFunction(hub);
             ScheduledExecutorService schedule = Executors.newScheduledThreadPool(2, r -> {
                 Thread t = new Thread(r, "local-dispatch-schedule");
                 t.setDaemon(true);
                 return t;
             });
+            started.push(schedule::shutdownNow);
             schedule.scheduleWithFixedDelay(() -> {
                 try {
                     sweep.handleRequest(new ScheduledEvent(), new LocalLambdaContext("dispatch-sweep"));
@@ -256,8 +287,10 @@ public final class LocalHub implements AutoCloseable {
                     () -> running.services().config(), new FileIntakeFunction(hub),
                     partnerAccounts(hub, new DirectorySecretStore(data.resolve("keys")), data.resolve("sftp")),
                     hub.services().attempts()).start();
+            started.push(sftp);
             LocalMailServer mail = new LocalMailServer(smtpPort, imapPort, HUB_ADDRESS,
                     new DirectoryFileDropStore(data.resolve("mail")), new EmailIntakeFunction(hub));
+            started.push(mail);
             // agencies whose mailbox this mail server holds: the mailbox exists, and the hub knows its password
             DirectorySecretStore keys = new DirectorySecretStore(data.resolve("keys"));
             for (var agency : hub.services().config().agencies()) {
@@ -285,6 +318,13 @@ public final class LocalHub implements AutoCloseable {
             HttpGateway gateway = new HttpGateway(httpPort, functions, sandbox).start();
             return new LocalHub(dynamo, hub, streams, feed, schedule, gateway, sftp, mail, sandbox, baseUrl, data);
         } catch (RuntimeException | IOException e) {
+            while (!started.isEmpty()) {
+                try {
+                    started.pop().close();
+                } catch (Exception ignored) {
+                    // undoing as much as can be undone
+                }
+            }
             if (hub != null) {
                 hub.close();
             }

@@ -39,7 +39,12 @@ final class LocalMailServer implements AutoCloseable {
         mail = new GreenMail(new ServerSetup[]{
                 new ServerSetup(smtpPort, "127.0.0.1", ServerSetup.PROTOCOL_SMTP),
                 new ServerSetup(imapPort, "127.0.0.1", ServerSetup.PROTOCOL_IMAP)});
-        mail.start();
+        try {
+            mail.start();
+        } catch (RuntimeException e) {
+            mail.stop(); // one of the two servers may be up: let go of it too
+            throw e;
+        }
         var users = mail.getUserManager();
         MessageDeliveryHandler mailboxes = users.getMessageDeliveryHandler();
         String hub = hubAddress.toLowerCase(Locale.ROOT);
@@ -100,8 +105,12 @@ final class LocalMailServer implements AutoCloseable {
     public void close() {
         intake.shutdown();
         try {
-            intake.awaitTermination(30, TimeUnit.SECONDS);
+            if (!intake.awaitTermination(30, TimeUnit.SECONDS)) {
+                // messages still waiting stay in the mail drop, unread, as after a crash
+                intake.shutdownNow();
+            }
         } catch (InterruptedException e) {
+            intake.shutdownNow();
             Thread.currentThread().interrupt();
         }
         mail.stop();

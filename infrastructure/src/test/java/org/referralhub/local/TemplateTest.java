@@ -180,4 +180,50 @@ class TemplateTest {
             }
         }
     }
+
+    private static final Map<String, Object> DATA_KEY = Map.of("Fn::GetAtt", "DataKey.Arn");
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void personalDataAtRestIsUnderTheRotatedCustomerKeyAndReachableOnlyOverTls() {
+        assertThat(resources("AWS::KMS::Key")).containsKey("DataKey");
+        assertThat(resources("AWS::KMS::Key").get("DataKey").get("EnableKeyRotation")).isEqualTo(true);
+
+        Map<String, Object> sse = (Map<String, Object>) resources("AWS::DynamoDB::Table").get("ReferralsTable")
+                .get("SSESpecification");
+        assertThat(sse).containsEntry("SSEType", "KMS").containsEntry("KMSMasterKeyId", DATA_KEY);
+
+        Map<String, Map<String, Object>> policies = resources("AWS::S3::BucketPolicy");
+        for (var bucket : resources("AWS::S3::Bucket").entrySet()) {
+            Map<String, Object> encryption = (Map<String, Object>) ((List<Object>) ((Map<String, Object>) bucket.getValue()
+                    .get("BucketEncryption")).get("ServerSideEncryptionConfiguration")).get(0);
+            assertThat((Map<String, Object>) encryption.get("ServerSideEncryptionByDefault")).as(bucket.getKey())
+                    .containsEntry("SSEAlgorithm", "aws:kms").containsEntry("KMSMasterKeyID", DATA_KEY);
+            assertThat((Map<String, Object>) bucket.getValue().get("PublicAccessBlockConfiguration")).as(bucket.getKey())
+                    .containsEntry("BlockPublicAcls", true).containsEntry("BlockPublicPolicy", true)
+                    .containsEntry("IgnorePublicAcls", true).containsEntry("RestrictPublicBuckets", true);
+            assertThat(policies.values()).as("a TLS-only policy on " + bucket.getKey()).anyMatch(policy ->
+                    Map.of("Ref", bucket.getKey()).equals(policy.get("Bucket")) && deniesPlainTransport(policy));
+        }
+
+        Map<String, Object> queue = resources("AWS::SQS::Queue").get("DeadLetterQueue");
+        assertThat(queue).containsEntry("KmsMasterKeyId", DATA_KEY);
+        assertThat(resources("AWS::SQS::QueuePolicy").values()).anyMatch(TemplateTest::deniesPlainTransport);
+
+        // the functions that touch a bucket or the queue may use the key, and only that key
+        for (var function : resources("AWS::Serverless::Function").entrySet()) {
+            String text = function.getValue().toString();
+            if (text.contains("s3:") || function.getValue().containsKey("DeadLetterQueue")) {
+                assertThat(text).as(function.getKey()).contains("kms:Decrypt").contains("DataKey.Arn");
+            }
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static boolean deniesPlainTransport(Map<String, Object> policy) {
+        Map<String, Object> document = (Map<String, Object>) policy.get("PolicyDocument");
+        return ((List<Object>) document.get("Statement")).stream().map(st -> (Map<String, Object>) st)
+                .anyMatch(st -> "Deny".equals(st.get("Effect")) && String.valueOf(st.get("Condition"))
+                        .contains("aws:SecureTransport=false"));
+    }
 }
