@@ -35,7 +35,8 @@ public final class Administration {
     private static final int SAVE_ATTEMPTS = 3;
     /** Where agencies' and partners' secrets are: the object's path, and the field. */
     private static final List<String[]> SECRETS = List.of(new String[]{"sftp", "passwordHash"},
-            new String[]{"intake", "signingSecret"}, new String[]{"notifications.webhook", "signingSecret"});
+            new String[]{"intake", "signingSecret"}, new String[]{"notifications.webhook", "signingSecret"},
+            new String[]{"signedWebhooks", "signingSecret"});
     /** The audit's list of changes stays well within a DynamoDB item, beside the gzipped configuration. */
     private static final int MAX_AUDIT_CHARS = 40_000;
 

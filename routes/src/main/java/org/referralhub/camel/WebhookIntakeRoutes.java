@@ -16,6 +16,7 @@ import org.referralhub.config.Agency;
 import org.referralhub.config.ApiKeys;
 import org.referralhub.intake.ReferralIntake;
 import org.referralhub.referral.CanonicalJson;
+import org.referralhub.delivery.WebhookSignature;
 import org.referralhub.referral.Channel;
 import org.referralhub.referral.Referral;
 import org.referralhub.referral.ReferralIds;
@@ -94,6 +95,7 @@ public final class WebhookIntakeRoutes extends RouteBuilder {
 
     /** Failed sign-ins with agency keys are counted under this door. */
     static final String DOOR = "agency-key";
+    private static final String SIGNED = "signedWebhook";
 
     private static ApiRequest request(Exchange exchange) {
         return exchange.getProperty(ApiRequest.PROPERTY, ApiRequest.class);
@@ -102,6 +104,11 @@ public final class WebhookIntakeRoutes extends RouteBuilder {
     private void authenticate(Exchange exchange) {
         hub.refuseIfBlocked(DOOR, request(exchange));
         String key = request(exchange).header(API_KEY_HEADER);
+        if ((key == null || key.isBlank()) && request(exchange).header(WebhookSignature.SIGNATURE_HEADER) != null) {
+            exchange.setProperty(AGENCY, signedBy(request(exchange)));
+            exchange.setProperty(SIGNED, true);
+            return;
+        }
         if (key == null || key.isBlank()) {
             throw new ApiProblem(401, "unauthenticated", "Missing API key",
                     "Send your agency's API key in the X-Api-Key header.");
@@ -113,6 +120,29 @@ public final class WebhookIntakeRoutes extends RouteBuilder {
                     "The X-Api-Key is not a current key of any agency."));
         }
         exchange.setProperty(AGENCY, agency);
+    }
+
+    /**
+     * An agency that signs its calls (Standard Webhooks) names itself with {@code ?agency=<id>} in the URL it posts
+     * to; the signature must verify with that agency's secret and the timestamp be within five minutes. The message
+     * id then serves as the Idempotency-Key, so a replayed or retried call has no second effect.
+     */
+    private Agency signedBy(ApiRequest request) {
+        String agencyId = request.query("agency");
+        Agency agency = agencyId == null ? null : hub.config().agency(agencyId)
+                .filter(a -> a.signedWebhooks() != null && a.signedWebhooks().signingSecret() != null).orElse(null);
+        boolean valid = agency != null && "POST".equalsIgnoreCase(request.method())
+                && new WebhookSignature(agency.signedWebhooks().signingSecret()).verify(
+                        request.header(WebhookSignature.ID_HEADER), request.header(WebhookSignature.TIMESTAMP_HEADER),
+                        request.header(WebhookSignature.SIGNATURE_HEADER),
+                        new String(request.body(), java.nio.charset.StandardCharsets.UTF_8), hub.clock().instant());
+        if (!valid) {
+            LOG.warn("refused a webhook signature from {}", request.sourceIp());
+            throw hub.failedSignIn(DOOR, request, new ApiProblem(401, "unauthenticated", "Invalid signature",
+                    "The webhook-signature does not verify with the secret of the agency named by ?agency=, or "
+                            + "webhook-timestamp is more than five minutes from now."));
+        }
+        return agency;
     }
 
     private void checkSize(Exchange exchange) {
@@ -168,7 +198,11 @@ public final class WebhookIntakeRoutes extends RouteBuilder {
                 Channel.WEBHOOK, agency.webhookMapping(), receivedAt, exchange.getProperty(RAW_REF, String.class));
         Referral referral = hub.intake().assemble(receipt, exchange.getProperty(PAYLOAD, JsonNode.class));
         exchange.getMessage().setBody(referral);
-        exchange.getMessage().setHeader(IntakeRoutes.IDEMPOTENCY_KEY, request(exchange).header(IDEMPOTENCY_KEY_HEADER));
+        String idempotencyKey = request(exchange).header(IDEMPOTENCY_KEY_HEADER);
+        if ((idempotencyKey == null || idempotencyKey.isBlank()) && exchange.getProperty(SIGNED, false, Boolean.class)) {
+            idempotencyKey = request(exchange).header(WebhookSignature.ID_HEADER);
+        }
+        exchange.getMessage().setHeader(IntakeRoutes.IDEMPOTENCY_KEY, idempotencyKey);
     }
 
     private void replyAccepted(Exchange exchange) throws org.apache.camel.InvalidPayloadException {

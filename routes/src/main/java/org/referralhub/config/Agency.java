@@ -17,10 +17,20 @@ import java.util.List;
  * @param email          who may refer by e-mail for it, and how its forms' labels map
  * @param mailbox        the agency's own mailbox, polled over IMAP, when it keeps referral mail at home
  * @param notifications  how the agency is told of each status change of its referrals (any of the three channels)
+ * @param signedWebhooks the secret its webhook calls are signed with, for an agency that signs rather than sends a key
  */
 public record Agency(String id, String name, String program, List<String> apiKeyHashes, String webhookMapping,
                      String fileMapping, java.util.Map<String, String> fileMappings, String fileSheet,
-                     SftpAccount sftp, FilePull pull, EmailSenders email, Mailbox mailbox, Notify notifications) {
+                     SftpAccount sftp, FilePull pull, EmailSenders email, Mailbox mailbox, Notify notifications,
+                     SignedWebhooks signedWebhooks) {
+
+    /**
+     * An agency whose system signs its calls (Standard Webhooks) instead of sending an API key.
+     *
+     * @param signingSecret {@code whsec_…}, shared with the agency, that its calls are signed with
+     */
+    public record SignedWebhooks(String signingSecret) {
+    }
 
     public Agency {
         apiKeyHashes = apiKeyHashes == null ? List.of() : List.copyOf(apiKeyHashes);

@@ -209,6 +209,10 @@ public final class ConfigurationLoader {
                     problems.add("agency '" + agency.id() + "' takes e-mail but allows no sender");
                 }
             }
+            if (agency.signedWebhooks() != null && (agency.signedWebhooks().signingSecret() == null
+                    || !agency.signedWebhooks().signingSecret().startsWith("whsec_"))) {
+                problems.add("agency '" + agency.id() + "' signs its webhooks without a whsec_ signing secret");
+            }
             if (agency.notifications() != null) {
                 Agency.Notify notify = agency.notifications();
                 if (notify.webhook() != null && (notify.webhook().url() == null || !notify.webhook().url().matches("https?://.+")

@@ -58,6 +58,9 @@ public final class ConfigurationView {
         if (agency.path("notifications").path("webhook").hasNonNull("signingSecret")) {
             ((ObjectNode) agency.get("notifications").get("webhook")).put("signingSecret", SECRET);
         }
+        if (agency.path("signedWebhooks").hasNonNull("signingSecret")) {
+            ((ObjectNode) agency.get("signedWebhooks")).put("signingSecret", SECRET);
+        }
         return agency;
     }
 
@@ -155,6 +158,10 @@ public final class ConfigurationView {
             if (agency.path("notifications").path("webhook").hasNonNull("signingSecret")) {
                 out.put("/agencies/" + agency.path("id").asText() + "/notifications/webhook/signingSecret",
                         agency.get("notifications").get("webhook").get("signingSecret"));
+            }
+            if (agency.path("signedWebhooks").hasNonNull("signingSecret")) {
+                out.put("/agencies/" + agency.path("id").asText() + "/signedWebhooks/signingSecret",
+                        agency.get("signedWebhooks").get("signingSecret"));
             }
         }
         for (JsonNode partner : configuration.path("partners")) {
