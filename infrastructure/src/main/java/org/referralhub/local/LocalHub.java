@@ -12,6 +12,7 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -144,6 +145,9 @@ public final class LocalHub implements AutoCloseable {
             return Integer.parseInt(env(name, Integer.toString(fallback)));
         }
     }
+
+    /** Raw payloads are kept 25 months: the default retention of a closed referral and a month of grace. */
+    static final Duration ARCHIVE_RETENTION = Duration.ofDays(760);
 
     private final DynamoDbLocalServer dynamo;
     private final Hub hub;
@@ -302,6 +306,15 @@ public final class LocalHub implements AutoCloseable {
                     mail.mailbox(box.username(), new String(keys.get(box.passwordRef()), java.nio.charset.StandardCharsets.UTF_8));
                 }
             }
+            LocalRetentionSweep retention = new LocalRetentionSweep(hub.dynamo(), options.tableName(),
+                    data.resolve("archive"), ARCHIVE_RETENTION, options.clock());
+            schedule.scheduleWithFixedDelay(() -> {
+                try {
+                    retention.run();
+                } catch (RuntimeException e) {
+                    LOG.warn("retention sweep failed: {}", e.getClass().getSimpleName());
+                }
+            }, 1, 60, TimeUnit.MINUTES);
             MailboxPullFunction mailboxes = new MailboxPullFunction(hub);
             schedule.scheduleWithFixedDelay(() -> {
                 try {

@@ -1,14 +1,26 @@
 package org.referralhub.config;
 
 /** A program partners deliver (The Mentoring Partnership) and the eligibility rules its referrals must meet. */
-public record Program(String id, String name, EligibilityRules eligibility, Staleness staleness) {
+public record Program(String id, String name, EligibilityRules eligibility, Staleness staleness, Retention retention) {
+
+    /** How long a closed referral is kept when the program does not say: two years. */
+    public static final int DEFAULT_MONTHS_AFTER_CLOSED = 24;
 
     public Program {
         eligibility = eligibility == null ? EligibilityRules.NONE : eligibility;
+        retention = retention == null || retention.monthsAfterClosed() == null
+                ? new Retention(DEFAULT_MONTHS_AFTER_CLOSED) : retention;
     }
 
     public Program(String id, String name, EligibilityRules eligibility) {
-        this(id, name, eligibility, null);
+        this(id, name, eligibility, null, null);
+    }
+
+    /**
+     * How long the hub keeps a referral once it is closed (completed, cancelled, rejected or failed): then the table
+     * forgets it (DynamoDB TTL in AWS, the local hub's retention sweep locally).
+     */
+    public record Retention(Integer monthsAfterClosed) {
     }
 
     /**

@@ -147,6 +147,14 @@ public final class Hub implements AutoCloseable {
         config.current();
         PartnerLoadCounters load = new PartnerLoadCounters(dynamo, table, config, clock, java.time.Duration.ofSeconds(5));
         store.onSettled(load::settled);
+        // a closed referral is kept its program's months after it closed, then forgotten (TTL)
+        store.retainClosedReferralsUntil(referral -> {
+            int months = config.current().program(referral.program()).map(p -> p.retention().monthsAfterClosed())
+                    .orElse(org.referralhub.config.Program.DEFAULT_MONTHS_AFTER_CLOSED);
+            java.time.Instant closed = referral.statusHistory().isEmpty() ? referral.source().receivedAt()
+                    : referral.statusHistory().get(referral.statusHistory().size() - 1).at();
+            return closed.atZone(java.time.ZoneOffset.UTC).plusMonths(months).toInstant();
+        });
         Administration administration = new Administration(configStore, values, config::refresh, clock);
         SecretStore secrets = settings.get(HubSettings.KEY_STORE_DIR)
                 .<SecretStore>map(dir -> new DirectorySecretStore(Path.of(dir)))

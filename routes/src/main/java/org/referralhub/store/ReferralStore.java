@@ -54,6 +54,7 @@ public final class ReferralStore {
     private final DynamoDbTable<ReferralItem> table;
 
     private volatile Settlement settlement = (referrals, stored) -> { };
+    private volatile java.util.function.Function<Referral, Instant> retainUntil = referral -> null;
 
     public ReferralStore(DynamoDbEnhancedClient enhanced, String tableName) {
         this.enhanced = enhanced;
@@ -68,6 +69,11 @@ public final class ReferralStore {
 
     public void onSettled(Settlement settlement) {
         this.settlement = settlement;
+    }
+
+    /** Until when a closed referral is kept (its item's TTL); null: for good. */
+    public void retainClosedReferralsUntil(java.util.function.Function<Referral, Instant> retainUntil) {
+        this.retainUntil = retainUntil;
     }
 
     /** The result of storing a new referral: the referral that holds the claim, and whether it was already there. */
@@ -514,7 +520,7 @@ public final class ReferralStore {
         return claim;
     }
 
-    static ReferralItem toItem(Referral referral, long version) {
+    ReferralItem toItem(Referral referral, long version) {
         ReferralItem item = new ReferralItem();
         String id = referral.referralId();
         String received = sortable(referral.source().receivedAt());
@@ -534,6 +540,12 @@ public final class ReferralStore {
         }
         item.setGsi2pk("AGENCY#" + referral.agencyId());
         item.setGsi2sk(received + "#" + id);
+        if (referral.status() != null && referral.status().isFinal()) {
+            Instant until = retainUntil.apply(referral);
+            if (until != null) {
+                item.setExpiresAt(until.getEpochSecond());
+            }
+        }
         Delivery delivery = referral.delivery();
         if (delivery != null) {
             item.setDeliveryState(delivery.state().code());
