@@ -3,9 +3,13 @@ package org.referralhub.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.PrintWriter;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code referral-hub referral ID}: a referral's status, routing, deliveries and history. */
+/**
+ * {@code referral-hub referral ID}: a referral's status, routing, deliveries and history; {@code --erase REASON}
+ * erases the client's data on request.
+ */
 @Command(name = "referral", mixinStandardHelpOptions = true,
         description = "Show a referral: its status, where it was routed and why, each delivery attempt, its history.")
 final class ReferralCommand extends AdminCommand {
@@ -13,8 +17,21 @@ final class ReferralCommand extends AdminCommand {
     @Parameters(paramLabel = "ID", description = "The referral's id.")
     String id;
 
+    @Option(names = "--erase", paramLabel = "REASON",
+            description = "Erase the client's data on request (the referral, its claim, its archived payload); the "
+                    + "reason, without personal data, is kept in the erasure record.")
+    String erase;
+
     @Override
     int run(AdminApiClient api, PrintWriter out, PrintWriter err) throws Exception {
+        if (erase != null) {
+            com.fasterxml.jackson.databind.node.ObjectNode request =
+                    com.fasterxml.jackson.databind.json.JsonMapper.builder().build().createObjectNode().put("reason", erase);
+            return answer(api.send("POST", "/referrals/" + id + "/erase", request), err, r ->
+                    out.println("erased " + r.path("referralId").asText() + " at " + r.path("erasedAt").asText()
+                            + ": removed " + String.join(", ", java.util.stream.StreamSupport
+                            .stream(r.path("removed").spliterator(), false).map(JsonNode::asText).toList())));
+        }
         return answer(api.send("GET", "/referrals/" + id, (JsonNode) null), err, r -> {
             if ("json".equals(output)) {
                 print(out, r);

@@ -46,6 +46,20 @@ public final class DirectoryRawArchive implements RawArchive {
     }
 
     @Override
+    public boolean erase(String reference) {
+        String whole = reference.contains("#") ? reference.substring(0, reference.indexOf('#')) : reference;
+        Path path = Path.of(URI.create(whole)).normalize();
+        if (!path.startsWith(root)) {
+            throw new IllegalArgumentException("reference is not in this archive");
+        }
+        try {
+            return Files.deleteIfExists(path);
+        } catch (IOException e) {
+            throw new ArchiveUnavailableException("cannot erase archived payload", e);
+        }
+    }
+
+    @Override
     public void checkAvailable() {
         try {
             Files.createDirectories(root);

@@ -12,6 +12,12 @@ public interface RawArchive {
     /** The archived bytes behind a reference this archive answered. */
     byte[] read(String reference);
 
+    /**
+     * Deletes the archived payload behind a reference (a client's erasure), every stored version of it; answers
+     * whether there was one. A reference to a row or a form ({@code …#row=3}) deletes the whole file or message.
+     */
+    boolean erase(String reference);
+
     /** Answers normally when the archive can take payloads; throws otherwise (health checks). */
     void checkAvailable();
 }

@@ -36,6 +36,32 @@ public final class S3RawArchive implements RawArchive {
     }
 
     @Override
+    public boolean erase(String reference) {
+        String whole = reference.contains("#") ? reference.substring(0, reference.indexOf('#')) : reference;
+        URI uri = URI.create(whole);
+        if (!"s3".equals(uri.getScheme()) || !bucket.equals(uri.getHost())) {
+            throw new IllegalArgumentException("reference is not in this archive");
+        }
+        String key = uri.getPath().substring(1);
+        boolean found = false;
+        // the bucket keeps versions: every one of them goes
+        for (var page : s3.listObjectVersionsPaginator(r -> r.bucket(bucket).prefix(key))) {
+            for (var version : page.versions()) {
+                if (version.key().equals(key)) {
+                    s3.deleteObject(r -> r.bucket(bucket).key(key).versionId(version.versionId()));
+                    found = true;
+                }
+            }
+            for (var marker : page.deleteMarkers()) {
+                if (marker.key().equals(key)) {
+                    s3.deleteObject(r -> r.bucket(bucket).key(key).versionId(marker.versionId()));
+                }
+            }
+        }
+        return found;
+    }
+
+    @Override
     public void checkAvailable() {
         s3.headBucket(r -> r.bucket(bucket));
     }

@@ -192,9 +192,15 @@ public final class AdminRoutes extends RouteBuilder {
         } else if (head.equals("reports") && n == 2 && parts.get(1).equals("funnel") && method.equals("GET")) {
             return funnel(request);
         } else if (head.equals("referrals") && n == 2 && method.equals("GET")) {
+            var erased = hub.store().erasure(parts.get(1));
+            if (erased.isPresent()) {
+                return ApiReply.json(410, erased.get());
+            }
             return hub.store().find(parts.get(1)).map(r -> ApiReply.json(200, r))
                     .orElseThrow(() -> new ApiProblem(404, "not-found", "No such referral",
                             "There is no referral " + parts.get(1) + "."));
+        } else if (head.equals("referrals") && n == 3 && parts.get(2).equals("erase") && method.equals("POST")) {
+            return erase(parts.get(1), object(request), by);
         } else if (head.equals("routing")) {
             if (n == 1 && method.equals("GET")) {
                 return reply(200, admin.routing());
@@ -286,6 +292,39 @@ public final class AdminRoutes extends RouteBuilder {
         }
         LOG.info("admin {} replayed {} quarantined input(s)", by, out.size());
         return ApiReply.json(200, Map.of("replayed", out));
+    }
+
+    /**
+     * A client's erasure on request: the referral, its agency-reference claim and its archived raw payload are deleted
+     * (a file's or a message's whole copy, which held it); an erasure record without personal data stays — who, when,
+     * why, what was removed — and the referral answers 410 with it from then on.
+     */
+    private ApiReply erase(String referralId, JsonNode body, String by) {
+        String reason = body.path("reason").asText("").trim();
+        if (reason.isEmpty() || reason.length() > 500) {
+            throw new ApiProblem(400, "malformed", "Why?",
+                    "Send {\"reason\": \"…\"} (at most 500 characters, no personal data): it is kept in the erasure record.");
+        }
+        if (hub.store().erasure(referralId).isPresent()) {
+            return ApiReply.json(200, hub.store().erasure(referralId).get());
+        }
+        var referral = hub.store().find(referralId).orElseThrow(() -> new ApiProblem(404, "not-found",
+                "No such referral", "There is no referral " + referralId + "."));
+        List<String> removed = new java.util.ArrayList<>(List.of("referral"));
+        if (referral.source() != null && referral.source().agencyReference() != null) {
+            removed.add("agency-reference claim");
+        }
+        String rawRef = referral.source() == null ? null : referral.source().rawPayloadRef();
+        if (rawRef != null && rawRef.startsWith("file:") || rawRef != null && rawRef.startsWith("s3:")) {
+            boolean whole = rawRef.contains("#");
+            if (hub.archive().erase(rawRef)) {
+                removed.add(whole ? "archived raw file or message (it held this referral and possibly others)"
+                        : "archived raw payload");
+            }
+        }
+        Map<String, Object> record = hub.store().erase(referral, by, reason, removed, hub.clock().instant());
+        LOG.info("admin {} erased referral {}", by, referralId);
+        return ApiReply.json(200, record);
     }
 
     private Object replay(Map<String, Object> record) {

@@ -188,6 +188,48 @@ public final class ReferralStore {
         return chunk.stream().map(r -> insertOne(r, null, now)).toList();
     }
 
+    /**
+     * Erases a referral: its item and its agency-reference claim go, in one transaction with an erasure record that
+     * holds no personal data (ids, program, status, when, who, why, what was removed). Answers the record.
+     */
+    public Map<String, Object> erase(Referral referral, String by, String reason, List<String> removed, Instant now) {
+        Map<String, Object> record = new java.util.LinkedHashMap<>();
+        record.put("referralId", referral.referralId());
+        record.put("agencyId", referral.agencyId());
+        record.put("partnerId", referral.partnerId());
+        record.put("program", referral.program());
+        record.put("statusAtErasure", referral.status() == null ? null : referral.status().code());
+        record.put("receivedAt", referral.source().receivedAt().toString());
+        record.put("erasedAt", now.toString());
+        record.put("erasedBy", by);
+        record.put("reason", reason);
+        record.put("removed", removed);
+        ReferralItem erasure = new ReferralItem();
+        erasure.setPk("ERASURE#" + referral.referralId());
+        erasure.setSk("ERASURE");
+        erasure.setKind("erasure");
+        erasure.setReferralId(referral.referralId());
+        erasure.setAgencyId(referral.agencyId());
+        erasure.setReceivedAt(sortable(now));
+        erasure.setDocument(CanonicalJson.write(record));
+        TransactWriteItemsEnhancedRequest.Builder tx = TransactWriteItemsEnhancedRequest.builder()
+                .addDeleteItem(table, key(REFERRAL_PREFIX + referral.referralId(), REFERRAL_SK))
+                .addPutItem(table, TransactPutItemEnhancedRequest.builder(ReferralItem.class).item(erasure)
+                        .conditionExpression(ITEM_ABSENT).build());
+        String reference = referral.source().agencyReference();
+        if (reference != null && !reference.isBlank()) {
+            tx.addDeleteItem(table, key("AGENCYREF#" + referral.agencyId() + "#" + Sha256.hex(reference), CLAIM_SK));
+        }
+        enhanced.transactWriteItems(tx.build());
+        return record;
+    }
+
+    /** The erasure record of a referral that was erased, or empty. */
+    public Optional<Map<String, Object>> erasure(String referralId) {
+        ReferralItem item = table.getItem(r -> r.key(key("ERASURE#" + referralId, "ERASURE")).consistentRead(true));
+        return Optional.ofNullable(item).map(i -> readMap(i.getDocument()));
+    }
+
     /** Stored referrals by id (those that exist), read 100 at a time. */
     public Map<String, Referral> findAll(java.util.Collection<String> referralIds) {
         Map<String, Referral> out = new java.util.HashMap<>();
