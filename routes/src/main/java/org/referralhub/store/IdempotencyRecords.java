@@ -143,15 +143,22 @@ public final class IdempotencyRecords {
 
     /** The record as a completed one, for writing inside a transaction with the work it stands for. */
     static ReferralItem completedItem(String scope, String key, String owner, String result, Instant now, Duration keep) {
+        ReferralItem item = record(scope, key, owner, COMPLETED, now, now.plus(keep));
+        item.setDocument(result);
+        return item;
+    }
+
+    /** A record of (scope, key) held by {@code owner}, started at {@code startedAt}, forgotten at {@code expires}. */
+    private static ReferralItem record(String scope, String key, String owner, String status, Instant startedAt,
+                                       Instant expires) {
         ReferralItem item = new ReferralItem();
         item.setPk(partitionKey(scope, key));
         item.setSk(SK);
         item.setKind("idempotency");
-        item.setStatus(COMPLETED);
+        item.setStatus(status);
         item.setReferralId(owner);
-        item.setReceivedAt(now.toString());
-        item.setDocument(result);
-        item.setExpiresAt(now.plus(keep).getEpochSecond());
+        item.setReceivedAt(startedAt.toString());
+        item.setExpiresAt(expires.getEpochSecond());
         return item;
     }
 
@@ -192,15 +199,8 @@ public final class IdempotencyRecords {
 
     private static ReferralItem item(String scope, String key, String owner, Instant startedAt, Instant now,
                                      Duration inFlight, Duration keep) {
-        ReferralItem item = new ReferralItem();
-        item.setPk(partitionKey(scope, key));
-        item.setSk(SK);
-        item.setKind("idempotency");
-        item.setStatus(IN_PROGRESS);
-        item.setReferralId(owner);
-        item.setReceivedAt(startedAt.toString());
+        ReferralItem item = record(scope, key, owner, IN_PROGRESS, startedAt, now.plus(keep));
         item.setInProgressUntil(now.plus(inFlight).toEpochMilli());
-        item.setExpiresAt(now.plus(keep).getEpochSecond());
         return item;
     }
 }

@@ -32,10 +32,16 @@ class WebhookPayloadFuzzTest {
         }
         for (Agency agency : CONFIG.agencies()) {
             try {
-                INTAKE.assemble(new ReferralIntake.Receipt(ReferralIds.newId(NOW), agency, Channel.WEBHOOK,
-                        agency.webhookMapping(), NOW, "fuzz"), payload);
+                var referral = INTAKE.assemble(new ReferralIntake.Receipt(ReferralIds.newId(NOW), agency,
+                        Channel.WEBHOOK, agency.webhookMapping(), NOW, "fuzz"), payload);
+                // a referral the hub would store: a status, and a partner only when it is to be delivered
+                org.assertj.core.api.Assertions.assertThat(referral.status()).isNotNull();
+                org.assertj.core.api.Assertions.assertThat(referral.delivery() == null
+                        || referral.delivery().state() != org.referralhub.referral.Delivery.State.PENDING
+                        || referral.partnerId() != null).isTrue();
             } catch (InvalidReferralException refused) {
-                // a clean refusal, with field errors
+                // a clean refusal, with field errors to answer
+                org.assertj.core.api.Assertions.assertThat(refused.errors()).isNotEmpty();
             }
         }
     }

@@ -31,13 +31,18 @@ class AgencyFileFuzzTest {
         String name = NAMES[data.consumeInt(0, NAMES.length - 1)];
         byte[] content = data.consumeRemainingAsBytes();
         try (AgencyFileReader reader = AgencyFileReader.open(INTAKE, AGENCY, name, content, LIMITS)) {
+            int last = 0;
             while (reader.hasNext()) {
                 AgencyFileReader.Row row = reader.next();
+                // rows are answered by number in the results file: numbers only go up, within the row limit
+                org.assertj.core.api.Assertions.assertThat(row.number()).isGreaterThan(last);
+                last = row.number();
                 try {
                     INTAKE.assemble(new ReferralIntake.Receipt(ReferralIds.newId(NOW), AGENCY, Channel.SFTP,
                             reader.mappingId(), NOW, "fuzz#row=" + row.number()), row.draft());
                 } catch (InvalidReferralException refused) {
-                    // the row's field errors
+                    // the row's field errors, for its line in the results file
+                    org.assertj.core.api.Assertions.assertThat(refused.errors()).isNotEmpty();
                 }
             }
         } catch (UnreadableFileException unreadable) {
