@@ -36,7 +36,7 @@ public record HubServices(ConfigurationSource configs, ReferralIntake intake, Re
     /** Refuses a source that failed too often at this door lately: 429 with Retry-After until its window ends. */
     public void refuseIfBlocked(String door, ApiRequest request) {
         attempts.blockedUntil(door, request.sourceIp()).ifPresent(until -> {
-            throw tooMany(until);
+            throw tooMany(until, clock.instant());
         });
     }
 
@@ -45,11 +45,12 @@ public record HubServices(ConfigurationSource configs, ReferralIntake intake, Re
      * reached the source's limit.
      */
     public ApiProblem failedSignIn(String door, ApiRequest request, ApiProblem problem) {
-        return attempts.failed(door, request.sourceIp()).<ApiProblem>map(HubServices::tooMany).orElse(problem);
+        return attempts.failed(door, request.sourceIp()).<ApiProblem>map(until -> tooMany(until, clock.instant()))
+                .orElse(problem);
     }
 
-    private static ApiProblem tooMany(java.time.Instant until) {
-        long seconds = Math.max(1, java.time.Duration.between(java.time.Instant.now(), until).toSeconds());
+    private static ApiProblem tooMany(java.time.Instant until, java.time.Instant now) {
+        long seconds = Math.max(1, java.time.Duration.between(now, until).toSeconds());
         return new ApiProblem(429, "too-many-failures", "Too many failed sign-ins",
                 "This address failed to sign in too often; try again later.").retryAfter((int) seconds);
     }
