@@ -69,10 +69,6 @@ public final class FailedAttempts {
         return Optional.empty();
     }
 
-    public int limit() {
-        return limit;
-    }
-
     private static String source(String source) {
         return source == null || source.isBlank() ? "unknown" : source;
     }

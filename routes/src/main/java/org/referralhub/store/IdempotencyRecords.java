@@ -185,11 +185,6 @@ public final class IdempotencyRecords {
                 Instant.ofEpochMilli(found.getInProgressUntil() == null ? 0 : found.getInProgressUntil())));
     }
 
-    /** Forgets a record whatever its state (an administrator's replay of what it stood for). */
-    public void forget(String scope, String key) {
-        table.deleteItem(key(scope, key));
-    }
-
     private static Expression held(String owner) {
         return Expression.builder().expression("#s = :ip AND #owner = :owner")
                 .putExpressionName("#s", "status").putExpressionName("#owner", "referralId")
