@@ -251,6 +251,7 @@ public final class LocalHub implements AutoCloseable {
                 new java.security.SecureRandom().nextBytes(linkKey);
                 localKeys.put("status-link-key", linkKey);
             }
+            makeMissingSigningSecrets(settings.getOrDefault(HubSettings.HUB_CONFIG, HubSettings.DEFAULT_CONFIG), localKeys);
             hub = Hub.start(HubSettings.of(settings), options.clock(), placeholders);
             String streamArn = hub.dynamo().describeTable(r -> r.tableName(options.tableName())).table().latestStreamArn();
             DynamoDbStreamsClient streams = DynamoDbStreamsClient.builder()
@@ -506,6 +507,24 @@ public final class LocalHub implements AutoCloseable {
      * Partners that take files on this machine's SFTP server get an account there, and the hub a key pair for it in
      * the local key store (made on first start, owner-only).
      */
+    /**
+     * The signing secrets the seed configuration names ({@code {{secret:name}}}) and the local key store lacks are
+     * made, so the demo runs at once: read one from {@code data/keys/<name>} to sign as the agency or verify as the
+     * partner.
+     */
+    static void makeMissingSigningSecrets(String configLocation, DirectorySecretStore keys) {
+        java.util.regex.Matcher names = org.referralhub.config.ConfigurationLoader.SECRET
+                .matcher(org.referralhub.config.ConfigurationLoader.read(configLocation).toString());
+        while (names.find()) {
+            if (!keys.has(names.group(1))) {
+                byte[] key = new byte[24];
+                new java.security.SecureRandom().nextBytes(key);
+                keys.put(names.group(1), ("whsec_" + java.util.Base64.getEncoder().encodeToString(key))
+                        .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            }
+        }
+    }
+
     private static List<LocalSftpServer.PartnerAccount> partnerAccounts(Hub hub, DirectorySecretStore keys, Path root) {
         List<LocalSftpServer.PartnerAccount> accounts = new ArrayList<>();
         for (Partner partner : hub.services().config().partners()) {

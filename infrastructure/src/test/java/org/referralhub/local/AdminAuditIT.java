@@ -86,11 +86,62 @@ class AdminAuditIT {
     }
 
     @Test
+    void signingSecretsLiveInTheKeyStoreAndTheTableHoldsOnlyTheirNames() throws Exception {
+        AdminClient.Reply rotated = admin.send("POST", "/partners/jobstart/signing-secret/rotate", null);
+        String secret = rotated.body().at("/secrets/signingSecret").asText();
+        assertThat(secret).startsWith("whsec_");
+        AdminClient.Reply created = admin.send("POST", "/partners", """
+                {"id":"keystore-check","name":"Key Store Check","intake":{"channel":"webhook","url":"https://partner.example/in",
+                 "signingSecret":"whsec_c2VudC1ieS1hbi1hZG1pbmlzdHJhdG9yLTEyMzQ="}}""");
+        assertThat(created.status()).isEqualTo(201);
+
+        String table = tableText();
+        assertThat(table).as("no secret in any item of the table: configuration versions, audit, anything")
+                .doesNotContain(secret).doesNotContain("whsec_");
+        java.util.regex.Matcher name = java.util.regex.Pattern
+                .compile("\\{\\{secret:(referral-hub-signing-partner-jobstart-deliveries-[0-9a-f]{10})}}").matcher(table);
+        assertThat(name.find()).as("the configuration names the new secret").isTrue();
+        Path stored = data.resolve("keys").resolve(name.group(1));
+        assertThat(java.nio.file.Files.readString(stored)).isEqualTo(secret);
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(java.nio.file.Files.getPosixFilePermissions(stored)))
+                .isEqualTo("rw-------");
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(
+                java.nio.file.Files.getPosixFilePermissions(data.resolve("keys")))).isEqualTo("rwx------");
+        assertThat(table).containsPattern("\\{\\{secret:referral-hub-signing-partner-keystore-check-deliveries-[0-9a-f]{10}}}");
+        assertThat(hub.hub().services().config().partner("jobstart").orElseThrow().intake().signingSecret())
+                .as("the hub signs with it").isEqualTo(secret);
+        assertThat(hub.hub().services().config().partner("keystore-check").orElseThrow().intake().signingSecret())
+                .isEqualTo("whsec_c2VudC1ieS1hbi1hZG1pbmlzdHJhdG9yLTEyMzQ=");
+
+        AdminClient.Reply dangling = admin.send("PATCH", "/partners/keystore-check",
+                "{\"intake\":{\"signingSecret\":\"{{secret:referral-hub-no-such-secret}}\"}}");
+        assertThat(dangling.status()).as("a name the store does not hold").isEqualTo(422);
+        assertThat(dangling.text()).contains("no secret named [referral-hub-no-such-secret]");
+        assertThat(admin.send("DELETE", "/partners/keystore-check", null).status()).isEqualTo(200);
+    }
+
+    /** Every item of the hub's table, as text, gzipped attributes (configuration versions) unpacked. */
+    private static String tableText() {
+        StringBuilder all = new StringBuilder();
+        hub.hub().dynamo().scanPaginator(r -> r.tableName(TABLE)).items().forEach(item -> {
+            all.append(item).append('\n');
+            item.values().stream().filter(v -> v.b() != null).forEach(v -> {
+                try (var in = new java.util.zip.GZIPInputStream(v.b().asInputStream())) {
+                    all.append(new String(in.readAllBytes(), StandardCharsets.UTF_8)).append('\n');
+                } catch (java.io.IOException notGzip) {
+                    all.append(v.b().asUtf8String()).append('\n');
+                }
+            });
+        });
+        return all.toString();
+    }
+
+    @Test
     void anotherContainerPicksUpAChangeWithinTheCacheAgeWithoutARestart() throws Exception {
         MovableClock clock = new MovableClock(Instant.now());
         StoredConfiguration local = (StoredConfiguration) hub.hub().services().configs();
         StoredConfiguration other = new StoredConfiguration(new ConfigurationStore(hub.hub().dynamo(), TABLE),
-                local.placeholders(), Duration.ofSeconds(30), clock);
+                local.placeholders(), local.secrets(), Duration.ofSeconds(30), clock);
         String before = other.current().partner("jobstart").orElseThrow().name();
 
         assertThat(admin.send("PATCH", "/partners/jobstart", "{\"name\":\"JobStart Toronto\"}").status()).isEqualTo(200);

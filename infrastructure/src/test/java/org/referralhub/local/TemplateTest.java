@@ -219,6 +219,23 @@ class TemplateTest {
         }
     }
 
+    @Test
+    @SuppressWarnings("unchecked")
+    void signingSecretsAreInSecretsManagerEveryFunctionReadsThemAndOnlyTheAdminApiMakesThem() {
+        Map<String, Object> globals = (Map<String, Object>) ((Map<String, Object>) ((Map<String, Object>) ((Map<String, Object>)
+                TEMPLATE.get("Globals")).get("Function")).get("Environment")).get("Variables");
+        assertThat(globals.get(HubSettings.SECRET_NAME_PREFIX)).isEqualTo(Map.of("Fn::Sub", "${AWS::StackName}-"));
+        assertThat(globals.get(HubSettings.SECRETS_KMS_KEY)).isEqualTo(DATA_KEY);
+        for (var function : resources("AWS::Serverless::Function").entrySet()) {
+            String text = function.getValue().toString();
+            // every function reads the configuration, so every one fills in its {{secret:name}}s
+            assertThat(text).as(function.getKey()).contains("secretsmanager:GetSecretValue")
+                    .contains(":secret:${AWS::StackName}-signing-*").contains("SecretsExtensionLayerArn");
+            assertThat(text.contains("secretsmanager:CreateSecret")).as(function.getKey())
+                    .isEqualTo(function.getKey().equals("AdminApiFunction"));
+        }
+    }
+
     @SuppressWarnings("unchecked")
     private static boolean deniesPlainTransport(Map<String, Object> policy) {
         Map<String, Object> document = (Map<String, Object>) policy.get("PolicyDocument");

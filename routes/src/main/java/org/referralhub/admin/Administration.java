@@ -42,6 +42,7 @@ public final class Administration {
 
     private final ConfigurationStore store;
     private final Map<String, String> placeholders;
+    private final org.referralhub.delivery.ConfigurationSecrets secrets;
     private final Runnable changed;
     private final Clock clock;
 
@@ -49,9 +50,11 @@ public final class Administration {
      * @param placeholders the values the hub fills into {@code {{name}}} placeholders (to check a change as it will run)
      * @param changed      called after every saved change (the local configuration cache forgets what it read)
      */
-    public Administration(ConfigurationStore store, Map<String, String> placeholders, Runnable changed, Clock clock) {
+    public Administration(ConfigurationStore store, Map<String, String> placeholders,
+                          org.referralhub.delivery.ConfigurationSecrets secrets, Runnable changed, Clock clock) {
         this.store = store;
         this.placeholders = Map.copyOf(placeholders);
+        this.secrets = secrets;
         this.changed = changed;
         this.clock = clock;
     }
@@ -333,7 +336,7 @@ public final class Administration {
         ObjectNode next = current().configuration().deepCopy();
         mergePatch(next, mergePatch);
         try {
-            return ConfigurationLoader.resolve(next, placeholders);
+            return ConfigurationLoader.resolve(next, placeholders, secrets);
         } catch (InvalidConfigurationException invalid) {
             throw new AdminRefusal(422, "invalid-configuration", "The proposed change would break the hub",
                     invalid.problems().size() + " problem(s) in the proposal.", invalid.problems());
@@ -423,8 +426,10 @@ public final class Administration {
             }
             ObjectNode next = current.configuration().deepCopy();
             edit.accept(next);
+            // a signing secret sent or made goes to the secret store; the configuration keeps its name
+            secrets.seal(next);
             try {
-                ConfigurationLoader.resolve(next, placeholders);
+                ConfigurationLoader.resolve(next, placeholders, secrets);
             } catch (InvalidConfigurationException invalid) {
                 throw new AdminRefusal(422, "invalid-configuration", "The change would break the hub",
                         invalid.problems().size() == 1 ? "1 problem; nothing was changed."

@@ -17,6 +17,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.referralhub.intake.ReferralMapper;
@@ -30,6 +31,13 @@ public final class ConfigurationLoader {
 
     /** {@code {{name}}}, or {@code {{name:-default}}} with a value used when none is given. */
     private static final Pattern PLACEHOLDER = Pattern.compile("\\{\\{\\s*([A-Za-z0-9_.]+)(?::-([^}]*))?\\s*}}");
+    /**
+     * {@code {{secret:name}}}: a secret by its name in the secret store (Secrets Manager in AWS, the local key store),
+     * filled in when the configuration is read and never written back.
+     */
+    public static final Pattern SECRET = Pattern.compile("\\{\\{secret:([A-Za-z0-9._-]{1,100})}}");
+    /** For a configuration read where no secret store is at hand: every secret it names is missing. */
+    public static final Function<String, String> NO_SECRETS = name -> null;
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
@@ -38,7 +46,7 @@ public final class ConfigurationLoader {
 
     /** Loads from a file path, or from the classpath when the location starts with {@code classpath:}. */
     public static HubConfiguration load(String location, Map<String, String> placeholders) {
-        return resolve(read(location), placeholders);
+        return resolve(read(location), placeholders, NO_SECRETS);
     }
 
     /**
@@ -84,7 +92,7 @@ public final class ConfigurationLoader {
     }
 
     public static HubConfiguration parse(String yaml, Map<String, String> placeholders) {
-        return resolve(readText(yaml), placeholders);
+        return resolve(readText(yaml), placeholders, NO_SECRETS);
     }
 
     /**
@@ -93,10 +101,24 @@ public final class ConfigurationLoader {
      * @throws InvalidConfigurationException with every reason it cannot run
      */
     public static HubConfiguration resolve(JsonNode raw, Map<String, String> placeholders) {
+        return resolve(raw, placeholders, NO_SECRETS);
+    }
+
+    /**
+     * As {@link #resolve(JsonNode, Map)}, with {@code {{secret:name}}} filled from {@code secrets} (null: no such
+     * secret).
+     */
+    public static HubConfiguration resolve(JsonNode raw, Map<String, String> placeholders,
+                                           Function<String, String> secrets) {
         List<String> missing = new ArrayList<>();
-        JsonNode filled = fill(raw.deepCopy(), placeholders, missing);
+        List<String> missingSecrets = new ArrayList<>();
+        JsonNode filled = fill(raw.deepCopy(), placeholders, secrets, missing, missingSecrets);
         if (!missing.isEmpty()) {
             throw new InvalidConfigurationException(List.of("no value for placeholder(s) " + missing));
+        }
+        if (!missingSecrets.isEmpty()) {
+            throw new InvalidConfigurationException(List.of("no secret named " + missingSecrets
+                    + " in the secret store"));
         }
         HubConfiguration config;
         try {
@@ -135,11 +157,21 @@ public final class ConfigurationLoader {
         return message == null ? "" : message.lines().findFirst().orElse("");
     }
 
-    private static JsonNode fill(JsonNode node, Map<String, String> placeholders, List<String> missing) {
+    private static JsonNode fill(JsonNode node, Map<String, String> placeholders, Function<String, String> secrets,
+                                 List<String> missing, List<String> missingSecrets) {
         if (node.isTextual()) {
             String text = node.asText();
             if (!text.contains("{{")) {
                 return node;
+            }
+            Matcher secret = SECRET.matcher(text);
+            if (secret.matches()) {
+                String value = secrets.apply(secret.group(1));
+                if (value == null) {
+                    missingSecrets.add(secret.group(1));
+                    return node;
+                }
+                return com.fasterxml.jackson.databind.node.TextNode.valueOf(value);
             }
             Matcher m = PLACEHOLDER.matcher(text);
             StringBuilder filled = new StringBuilder();
@@ -159,12 +191,12 @@ public final class ConfigurationLoader {
             List<String> names = new ArrayList<>();
             object.fieldNames().forEachRemaining(names::add);
             for (String name : names) {
-                object.set(name, fill(object.get(name), placeholders, missing));
+                object.set(name, fill(object.get(name), placeholders, secrets, missing, missingSecrets));
             }
         } else if (node.isArray()) {
             ArrayNode array = (ArrayNode) node;
             for (int i = 0; i < array.size(); i++) {
-                array.set(i, fill(array.get(i), placeholders, missing));
+                array.set(i, fill(array.get(i), placeholders, secrets, missing, missingSecrets));
             }
         }
         return node;

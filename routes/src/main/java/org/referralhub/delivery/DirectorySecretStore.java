@@ -26,6 +26,7 @@ public final class DirectorySecretStore implements SecretStore {
     }
 
     /** Stores a secret readable by its owner only (the directory too). */
+    @Override
     public void put(String name, byte[] secret) {
         Path file = file(name);
         try {

@@ -1,12 +1,17 @@
 package org.referralhub.delivery;
 
 /**
- * Where the hub keeps the secrets it uses on partners' servers (SFTP private keys): the Parameters and Secrets
- * Lambda extension in front of Secrets Manager in AWS, an owner-only directory locally. Configuration names a
- * secret; it never holds one.
+ * Where the hub keeps its secrets — SFTP private keys, mailbox passwords, webhook signing secrets, the status-link
+ * key: Secrets Manager in AWS (read through the Parameters and Secrets Lambda extension), an owner-only directory
+ * locally. Configuration names a secret ({@code privateKeyRef}, {@code {{secret:name}}}); it never holds one.
  */
 public interface SecretStore {
 
     /** The secret's bytes; throws when there is no such secret. */
     byte[] get(String name);
+
+    /** Stores a new secret under a name not used before; a store the hub may only read refuses. */
+    default void put(String name, byte[] secret) {
+        throw new UnsupportedOperationException("this secret store is read-only");
+    }
 }

@@ -44,6 +44,8 @@ import org.referralhub.delivery.DeliveryLedger;
 import org.referralhub.delivery.DirectorySecretStore;
 import org.referralhub.delivery.LambdaExtensionSecretStore;
 import org.referralhub.delivery.SecretStore;
+import org.referralhub.delivery.SecretsManagerSecretStore;
+import org.referralhub.delivery.ConfigurationSecrets;
 import org.referralhub.files.DirectoryFileDropStore;
 import org.referralhub.files.FileDropStore;
 import org.referralhub.files.FileImport;
@@ -142,8 +144,17 @@ public final class Hub implements AutoCloseable {
         values.put("hubBaseUrl", settings.get(HubSettings.HUB_BASE_URL).orElse("http://localhost:8080"));
         String table = settings.require(HubSettings.REFERRALS_TABLE);
         ConfigurationStore configStore = new ConfigurationStore(dynamo, table);
-        seedConfiguration(configStore, settings.configLocation(), values, clock);
-        StoredConfiguration config = new StoredConfiguration(configStore, values, settings.configCacheAge(), clock);
+        SecretStore secrets = settings.get(HubSettings.KEY_STORE_DIR)
+                .<SecretStore>map(dir -> new DirectorySecretStore(Path.of(dir)))
+                .orElseGet(() -> new SecretsManagerSecretStore(
+                        new LambdaExtensionSecretStore(settings.get(HubSettings.SECRETS_EXTENSION_PORT).orElse(null)),
+                        endpoint != null ? endpoint : URI.create("https://secretsmanager." + region.id() + ".amazonaws.com"),
+                        region.id(), credentials, settings.get(HubSettings.SECRETS_KMS_KEY).orElse(null)));
+        ConfigurationSecrets configSecrets = new ConfigurationSecrets(secrets,
+                settings.get(HubSettings.SECRET_NAME_PREFIX).orElse("referral-hub-"));
+        seedConfiguration(configStore, settings.configLocation(), values, configSecrets, clock);
+        StoredConfiguration config = new StoredConfiguration(configStore, values, configSecrets,
+                settings.configCacheAge(), clock);
         config.current();
         PartnerLoadCounters load = new PartnerLoadCounters(dynamo, table, config, clock, java.time.Duration.ofSeconds(5));
         store.onSettled(load::settled);
@@ -155,10 +166,7 @@ public final class Hub implements AutoCloseable {
                     : referral.statusHistory().get(referral.statusHistory().size() - 1).at();
             return closed.atZone(java.time.ZoneOffset.UTC).plusMonths(months).toInstant();
         });
-        Administration administration = new Administration(configStore, values, config::refresh, clock);
-        SecretStore secrets = settings.get(HubSettings.KEY_STORE_DIR)
-                .<SecretStore>map(dir -> new DirectorySecretStore(Path.of(dir)))
-                .orElseGet(() -> new LambdaExtensionSecretStore(settings.get(HubSettings.SECRETS_EXTENSION_PORT).orElse(null)));
+        Administration administration = new Administration(configStore, values, configSecrets, config::refresh, clock);
         ReferralIntake intake = new ReferralIntake(config, load);
         MailSender mail = mailSender(settings, secrets);
         String hubAddress = settings.get(HubSettings.HUB_EMAIL_ADDRESS).orElse("referrals@hub.localhost");
@@ -196,12 +204,14 @@ public final class Hub implements AutoCloseable {
      * on the table holds the configuration and administrators change it through the admin API.
      */
     private static void seedConfiguration(ConfigurationStore store, String location, Map<String, String> values,
-                                          Clock clock) {
+                                          ConfigurationSecrets secrets, Clock clock) {
         if (store.currentNumber() > 0) {
             return;
         }
         ObjectNode raw = ConfigurationLoader.read(location);
-        ConfigurationLoader.resolve(raw, values);
+        ConfigurationLoader.resolve(raw, values, secrets);
+        // a secret written in plain in the file is stored as a secret, and the table holds its name only
+        secrets.seal(raw);
         try {
             store.save(0, raw, new ConfigurationStore.Audit("hub", clock.instant(),
                     "loaded " + location + " at first start", null, null));

@@ -37,6 +37,10 @@ public final class HubSettings {
     public static final String MAX_FILE_BYTES = "MAX_FILE_BYTES";
     /** Directory of the local key store, owner-only (local hub); in AWS secrets come from Secrets Manager. */
     public static final String KEY_STORE_DIR = "KEY_STORE_DIR";
+    /** Put before the names of the secrets the hub makes (AWS: the stack's name and a dash; IAM is scoped to it). */
+    public static final String SECRET_NAME_PREFIX = "SECRET_NAME_PREFIX";
+    /** The KMS key the secrets the hub makes are encrypted with (AWS; the stack's data key). */
+    public static final String SECRETS_KMS_KEY = "SECRETS_KMS_KEY";
     /** Port of the Parameters and Secrets Lambda extension (AWS; the extension's own variable, default 2773). */
     public static final String SECRETS_EXTENSION_PORT = "PARAMETERS_SECRETS_EXTENSION_HTTP_PORT";
     /** Name of the key that signs partners' status links, in the secret store (default status-link-key). */
@@ -102,6 +106,8 @@ public final class HubSettings {
             Map.entry(MAX_EMAIL_BYTES, true),
             Map.entry(MAX_EMAIL_ATTACHMENTS, true),
             Map.entry(KEY_STORE_DIR, false),
+            Map.entry(SECRET_NAME_PREFIX, true),
+            Map.entry(SECRETS_KMS_KEY, true),
             Map.entry(STATUS_LINK_KEY_REF, true),
             Map.entry(SECRETS_EXTENSION_PORT, false),
             Map.entry(AWS_ENDPOINT_URL, false),

@@ -22,6 +22,7 @@ public final class StoredConfiguration implements ConfigurationSource {
 
     private final ConfigurationStore store;
     private final Map<String, String> placeholders;
+    private final java.util.function.Function<String, String> secrets;
     private final Duration maxAge;
     private final Clock clock;
     private volatile Loaded loaded;
@@ -29,9 +30,12 @@ public final class StoredConfiguration implements ConfigurationSource {
     private record Loaded(long version, HubConfiguration config, Instant checkedAt) {
     }
 
-    public StoredConfiguration(ConfigurationStore store, Map<String, String> placeholders, Duration maxAge, Clock clock) {
+    /** @param secrets the values of the {@code {{secret:name}}} the configuration holds (null: none) */
+    public StoredConfiguration(ConfigurationStore store, Map<String, String> placeholders,
+                               java.util.function.Function<String, String> secrets, Duration maxAge, Clock clock) {
         this.store = store;
         this.placeholders = Map.copyOf(placeholders);
+        this.secrets = secrets;
         this.maxAge = maxAge;
         this.clock = clock;
     }
@@ -39,6 +43,11 @@ public final class StoredConfiguration implements ConfigurationSource {
     /** The values this hub fills into the configuration's {@code {{name}}} placeholders. */
     public Map<String, String> placeholders() {
         return placeholders;
+    }
+
+    /** Where this hub reads the configuration's {@code {{secret:name}}} from. */
+    public java.util.function.Function<String, String> secrets() {
+        return secrets;
     }
 
     @Override
@@ -60,7 +69,7 @@ public final class StoredConfiguration implements ConfigurationSource {
                 }
                 ConfigurationStore.Version version = store.current().orElseThrow(() ->
                         new IllegalStateException("the hub has no configuration in its table"));
-                HubConfiguration config = ConfigurationLoader.resolve(version.configuration(), placeholders);
+                HubConfiguration config = ConfigurationLoader.resolve(version.configuration(), placeholders, secrets);
                 loaded = new Loaded(version.number(), config, at);
                 if (now != null) {
                     LOG.info("configuration version {} is now in force", version.number());
