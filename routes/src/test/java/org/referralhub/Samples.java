@@ -12,11 +12,17 @@ import org.referralhub.referral.CanonicalJson;
 /** The demo configuration and the sample agency payloads that ship with the hub. */
 public final class Samples {
 
+    /** Stand-ins for the demo's signing secrets, which live in a secret store, not in the configuration. */
+    public static final java.util.function.Function<String, String> DEMO_SECRETS =
+            name -> "whsec_" + java.util.Base64.getEncoder().encodeToString(name.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+
+
     private Samples() {
     }
 
     public static HubConfiguration demoConfiguration() {
-        return ConfigurationLoader.load("classpath:hub-config.yaml", Map.of("hubBaseUrl", "http://localhost:8080"));
+        return ConfigurationLoader.load("classpath:hub-config.yaml", Map.of("hubBaseUrl", "http://localhost:8080"),
+                DEMO_SECRETS);
     }
 
     public static JsonNode payload(String name) {

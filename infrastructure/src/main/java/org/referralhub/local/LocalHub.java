@@ -148,6 +148,8 @@ public final class LocalHub implements AutoCloseable {
 
     /** Raw payloads are kept 25 months: the default retention of a closed referral and a month of grace. */
     static final Duration ARCHIVE_RETENTION = Duration.ofDays(760);
+    /** Mail left in the mail drop (too large to take, or left by a failure): the mail bucket's lifecycle rule. */
+    static final Duration MAIL_DROP_RETENTION = Duration.ofDays(30);
 
     private final DynamoDbLocalServer dynamo;
     private final Hub hub;
@@ -308,7 +310,8 @@ public final class LocalHub implements AutoCloseable {
                 }
             }
             LocalRetentionSweep retention = new LocalRetentionSweep(hub.dynamo(), options.tableName(),
-                    data.resolve("archive"), ARCHIVE_RETENTION, options.clock());
+                    Map.of(data.resolve("archive"), ARCHIVE_RETENTION, data.resolve("mail"), MAIL_DROP_RETENTION),
+                    options.clock());
             schedule.scheduleWithFixedDelay(() -> {
                 try {
                     retention.run();

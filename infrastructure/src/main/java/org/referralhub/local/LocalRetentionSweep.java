@@ -26,15 +26,14 @@ final class LocalRetentionSweep {
 
     private final DynamoDbClient dynamo;
     private final String table;
-    private final Path archive;
-    private final Duration archiveRetention;
+    private final Map<Path, Duration> folders;
     private final Clock clock;
 
-    LocalRetentionSweep(DynamoDbClient dynamo, String table, Path archive, Duration archiveRetention, Clock clock) {
+    /** @param folders each folder whose files expire, with their age limit (as the buckets' lifecycle rules) */
+    LocalRetentionSweep(DynamoDbClient dynamo, String table, Map<Path, Duration> folders, Clock clock) {
         this.dynamo = dynamo;
         this.table = table;
-        this.archive = archive;
-        this.archiveRetention = archiveRetention;
+        this.folders = Map.copyOf(folders);
         this.clock = clock;
     }
 
@@ -51,9 +50,12 @@ final class LocalRetentionSweep {
             }
         }
         int files = 0;
-        if (Files.isDirectory(archive)) {
-            Instant cutoff = now.minus(archiveRetention);
-            try (Stream<Path> all = Files.walk(archive)) {
+        for (Map.Entry<Path, Duration> folder : folders.entrySet()) {
+            if (!Files.isDirectory(folder.getKey())) {
+                continue;
+            }
+            Instant cutoff = now.minus(folder.getValue());
+            try (Stream<Path> all = Files.walk(folder.getKey())) {
                 for (Path file : (Iterable<Path>) all.filter(Files::isRegularFile)::iterator) {
                     if (Files.getLastModifiedTime(file).toInstant().isBefore(cutoff)) {
                         Files.delete(file);
@@ -61,11 +63,11 @@ final class LocalRetentionSweep {
                     }
                 }
             } catch (IOException e) {
-                LOG.warn("archive retention sweep stopped: {}", e.getClass().getSimpleName());
+                LOG.warn("retention sweep of a folder stopped: {}", e.getClass().getSimpleName());
             }
         }
         if (items > 0 || files > 0) {
-            LOG.info("retention: {} expired items and {} archived payloads deleted", items, files);
+            LOG.info("retention: {} expired items and {} expired files deleted", items, files);
         }
         return new int[]{items, files};
     }

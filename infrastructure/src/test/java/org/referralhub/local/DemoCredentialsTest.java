@@ -10,9 +10,15 @@ import org.referralhub.config.HubConfiguration;
 
 class DemoCredentialsTest {
 
+    /** Stand-ins for the demo's signing secrets, which live in a secret store, not in the configuration. */
+    public static final java.util.function.Function<String, String> DEMO_SECRETS =
+            name -> "whsec_" + java.util.Base64.getEncoder().encodeToString(name.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+
+
     @Test
     void everyDemoKeyOpensItsOwnAgencyAndNoOther() {
-        HubConfiguration config = ConfigurationLoader.load("classpath:hub-config.yaml", Map.of("hubBaseUrl", "http://x"));
+        HubConfiguration config = ConfigurationLoader.load("classpath:hub-config.yaml", Map.of("hubBaseUrl", "http://x"),
+                DEMO_SECRETS);
         Map<String, String> keys = LocalHub.demoKeys();
         assertThat(keys.keySet()).containsExactlyInAnyOrderElementsOf(config.agencies().stream().map(a -> a.id()).toList());
         keys.forEach((agency, key) -> {
@@ -23,7 +29,8 @@ class DemoCredentialsTest {
 
     @Test
     void theDemoAdminTokenIsAnAdministratorsAndNoAgencysKey() {
-        HubConfiguration config = ConfigurationLoader.load("classpath:hub-config.yaml", Map.of("hubBaseUrl", "http://x"));
+        HubConfiguration config = ConfigurationLoader.load("classpath:hub-config.yaml", Map.of("hubBaseUrl", "http://x"),
+                DEMO_SECRETS);
         String token = LocalHub.demoAdminToken();
         assertThat(config.adminByTokenHash(ApiKeys.hash(token))).get().extracting(a -> a.name()).isEqualTo("program-admin");
         assertThat(config.agenciesByKeyHash()).doesNotContainKey(ApiKeys.hash(token));
@@ -31,7 +38,8 @@ class DemoCredentialsTest {
 
     @Test
     void everyDemoSftpPasswordOpensItsOwnAccount() {
-        HubConfiguration config = ConfigurationLoader.load("classpath:hub-config.yaml", Map.of("hubBaseUrl", "http://x"));
+        HubConfiguration config = ConfigurationLoader.load("classpath:hub-config.yaml", Map.of("hubBaseUrl", "http://x"),
+                DEMO_SECRETS);
         Map<String, String> passwords = LocalHub.demoSftpPasswords();
         assertThat(passwords).hasSize(8);
         passwords.forEach((user, password) -> {
@@ -43,7 +51,8 @@ class DemoCredentialsTest {
 
     @Test
     void everyDemoPartnerKeyIsItsOwnPartners() {
-        HubConfiguration config = ConfigurationLoader.load("classpath:hub-config.yaml", Map.of("hubBaseUrl", "http://x"));
+        HubConfiguration config = ConfigurationLoader.load("classpath:hub-config.yaml", Map.of("hubBaseUrl", "http://x"),
+                DEMO_SECRETS);
         Map<String, String> keys = LocalHub.demoPartnerKeys();
         assertThat(keys).hasSize(5);
         keys.forEach((partner, key) -> assertThat(config.partnerByKeyHash(ApiKeys.hash(key)).orElseThrow().id()).isEqualTo(partner));

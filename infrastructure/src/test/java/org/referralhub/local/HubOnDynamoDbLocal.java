@@ -41,8 +41,12 @@ abstract class HubOnDynamoDbLocal {
                 HubSettings.FILE_DROP_DIR, data.resolve("drops").toString(),
                 HubSettings.MAIL_DROP_DIR, data.resolve("mail").toString(),
                 HubSettings.AWS_ENDPOINT_URL, dynamo.endpoint(),
-                HubSettings.HUB_BASE_URL, "http://localhost:9"));
+                HubSettings.HUB_BASE_URL, "http://localhost:9",
+                HubSettings.KEY_STORE_DIR, data.resolve("keys").toString()));
         settings.putAll(extraSettings());
+        // the demo's signing secrets, as an operator would have put them in the secret store
+        LocalHub.makeMissingSigningSecrets(settings.getOrDefault(HubSettings.HUB_CONFIG, HubSettings.DEFAULT_CONFIG),
+                new org.referralhub.delivery.DirectorySecretStore(data.resolve("keys")));
         hub = Hub.start(HubSettings.of(settings));
     }
 

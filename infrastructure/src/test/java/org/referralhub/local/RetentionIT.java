@@ -49,8 +49,13 @@ class RetentionIT {
             Path archived = Files.walk(data.resolve("archive")).filter(Files::isRegularFile).findFirst().orElseThrow();
             Files.setLastModifiedTime(archived, FileTime.from(Instant.now().minus(LocalHub.ARCHIVE_RETENTION).minusSeconds(60)));
             Clock later = Clock.fixed(expected.plus(1, ChronoUnit.DAYS), ZoneOffset.UTC);
-            int[] deleted = new LocalRetentionSweep(hub.hub().dynamo(), table, data.resolve("archive"),
-                    LocalHub.ARCHIVE_RETENTION, later).run();
+            Path leftMail = data.resolve("mail/inbound/left-" + UUID.randomUUID() + ".eml");
+            Files.createDirectories(leftMail.getParent());
+            Files.writeString(leftMail, "Subject: too large to take\r\n\r\n...");
+            Files.setLastModifiedTime(leftMail, FileTime.from(Instant.now().minus(LocalHub.MAIL_DROP_RETENTION).minusSeconds(60)));
+            int[] deleted = new LocalRetentionSweep(hub.hub().dynamo(), table, java.util.Map.of(data.resolve("archive"),
+                    LocalHub.ARCHIVE_RETENTION, data.resolve("mail"), LocalHub.MAIL_DROP_RETENTION), later).run();
+            assertThat(leftMail).as("mail left in the mail drop goes after 30 days").doesNotExist();
             assertThat(deleted[0]).isPositive();
             assertThat(item(hub, table, closed)).isEmpty();
             assertThat(item(hub, table, open)).isNotEmpty();

@@ -294,10 +294,20 @@ public final class AdminRoutes extends RouteBuilder {
         return ApiReply.json(200, Map.of("replayed", out));
     }
 
+    private volatile org.apache.camel.ProducerTemplate producer;
+
+    private org.apache.camel.ProducerTemplate producer() {
+        if (producer == null) {
+            producer = getContext().createProducerTemplate();
+        }
+        return producer;
+    }
+
     /**
      * A client's erasure on request: the referral, its agency-reference claim and its archived raw payload are deleted
-     * (a file's or a message's whole copy, which held it); an erasure record without personal data stays — who, when,
-     * why, what was removed — and the referral answers 410 with it from then on.
+     * (a file's or a message's whole copy, which held it), with the agency's processed copy of a dropped file; the
+     * partners it reached are asked to erase theirs; an erasure record without personal data stays — who, when, why,
+     * what was removed, which partners were asked — and the referral answers 410 with it from then on.
      */
     private ApiReply erase(String referralId, JsonNode body, String by) {
         String reason = body.path("reason").asText("").trim();
@@ -322,7 +332,17 @@ public final class AdminRoutes extends RouteBuilder {
                         : "archived raw payload");
             }
         }
-        Map<String, Object> record = hub.store().erase(referral, by, reason, removed, hub.clock().instant());
+        if (referral.source() != null && referral.source().channel() == org.referralhub.referral.Channel.SFTP
+                && rawRef != null) {
+            String receipt = rawRef.substring(rawRef.lastIndexOf('/') + 1).replaceAll("[.#].*$", "");
+            var agency = hub.config().agency(referral.agencyId());
+            if (agency.isPresent() && !files.eraseProcessedCopies(agency.get(), receipt).isEmpty()) {
+                removed.add("the agency's processed file in its SFTP archive/ folder (it held this referral and possibly others)");
+            }
+        }
+        @SuppressWarnings("unchecked")
+        List<String> told = producer().requestBody(Endpoints.PARTNER_ERASURE, referral, List.class);
+        Map<String, Object> record = hub.store().erase(referral, by, reason, removed, told, hub.clock().instant());
         LOG.info("admin {} erased referral {}", by, referralId);
         return ApiReply.json(200, record);
     }

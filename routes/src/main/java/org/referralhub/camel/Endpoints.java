@@ -29,6 +29,8 @@ public final class Endpoints {
     public static final String ADMIN_API = "direct:admin-api";
     /** A partner reports a referral's status (body: {@link ApiRequest}; answers {@link ApiReply}). */
     public static final String PARTNER_STATUS = "direct:partner-status";
+    /** Tells the partners a referral reached that its client's data was erased; answers what was said to whom. */
+    public static final String PARTNER_ERASURE = "direct:partner-erasure";
     /** A partner opens or confirms a status link from a delivery e-mail (body: {@link ApiRequest}; answers HTML). */
     public static final String STATUS_LINK = "direct:status-link";
     /** Remind partners of referrals they let wait, send on those they let wait too long (answers the steps taken). */

@@ -79,6 +79,9 @@ public final class OutcomeRoutes extends RouteBuilder {
         from(Endpoints.STATUS_LINK).routeId("status-link").routeConfigurationId(ApiErrorHandling.ID)
                 .process(this::statusLink);
 
+        from(Endpoints.PARTNER_ERASURE).routeId("partner-erasure")
+                .process(this::tellOfErasure);
+
         from(Endpoints.STALE_SWEEP).routeId("stale-sweep")
                 .process(this::sweepStale);
 
@@ -296,6 +299,61 @@ public final class OutcomeRoutes extends RouteBuilder {
             }
         }
         exchange.getMessage().setBody(steps);
+    }
+
+    /**
+     * Every partner that received the referral is asked to erase what it holds: a signed webhook call
+     * ({@code referral.erased}, the same {@code webhook-id} if the erasure is repeated) or a message to its intake
+     * inbox — ids only. A partner that takes files by SFTP, or that could not be reached, is named for the
+     * administrator to tell by hand. Answers one line per partner, for the erasure record.
+     */
+    private void tellOfErasure(Exchange exchange) {
+        Referral referral = exchange.getMessage().getBody(Referral.class);
+        java.util.Set<String> reached = new java.util.LinkedHashSet<>();
+        if (referral.delivery() != null) {
+            referral.delivery().attempts().stream()
+                    .filter(a -> a.outcome() == org.referralhub.referral.DeliveryAttempt.Outcome.DELIVERED)
+                    .forEach(a -> reached.add(a.partnerId()));
+        }
+        List<String> said = new ArrayList<>();
+        for (String partnerId : reached) {
+            Partner partner = hub.config().partner(partnerId).orElse(null);
+            if (partner == null || partner.intake() == null) {
+                said.add("partner " + partnerId + " is no longer configured: tell them yourself");
+                continue;
+            }
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("type", "referral.erased");
+            body.put("referralId", referral.referralId());
+            body.put("deliveryId", referral.delivery().idempotencyId());
+            body.put("erasedAt", hub.clock().instant().toString());
+            body.put("message", "The client asked for their personal data to be erased: delete what this referral gave you.");
+            try {
+                switch (partner.intake().channel()) {
+                    case "webhook" -> {
+                        post(partner.intake().url(), partner.intake().signingSecret(),
+                                "era_" + referral.referralId() + "_" + partnerId, CanonicalJson.write(body));
+                        said.add("partner " + partnerId + " asked to erase it (webhook)");
+                    }
+                    case "email" -> {
+                        String domain = hub.hubAddress().substring(hub.hubAddress().indexOf('@') + 1);
+                        hub.mail().send(new OutboundEmail(hub.hubAddress(), partner.intake().address(),
+                                "Erase referral " + referral.referralId(), "Referral " + referral.referralId()
+                                + ", delivered to you earlier, is erased at the client's request.\n\n"
+                                + body.get("message") + "\n", "<era-" + referral.referralId() + "-" + partnerId + "@"
+                                + domain + ">", null, null));
+                        said.add("partner " + partnerId + " asked to erase it (e-mail)");
+                    }
+                    default -> said.add("partner " + partnerId + " takes referrals by " + partner.intake().channel()
+                            + ": tell them yourself");
+                }
+            } catch (RuntimeException e) {
+                LOG.warn("partner {} not told of the erasure of referral {} ({})", partnerId, referral.referralId(),
+                        e.getClass().getSimpleName());
+                said.add("partner " + partnerId + " could not be reached: tell them yourself");
+            }
+        }
+        exchange.getMessage().setBody(said);
     }
 
     /** A reminder by the partner's own channel: a signed webhook call, or a message to its inbox with the links. */

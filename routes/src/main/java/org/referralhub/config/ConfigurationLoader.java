@@ -49,6 +49,12 @@ public final class ConfigurationLoader {
         return resolve(read(location), placeholders, NO_SECRETS);
     }
 
+    /** As {@link #load(String, Map)}, with the {@code {{secret:name}}} it holds filled from {@code secrets}. */
+    public static HubConfiguration load(String location, Map<String, String> placeholders,
+                                        Function<String, String> secrets) {
+        return resolve(read(location), placeholders, secrets);
+    }
+
     /**
      * The configuration as written, placeholders unfilled: what the hub stores, so a placeholder (the local hub's
      * ports, say) is filled afresh on every start.

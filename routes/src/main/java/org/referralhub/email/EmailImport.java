@@ -86,6 +86,11 @@ public final class EmailImport {
         Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         String receiptId = ReferralIds.newId(now);
         byte[] raw;
+        if (!mailDrop.exists(key)) {
+            // taken and deleted by an earlier delivery of the same event: the archive holds it
+            LOG.info("e-mail {} is no longer in the mail drop: processed before", receiptId);
+            return new Outcome(receiptId, "processed-before", null, List.of(), 0, null);
+        }
         try {
             raw = mailDrop.read(key, maxMessageBytes);
         } catch (FileDropStore.TooLargeException e) {
@@ -96,6 +101,7 @@ public final class EmailImport {
         IdempotencyRecords.Claim claim = records.begin(SCOPE, hash, receiptId, now, LEASE, REMEMBER);
         if (claim instanceof IdempotencyRecords.Completed done) {
             LOG.info("e-mail {} was processed before as {}; answered, not processed again", receiptId, done.owner());
+            leaveMailDrop(key, done.owner());
             return done.result() == null ? new Outcome(done.owner(), "processed-before", null, List.of(), 0, null)
                     : CanonicalJson.read(done.result(), Outcome.class);
         }
@@ -109,10 +115,24 @@ public final class EmailImport {
                     "message/rfc822", raw));
             Outcome outcome = process(raw, started.owner(), rawRef, started.startedAt());
             records.complete(SCOPE, hash, started.owner(), CanonicalJson.write(outcome), clock.instant(), REMEMBER);
+            leaveMailDrop(key, started.owner());
             return outcome;
         } catch (RuntimeException e) {
             records.release(SCOPE, hash, started.owner());
             throw e;
+        }
+    }
+
+    /**
+     * The archive keeps the message; the mail drop's copy, read and answered, goes — one copy fewer of a client's data
+     * to keep and to erase. A copy that could not go now goes when the same event comes again, or with the bucket's
+     * lifecycle.
+     */
+    private void leaveMailDrop(String key, String receiptId) {
+        try {
+            mailDrop.erase(key);
+        } catch (RuntimeException e) {
+            LOG.warn("e-mail {} stays in the mail drop for now ({})", receiptId, e.getClass().getSimpleName());
         }
     }
 

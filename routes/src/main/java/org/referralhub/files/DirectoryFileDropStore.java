@@ -91,4 +91,24 @@ public final class DirectoryFileDropStore implements FileDropStore {
     public boolean exists(String key) {
         return Files.exists(resolve(key));
     }
+
+    @Override
+    public java.util.List<String> erase(String prefix) {
+        Path dir = resolve(prefix.substring(0, Math.max(1, prefix.lastIndexOf('/'))));
+        String start = prefix.substring(prefix.lastIndexOf('/') + 1);
+        java.util.List<String> erased = new java.util.ArrayList<>();
+        if (!Files.isDirectory(dir)) {
+            return erased;
+        }
+        try (var listed = Files.list(dir)) {
+            for (Path file : (Iterable<Path>) listed.filter(f -> f.getFileName().toString().startsWith(start))::iterator) {
+                if (Files.deleteIfExists(file)) {
+                    erased.add(root.relativize(file).toString().replace(java.io.File.separatorChar, '/'));
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot erase from the file drop", e);
+        }
+        return erased;
+    }
 }

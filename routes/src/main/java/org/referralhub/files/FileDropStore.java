@@ -18,6 +18,12 @@ public interface FileDropStore {
     boolean exists(String key);
 
     /**
+     * Deletes, for good, every file whose key starts with {@code prefix} (a folder, then the start of a name) — every
+     * stored version too where the store keeps versions — and answers their keys: an erasure.
+     */
+    java.util.List<String> erase(String prefix);
+
+    /**
      * Keys of the files in {@code <user>/<folder>/} of every user last written before {@code before}: files that
      * should have been taken long ago (the hub was stopped, or crashed, while taking them). At most {@code limit}.
      */

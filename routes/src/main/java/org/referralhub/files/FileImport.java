@@ -209,6 +209,24 @@ public final class FileImport {
     }
 
     /**
+     * Erases the agency's own copies of the file behind {@code receiptId}: once processed it was moved to
+     * {@code archive/<receipt>_<name>} in the agency's SFTP home (or, pulled from its server, the hub's folder for
+     * it), and every stored version goes. Answers the keys erased.
+     */
+    public List<String> eraseProcessedCopies(Agency agency, String receiptId) {
+        List<String> erased = new ArrayList<>();
+        java.util.Set<String> homes = new java.util.LinkedHashSet<>();
+        if (agency.sftp() != null && agency.sftp().username() != null) {
+            homes.add(agency.sftp().username());
+        }
+        homes.add(agency.id());
+        for (String home : homes) {
+            erased.addAll(files.erase(home + "/archive/" + receiptId + "_"));
+        }
+        return erased;
+    }
+
+    /**
      * Runs an archived file again under its own receipt — after the agency's mapping was fixed, say: rows accepted
      * before are answered as they are (same referral ids), rows rejected before are read with today's
      * configuration. The results go to {@code results/<name>.replay-<time>.results.csv}.

@@ -66,4 +66,20 @@ public final class S3FileDropStore implements FileDropStore {
             return false;
         }
     }
+
+    @Override
+    public java.util.List<String> erase(String prefix) {
+        java.util.Set<String> erased = new java.util.LinkedHashSet<>();
+        // the bucket keeps versions: every one of them goes, and the markers that hid them
+        for (var page : s3.listObjectVersionsPaginator(r -> r.bucket(bucket).prefix(prefix))) {
+            for (var version : page.versions()) {
+                s3.deleteObject(r -> r.bucket(bucket).key(version.key()).versionId(version.versionId()));
+                erased.add(version.key());
+            }
+            for (var marker : page.deleteMarkers()) {
+                s3.deleteObject(r -> r.bucket(bucket).key(marker.key()).versionId(marker.versionId()));
+            }
+        }
+        return java.util.List.copyOf(erased);
+    }
 }

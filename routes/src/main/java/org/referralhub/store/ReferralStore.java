@@ -190,9 +190,11 @@ public final class ReferralStore {
 
     /**
      * Erases a referral: its item and its agency-reference claim go, in one transaction with an erasure record that
-     * holds no personal data (ids, program, status, when, who, why, what was removed). Answers the record.
+     * holds no personal data (ids, program, status, when, who, why, what was removed, which partners were asked to
+     * erase their copy). Answers the record.
      */
-    public Map<String, Object> erase(Referral referral, String by, String reason, List<String> removed, Instant now) {
+    public Map<String, Object> erase(Referral referral, String by, String reason, List<String> removed,
+                                     List<String> partnersTold, Instant now) {
         Map<String, Object> record = new java.util.LinkedHashMap<>();
         record.put("referralId", referral.referralId());
         record.put("agencyId", referral.agencyId());
@@ -204,6 +206,7 @@ public final class ReferralStore {
         record.put("erasedBy", by);
         record.put("reason", reason);
         record.put("removed", removed);
+        record.put("partners", partnersTold);
         ReferralItem erasure = new ReferralItem();
         erasure.setPk("ERASURE#" + referral.referralId());
         erasure.setSk("ERASURE");
