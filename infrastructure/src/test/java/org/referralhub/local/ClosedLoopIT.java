@@ -240,7 +240,7 @@ class ClosedLoopIT {
         String ok = delivered("cics", "M9W 1A1");          // etobicoke-north: humber
         String other = delivered("tropicana", "M5V 3L9");  // jobstart's, not humber's
         String csv = "Referral ID,Status,Business Status,Reason,Date\n"
-                + ok + ",,contacted,,2026-11-23\n"
+                + ok + ",,contacted,," + java.time.LocalDate.now(java.time.ZoneOffset.UTC) + "\n"   // a date after the referral
                 + ok + ",,registered,,\n"
                 + other + ",accepted,,,\n"
                 + ok + ",requested,,,\n";

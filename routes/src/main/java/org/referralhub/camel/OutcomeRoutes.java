@@ -196,7 +196,7 @@ public final class OutcomeRoutes extends RouteBuilder {
         return value == null || value.isNull() ? null : value.asText();
     }
 
-    /** An ISO instant, or a date (taken as noon UTC that day), or null; a 400 for anything else. */
+    /** An ISO instant, or a date (the start of that day, UTC), or null; a 400 for anything else. */
     static Instant date(String text) {
         try {
             return StatusUpdate.date(text);

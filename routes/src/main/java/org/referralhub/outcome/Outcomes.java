@@ -71,8 +71,13 @@ public final class Outcomes {
         if (at.isAfter(now.plus(Duration.ofMinutes(5)))) {
             throw new RefusedUpdate("future-date", "The date of the update is in the future.");
         }
-        if (at.isBefore(referral.source().receivedAt().minus(Duration.ofDays(1)))) {
+        Instant received = referral.source().receivedAt();
+        if (at.isBefore(received.minus(Duration.ofDays(1)))) {
             throw new RefusedUpdate("date-before-referral", "The date of the update is before the referral was made.");
+        }
+        // a date (or a clock a little behind) on the day it was made: the timeline never shows a step before it
+        if (at.isBefore(received)) {
+            at = received;
         }
         if (referral.status().isFinal()) {
             throw new RefusedUpdate("closed", "The referral is " + referral.status().code()

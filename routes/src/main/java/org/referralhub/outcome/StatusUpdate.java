@@ -12,7 +12,9 @@ import java.time.Instant;
 public record StatusUpdate(String referralId, String status, String businessStatus, String reason, Instant at) {
 
     /**
-     * When a report says it happened: an ISO-8601 instant, or a date (taken as noon UTC that day); null for none.
+     * When a report says it happened: an ISO-8601 instant, or a date: the start of that day (UTC), so a
+     * partner anywhere in Canada reporting today's date early in its morning is not told it is in the future; null for
+     * none.
      *
      * @throws IllegalArgumentException for anything else
      */
@@ -24,7 +26,7 @@ public record StatusUpdate(String referralId, String status, String businessStat
             return Instant.parse(text.trim());
         } catch (java.time.format.DateTimeParseException notInstant) {
             try {
-                return java.time.LocalDate.parse(text.trim()).atTime(12, 0).toInstant(java.time.ZoneOffset.UTC);
+                return java.time.LocalDate.parse(text.trim()).atStartOfDay().toInstant(java.time.ZoneOffset.UTC);
             } catch (java.time.format.DateTimeParseException notDate) {
                 throw new IllegalArgumentException("a date is ISO-8601: 2026-11-23 or 2026-11-23T14:00:00Z");
             }

@@ -35,6 +35,22 @@ class OutcomesTest {
     }
 
     @Test
+    void aDateWithoutATimeIsThatDayEvenEarlyInTheMorning() {
+        // 06:00 in Toronto, 11:00 UTC: the partner reports what happened today, by date
+        Instant morning = Instant.parse("2026-11-23T11:00:00Z");
+        Referral contacted = Outcomes.apply(delivered(), new StatusUpdate("x", null, "contacted", null,
+                StatusUpdate.date("2026-11-23")), "humber", morning);
+        assertThat(contacted.businessStatus()).isEqualTo("contacted");
+        assertThat(contacted.statusHistory().get(contacted.statusHistory().size() - 1).at()).isBeforeOrEqualTo(morning);
+        // the day the referral was made: never recorded before it was made
+        Referral sameDay = Outcomes.apply(delivered(), new StatusUpdate("x", null, "contacted", null,
+                StatusUpdate.date("2026-11-02")), "humber", NOW);
+        assertThat(sameDay.statusHistory().get(sameDay.statusHistory().size() - 1).at()).isEqualTo(RECEIVED);
+        assertThatThrownBy(() -> Outcomes.apply(delivered(), new StatusUpdate("x", null, "contacted", null,
+                StatusUpdate.date("2026-11-24")), "humber", morning)).hasMessage("The date of the update is in the future.");
+    }
+
+    @Test
     void milestonesImplyTheLifecycleAndNeverMoveItBack() {
         Referral contacted = apply(delivered(), null, "contacted");
         assertThat(contacted.status()).isEqualTo(ReferralStatus.ACCEPTED);
