@@ -5,7 +5,8 @@ import org.referralhub.hub.HubSettings;
 
 /**
  * The hub of this Lambda container: built from the environment on first use, then shared by every handler and
- * every invocation the container serves.
+ * every invocation the container serves. Under SnapStart the hub is built when the version is published, primed
+ * before the snapshot ({@link SnapshotPriming}), and every container restored from it starts warm.
  */
 final class FunctionRuntime {
 
@@ -14,6 +15,8 @@ final class FunctionRuntime {
 
     private static final class Holder {
         static final Hub HUB = Hub.start(HubSettings.fromEnvironment());
+        // initialized with HUB (one class initialization); held here because CRaC holds its resources weakly
+        static final SnapshotPriming PRIMING = SnapshotPriming.register(HUB);
     }
 
     static Hub hub() {

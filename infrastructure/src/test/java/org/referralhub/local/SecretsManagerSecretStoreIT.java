@@ -54,7 +54,11 @@ class SecretsManagerSecretStoreIT {
     }
 
     private SecretsManagerSecretStore store() {
-        return new SecretsManagerSecretStore(name -> "read".getBytes(StandardCharsets.UTF_8),
+        return store(name -> "read".getBytes(StandardCharsets.UTF_8));
+    }
+
+    private SecretsManagerSecretStore store(org.referralhub.delivery.SecretStore extension) {
+        return new SecretsManagerSecretStore(extension,
                 URI.create("http://127.0.0.1:" + server.getAddress().getPort()), "ca-central-1",
                 StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDEXAMPLE", "example-secret-key")),
                 "arn:aws:kms:ca-central-1:111122223333:key/data-key");
@@ -88,5 +92,16 @@ class SecretsManagerSecretStoreIT {
     void readsGoThroughTheExtension() {
         assertThat(new String(store().get("anything"), StandardCharsets.UTF_8)).isEqualTo("read");
         assertThat(calls).isEmpty();
+    }
+
+    @Test
+    void withoutTheExtensionAsUnderSnapStartASecretIsReadWithASignedCall() {
+        answer = "{\"Name\":\"hub-signing-x\",\"SecretString\":\"whsec_cmVhZA==\"}";
+        assertThat(new String(store(null).get("hub-signing-x"), StandardCharsets.UTF_8)).isEqualTo("whsec_cmVhZA==");
+        assertThat(calls).singleElement().satisfies(call -> {
+            assertThat(call.target()).isEqualTo("secretsmanager.GetSecretValue");
+            assertThat(call.body().get("SecretId").asText()).isEqualTo("hub-signing-x");
+            assertThat(call.authorization()).startsWith("AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/");
+        });
     }
 }

@@ -236,6 +236,16 @@ class TemplateTest {
         }
     }
 
+    @Test
+    @SuppressWarnings("unchecked")
+    void functionsStartFromASnapStartSnapshotAndAreCalledThroughTheirAlias() {
+        Map<String, Object> function = (Map<String, Object>) ((Map<String, Object>) TEMPLATE.get("Globals")).get("Function");
+        assertThat(function.get("SnapStart")).isEqualTo(Map.of("ApplyOn", "PublishedVersions"));
+        assertThat(function.get("AutoPublishAlias")).isEqualTo("live");
+        Map<String, Object> server = resources("AWS::Transfer::Server").get("SftpServer");
+        assertThat(server.toString()).contains("Ref=SftpLoginFunction.Alias").doesNotContain("SftpLoginFunction.Arn");
+    }
+
     @SuppressWarnings("unchecked")
     private static boolean deniesPlainTransport(Map<String, Object> policy) {
         Map<String, Object> document = (Map<String, Object>) policy.get("PolicyDocument");

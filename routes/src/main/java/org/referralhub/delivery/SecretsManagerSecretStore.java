@@ -21,7 +21,8 @@ import software.amazon.awssdk.http.auth.spi.signer.SignedRequest;
 
 /**
  * Secrets Manager in AWS. Reads go through {@code reads} (the Parameters and Secrets Lambda extension, cached, no
- * client to start); the secrets the hub makes (webhook signing secrets an administrator creates or rotates) are
+ * client to start), or — where the extension cannot be asked, in a SnapStart function — a signed call; the secrets the
+ * hub makes (webhook signing secrets an administrator creates or rotates) are
  * written with a SigV4-signed {@code CreateSecret} call — the hub's only write, so no SDK client is loaded for it —
  * encrypted with the stack's own KMS key.
  */
@@ -40,6 +41,7 @@ public final class SecretsManagerSecretStore implements SecretStore {
     private final AwsV4HttpSigner signer = AwsV4HttpSigner.create();
 
     /**
+     * @param reads    the extension, or null where it cannot be asked (no session token: SnapStart)
      * @param endpoint {@code https://secretsmanager.<region>.amazonaws.com}, or an override (LocalStack)
      * @param kmsKeyId the key new secrets are encrypted with (null: the account's default key)
      */
@@ -52,9 +54,18 @@ public final class SecretsManagerSecretStore implements SecretStore {
         this.kmsKeyId = kmsKeyId;
     }
 
+    /**
+     * Through the extension when it can be asked (it takes the invocation's session token); a SnapStart function has
+     * no such token, so there the secret is read with a signed {@code GetSecretValue} — once per name and container.
+     */
     @Override
     public byte[] get(String name) {
-        return reads.get(name);
+        if (reads != null) {
+            return reads.get(name);
+        }
+        ObjectNode body = CanonicalJson.MAPPER.createObjectNode();
+        body.put("SecretId", name);
+        return call("GetSecretValue", body, name).path("SecretString").asText().getBytes(StandardCharsets.UTF_8);
     }
 
     @Override

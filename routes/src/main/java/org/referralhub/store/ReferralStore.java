@@ -56,6 +56,11 @@ public final class ReferralStore {
     private volatile Settlement settlement = (referrals, stored) -> { };
     private volatile java.util.function.Function<Referral, Instant> retainUntil = referral -> null;
 
+    /** The table this store writes to. */
+    public String tableName() {
+        return table.tableName();
+    }
+
     public ReferralStore(DynamoDbEnhancedClient enhanced, String tableName) {
         this.enhanced = enhanced;
         this.table = enhanced.table(tableName, ReferralItem.SCHEMA);

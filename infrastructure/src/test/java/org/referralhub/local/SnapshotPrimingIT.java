@@ -1,0 +1,36 @@
+package org.referralhub.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What SnapStart's before-snapshot hook runs: the first request's path — health, and a sample through every agency's
+ * mapping, checks and routing — without storing, archiving or sending anything.
+ */
+class SnapshotPrimingIT extends HubOnDynamoDbLocal {
+
+    @Test
+    void primingRunsEveryAgencysSampleAndChangesNothing() throws Exception {
+        String table = hub.services().store().tableName();
+        int before = hub.dynamo().scan(r -> r.tableName(table).select("COUNT")).count();
+        long archived = archivedFiles();
+
+        int ran = hub.prime();
+
+        assertThat(ran).as("each agency's sample, canonical and with its own mapping")
+                .isEqualTo(2 * hub.services().config().agencies().size());
+        assertThat(hub.dynamo().scan(r -> r.tableName(table).select("COUNT")).count()).as("nothing stored").isEqualTo(before);
+        assertThat(archivedFiles()).as("nothing archived").isEqualTo(archived);
+    }
+
+    private long archivedFiles() throws java.io.IOException {
+        if (!Files.exists(data.resolve("archive"))) {
+            return 0;
+        }
+        try (var all = Files.walk(data.resolve("archive"))) {
+            return all.filter(Files::isRegularFile).count();
+        }
+    }
+}
