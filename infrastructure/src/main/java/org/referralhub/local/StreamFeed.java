@@ -32,6 +32,11 @@ final class StreamFeed implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(StreamFeed.class);
     /** As template.yaml's MaximumRetryAttempts: then the batch is dropped; the sweep still finds pending deliveries. */
     private static final int MAX_RETRIES = 10;
+    /**
+     * Records read at once. Lambda filters before it batches (template.yaml: 40 pending referrals a batch); here the
+     * handler filters, and a referral leaves about three records (stored, leased, delivered), so 100 come near it.
+     */
+    static final int BATCH_SIZE = 100;
 
     private final DynamoDbStreamsClient streams;
     private final String streamArn;
@@ -60,23 +65,29 @@ final class StreamFeed implements AutoCloseable {
         return this;
     }
 
+    /** As Lambda's poller does: while the stream has records for it, it reads on at once; then it waits. */
     private void pollSafely() {
         try {
-            poll();
+            while (poll() && !Thread.currentThread().isInterrupted()) {
+                LOG.trace("stream feed reading on");
+            }
         } catch (RuntimeException e) {
             LOG.warn("stream feed poll failed: {}", e.getClass().getSimpleName());
         }
     }
 
-    private void poll() {
+    /** One read of every shard, its batch handed to the function; true when records came and none failed. */
+    private boolean poll() {
+        boolean more = false;
         refreshShards();
         for (Map.Entry<String, String> entry : new ArrayList<>(iterators.entrySet())) {
             String shardId = entry.getKey();
             List<Record> batch = new ArrayList<>(retries.getOrDefault(shardId, List.of()));
             if (entry.getValue() != null) {
-                GetRecordsResponse response = streams.getRecords(r -> r.shardIterator(entry.getValue()).limit(100));
+                GetRecordsResponse response = streams.getRecords(r -> r.shardIterator(entry.getValue()).limit(BATCH_SIZE));
                 batch.addAll(response.records());
                 iterators.put(shardId, response.nextShardIterator());
+                more |= !response.records().isEmpty();
             }
             if (batch.isEmpty()) {
                 continue;
@@ -93,8 +104,10 @@ final class StreamFeed implements AutoCloseable {
                 retryCounts.remove(shardId);
             } else {
                 retries.put(shardId, failed);
+                more = false;
             }
         }
+        return more && retries.isEmpty();
     }
 
     private void refreshShards() {

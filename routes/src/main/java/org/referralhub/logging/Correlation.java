@@ -29,6 +29,11 @@ public final class Correlation implements AutoCloseable {
         return before;
     }
 
+    /** The correlation id in force on this thread (null outside any unit of work): to carry work to another thread. */
+    public static String current() {
+        return MDC.get(ID);
+    }
+
     /** The referral the work is now about. */
     public static void referral(String referralId) {
         if (referralId == null) {

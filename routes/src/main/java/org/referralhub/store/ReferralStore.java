@@ -52,6 +52,7 @@ public final class ReferralStore {
 
     private final DynamoDbEnhancedClient enhanced;
     private final DynamoDbTable<ReferralItem> table;
+    private final RecentWrites recent = new RecentWrites(4096);
 
     private volatile Settlement settlement = (referrals, stored) -> { };
     private volatile java.util.function.Function<Referral, Instant> retainUntil = referral -> null;
@@ -106,6 +107,7 @@ public final class ReferralStore {
         }
         try {
             enhanced.transactWriteItems(tx.build());
+            recent.wrote(referral, 1L);
             return new Stored(referral, false);
         } catch (TransactionCanceledException e) {
             List<CancellationReason> reasons = e.cancellationReasons();
@@ -181,6 +183,7 @@ public final class ReferralStore {
             }
             try {
                 enhanced.transactWriteItems(tx.build());
+                chunk.forEach(r -> recent.wrote(r, 1L));
                 return chunk.stream().map(r -> new Stored(r, false)).toList();
             } catch (software.amazon.awssdk.services.dynamodb.model.DynamoDbException e) {
                 // cancelled on a claim, or refused for two writes to one item: both are answered row by row
@@ -228,6 +231,7 @@ public final class ReferralStore {
         if (reference != null && !reference.isBlank()) {
             tx.addDeleteItem(table, key("AGENCYREF#" + referral.agencyId() + "#" + Sha256.hex(reference), CLAIM_SK));
         }
+        recent.forget(referral.referralId());
         enhanced.transactWriteItems(tx.build());
         return record;
     }
@@ -467,17 +471,34 @@ public final class ReferralStore {
      */
     public Optional<Referral> update(String referralId, UnaryOperator<Referral> change,
                                      java.util.function.Function<Referral, List<NoticeDue>> notices) {
+        // this process's own last write of the referral, if it has one, saves the read; a no-op decided on it is
+        // checked against a fresh read, and a write on it is refused if anyone wrote since
+        RecentWrites.Written known = recent.take(referralId);
         for (int attempt = 0; attempt < MAX_CONFLICT_RETRIES; attempt++) {
-            ReferralItem item = table.getItem(r -> r.key(key(REFERRAL_PREFIX + referralId, REFERRAL_SK)).consistentRead(true));
-            if (item == null) {
-                return Optional.empty();
+            Referral current;
+            long version;
+            if (known != null) {
+                current = known.referral();
+                version = known.version();
+            } else {
+                ReferralItem item = table.getItem(r -> r.key(key(REFERRAL_PREFIX + referralId, REFERRAL_SK))
+                        .consistentRead(true));
+                if (item == null) {
+                    return Optional.empty();
+                }
+                current = CanonicalJson.readReferral(item.getDocument());
+                version = item.getVersion() == null ? 0 : item.getVersion();
             }
-            Referral current = CanonicalJson.readReferral(item.getDocument());
             Referral changed = change.apply(current);
             if (changed == current) {
+                if (known != null) {
+                    known = null;
+                    attempt--;
+                    continue;
+                }
                 return Optional.of(current);
             }
-            long version = item.getVersion() == null ? 0 : item.getVersion();
+            known = null;
             Expression unchanged = Expression.builder().expression("#v = :v").putExpressionName("#v", "version")
                     .putExpressionValue(":v", AttributeValue.fromN(Long.toString(version))).build();
             List<NoticeDue> due = notices.apply(changed);
@@ -486,6 +507,7 @@ public final class ReferralStore {
                     // one conditional write: half the cost of a transaction
                     table.putItem(PutItemEnhancedRequest.builder(ReferralItem.class).item(toItem(changed, version + 1))
                             .conditionExpression(unchanged).build());
+                    recent.wrote(changed, version + 1);
                     return Optional.of(changed);
                 }
                 TransactWriteItemsEnhancedRequest.Builder tx = TransactWriteItemsEnhancedRequest.builder()
@@ -497,6 +519,7 @@ public final class ReferralStore {
                             .conditionExpression(ITEM_ABSENT).build());
                 }
                 enhanced.transactWriteItems(tx.build());
+                recent.wrote(changed, version + 1);
                 return Optional.of(changed);
             } catch (ConditionalCheckFailedException | TransactionCanceledException conflict) {
                 LOG.debug("referral {} changed concurrently, retrying", referralId);
@@ -600,8 +623,13 @@ public final class ReferralStore {
         if (delivery != null) {
             item.setDeliveryState(delivery.state().code());
             if (delivery.state() == Delivery.State.PENDING && delivery.nextAttemptAt() != null) {
-                Instant due = delivery.leaseUntil() != null && delivery.leaseUntil().isAfter(delivery.nextAttemptAt())
-                        ? delivery.leaseUntil() : delivery.nextAttemptAt();
+                boolean leased = delivery.leaseUntil() != null && delivery.leaseUntil().isAfter(delivery.nextAttemptAt());
+                Instant due = leased ? delivery.leaseUntil() : delivery.nextAttemptAt();
+                if (leased) {
+                    // a dispatcher holds it: the change feed passes this write over (its filter takes "pending"); if
+                    // the dispatcher dies, the sweep finds the delivery due when the lease runs out
+                    item.setDeliveryState("leased");
+                }
                 item.setDuePk(DISPATCH_PARTITION);
                 item.setDueSk(sortable(due) + "#" + id);
             }

@@ -9,7 +9,7 @@ import org.referralhub.config.DeliveryPolicy;
 
 class RetryScheduleTest {
 
-    private final RetrySchedule schedule = new RetrySchedule(new DeliveryPolicy(8, 5, 300, 5, 15));
+    private final RetrySchedule schedule = new RetrySchedule(new DeliveryPolicy(8, 5, 300, 5, 15, null));
 
     @Test
     void backoffDoublesUntilTheCap() {

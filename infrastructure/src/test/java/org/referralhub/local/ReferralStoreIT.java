@@ -1,0 +1,125 @@
+package org.referralhub.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.referralhub.referral.Channel;
+import org.referralhub.referral.Client;
+import org.referralhub.referral.Delivery;
+import org.referralhub.referral.Referral;
+import org.referralhub.referral.ReferralSource;
+import org.referralhub.referral.ReferralStatus;
+import org.referralhub.referral.RoutingDecision;
+import org.referralhub.store.ReferralStore;
+import org.referralhub.store.ReferralTableDefinition;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.enhanced.dynamodb.DynamoDbEnhancedClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
+
+/**
+ * Two processes on one table — two dispatchers, or the intake and a dispatcher — each keeping its own last writes:
+ * a change that follows its own write skips the read, and a change someone else made meanwhile is never lost.
+ */
+class ReferralStoreIT {
+
+    private static final Instant NOW = Instant.parse("2026-11-23T15:00:00Z");
+    private static final Duration LEASE = Duration.ofSeconds(40);
+    private static DynamoDbLocalServer dynamo;
+    private final AtomicInteger reads = new AtomicInteger();
+    private ReferralStore first;
+    private ReferralStore second;
+
+    @BeforeAll
+    static void start() throws Exception {
+        dynamo = DynamoDbLocalServer.start(LocalHub.freePort(), null);
+    }
+
+    @AfterAll
+    static void stop() {
+        dynamo.close();
+    }
+
+    @BeforeEach
+    void table() {
+        String table = "referrals-" + UUID.randomUUID();
+        ReferralTableDefinition.ensureExists(URI.create(dynamo.endpoint()), table);
+        first = new ReferralStore(enhanced(true), table);
+        second = new ReferralStore(enhanced(false), table);
+    }
+
+    /** A client of its own; the first process's counts its reads of items. */
+    private DynamoDbEnhancedClient enhanced(boolean counted) {
+        var builder = DynamoDbClient.builder().endpointOverride(URI.create(dynamo.endpoint())).region(Region.CA_CENTRAL_1)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")));
+        if (counted) {
+            builder.overrideConfiguration(c -> c.addExecutionInterceptor(new ExecutionInterceptor() {
+                @Override
+                public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
+                    if (context.request() instanceof GetItemRequest) {
+                        reads.incrementAndGet();
+                    }
+                }
+            }));
+        }
+        return DynamoDbEnhancedClient.builder().dynamoDbClient(builder.build()).build();
+    }
+
+    private static Referral pending() {
+        Client client = new Client("A", "B", null, "a@example.org", null, "en", List.of(), null, "M2N6K1", null, null,
+                null, null, null, null, null);
+        String id = org.referralhub.referral.ReferralIds.newId(NOW);
+        return new Referral(Referral.SCHEMA_VERSION, id, "p", new ReferralSource("cics", Channel.WEBHOOK,
+                "REF-" + UUID.randomUUID(), NOW, "x"), client, null, null, new RoutingDecision("humber", "rule", NOW, null),
+                null, null, null, List.of(), Delivery.pending("dlv_" + id, NOW))
+                .movedTo(ReferralStatus.REQUESTED, null, null, NOW, "agency:cics");
+    }
+
+    private static org.referralhub.referral.DeliveryAttempt failedAttempt() {
+        return new org.referralhub.referral.DeliveryAttempt(1, NOW, Channel.WEBHOOK, "humber",
+                org.referralhub.referral.DeliveryAttempt.Outcome.FAILED, 503, 5, null);
+    }
+
+    @Test
+    void aClaimAfterItsOwnWriteSkipsTheReadAndAChangeMadeElsewhereIsKept() {
+        Referral referral = pending();
+        first.insert(referral, null, NOW);
+        assertThat(first.claimDelivery(referral.referralId(), NOW, LEASE)).isPresent();
+        assertThat(reads).as("reads for a claim after the process's own write").hasValue(0);
+
+        // another process writes meanwhile: the partner's business status, say
+        second.modify(referral.referralId(), r -> r.movedTo(r.status(), "contacted", null, NOW, "partner:humber"));
+        first.modify(referral.referralId(), r -> r.withDelivery(r.delivery().retryAt(NOW.plusSeconds(5), failedAttempt())));
+        Referral stored = second.find(referral.referralId()).orElseThrow();
+        assertThat(stored.businessStatus()).as("the other process's change").isEqualTo("contacted");
+        assertThat(stored.delivery().nextAttemptAt()).isEqualTo(NOW.plusSeconds(5));
+        assertThat(reads).as("one read, after the refused write").hasValue(1);
+    }
+
+    @Test
+    void aNothingToDoDecidedOnItsOwnCopyIsCheckedAgainstTheTable() {
+        Referral referral = pending();
+        first.insert(referral, null, NOW);
+        assertThat(first.claimDelivery(referral.referralId(), NOW, LEASE)).isPresent();
+        // the other dispatcher's lease ran out, it took the delivery over and released it for a retry now
+        Instant later = NOW.plus(LEASE).plusSeconds(1);
+        assertThat(second.claimDelivery(referral.referralId(), later, LEASE)).isPresent();
+        second.modify(referral.referralId(), r -> r.withDelivery(r.delivery().retryAt(later, failedAttempt())));
+        // by its own copy the first still holds a lease; the table says the delivery is due
+        assertThat(first.claimDelivery(referral.referralId(), later.plusSeconds(1), LEASE)).isPresent();
+    }
+}
