@@ -36,12 +36,22 @@ public final class FileIngestBenchmark {
     private FileIngestBenchmark() {
     }
 
+    /** Run on its own (the memory run, in a JVM of its own with a capped heap): rows, repeats, output, --no-baseline. */
     public static void main(String[] args) throws Exception {
         int rows = args.length > 0 ? Integer.parseInt(args[0]) : 10_000;
         int repeats = args.length > 1 ? Integer.parseInt(args[1]) : 3;
         Path out = Path.of(args.length > 2 ? args[2] : "target/benchmarks/file-ingest.json");
         boolean baseline = !(args.length > 3 && args[3].equals("--no-baseline"));
+        Map<String, Object> result = run(rows, repeats, baseline);
+        Files.createDirectories(out.toAbsolutePath().getParent());
+        Files.writeString(out, CanonicalJson.write(result));
+        System.out.println(CanonicalJson.write(result));
+    }
+
+    static Map<String, Object> run(int rows, int repeats, boolean baseline) throws Exception {
         Path work = Files.createTempDirectory("referral-hub-bench-");
+        org.referralhub.local.LocalHub.makeMissingSigningSecrets(HubSettings.DEFAULT_CONFIG,
+                new org.referralhub.delivery.DirectorySecretStore(work.resolve("keys")));
         List<Double> hub = new ArrayList<>();
         List<Double> raw = new ArrayList<>();
         long peakHeap = 0;
@@ -55,6 +65,7 @@ public final class FileIngestBenchmark {
                         HubSettings.REFERRALS_TABLE, table,
                         HubSettings.ARCHIVE_DIR, work.resolve("archive").toString(),
                         HubSettings.FILE_DROP_DIR, work.resolve("drops").toString(),
+                        HubSettings.KEY_STORE_DIR, work.resolve("keys").toString(),
                         HubSettings.AWS_ENDPOINT_URL, dynamo.endpoint(),
                         HubSettings.HUB_BASE_URL, "http://localhost:9")))) {
                     Path inbound = Files.createDirectories(work.resolve("drops/cics/inbound"));
@@ -94,14 +105,12 @@ public final class FileIngestBenchmark {
         result.put("at", Instant.now().toString());
         result.put("maxHeapMb", Runtime.getRuntime().maxMemory() / (1024 * 1024));
         result.put("peakHeapMb", peakHeap / (1024 * 1024));
-        result.put("hubRowsPerSecond", stats(hub));
+        result.put("hubRowsPerSecond", Stats.of(hub));
         if (baseline) {
-            result.put("rawBatchWriteRowsPerSecond", stats(raw));
-            result.put("ratio", median(hub) / median(raw));
+            result.put("rawBatchWriteRowsPerSecond", Stats.of(raw));
+            result.put("ratio", Stats.median(hub) / Stats.median(raw));
         }
-        Files.createDirectories(out.toAbsolutePath().getParent());
-        Files.writeString(out, CanonicalJson.write(result));
-        System.out.println(CanonicalJson.write(result));
+        return result;
     }
 
     static byte[] csv(int rows, int run) {
@@ -156,17 +165,5 @@ public final class FileIngestBenchmark {
             }
         }
         return sum;
-    }
-
-    static Map<String, Double> stats(List<Double> values) {
-        return Map.of("median", median(values), "min", values.stream().mapToDouble(d -> d).min().orElse(0),
-                "max", values.stream().mapToDouble(d -> d).max().orElse(0));
-    }
-
-    static double median(List<Double> values) {
-        List<Double> sorted = new ArrayList<>(values);
-        sorted.sort(Double::compare);
-        int n = sorted.size();
-        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
     }
 }

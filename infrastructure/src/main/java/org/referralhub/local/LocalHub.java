@@ -515,7 +515,7 @@ public final class LocalHub implements AutoCloseable {
      * made, so the demo runs at once: read one from {@code data/keys/<name>} to sign as the agency or verify as the
      * partner.
      */
-    static void makeMissingSigningSecrets(String configLocation, DirectorySecretStore keys) {
+    public static void makeMissingSigningSecrets(String configLocation, DirectorySecretStore keys) {
         java.util.regex.Matcher names = org.referralhub.config.ConfigurationLoader.SECRET
                 .matcher(org.referralhub.config.ConfigurationLoader.read(configLocation).toString());
         while (names.find()) {

@@ -1,0 +1,141 @@
+package org.referralhub.bench;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntFunction;
+import org.referralhub.local.LocalHub;
+import org.referralhub.store.ReferralTableDefinition;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+/**
+ * Webhook latency under a steady load: referrals posted through the local hub's HTTP gateway at a fixed rate for a
+ * while (open loop: each request's latency counts from when it was due, so a stall is not hidden), against a bare
+ * PutItem of the same body at the same rate into the same DynamoDB Local. Every answer must be 202.
+ */
+final class WebhookLatencyBenchmark {
+
+    private WebhookLatencyBenchmark() {
+    }
+
+    /** One request: started when due, done with a latency in ms, or an error. */
+    private record Load(List<Double> latencies, int errors) {
+    }
+
+    static Map<String, Object> run(int rate, int seconds, int repeats) throws Exception {
+        java.nio.file.Path data = Files.createTempDirectory("referral-hub-latency-");
+        List<Double> hubP99 = new ArrayList<>();
+        List<Double> hubP50 = new ArrayList<>();
+        List<Double> bareP99 = new ArrayList<>();
+        List<Double> bareP50 = new ArrayList<>();
+        int errors = 0;
+        try (LocalHub hub = LocalHub.start(LocalHub.Options.defaults().withPorts(0, 0, 0).withDataDirectory(data)
+                .withTableName("bench-latency-" + UUID.randomUUID()))) {
+            String template;
+            try (var in = WebhookLatencyBenchmark.class.getClassLoader().getResourceAsStream("samples/cics-canonical.json")) {
+                template = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            }
+            String key = LocalHub.demoKeys().get("cics");
+            HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                    .executor(Executors.newFixedThreadPool(16)).build();
+            URI url = URI.create(hub.baseUrl() + "/v1/referrals");
+            IntFunction<Boolean> post = i -> {
+                String body = template.replace("CICS-2026-0001", "LAT-" + UUID.randomUUID());
+                try {
+                    return http.send(HttpRequest.newBuilder(url).header("Content-Type", "application/json")
+                            .header("X-Api-Key", key).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                            HttpResponse.BodyHandlers.discarding()).statusCode() == 202;
+                } catch (Exception e) {
+                    return false;
+                }
+            };
+            String bareTable = "bench-bare-" + UUID.randomUUID();
+            ReferralTableDefinition.ensureExists(hub.hub().dynamo(), bareTable);
+            IntFunction<Boolean> put = i -> {
+                String body = template.replace("CICS-2026-0001", "LAT-" + UUID.randomUUID());
+                hub.hub().dynamo().putItem(r -> r.tableName(bareTable).item(Map.of(
+                        "pk", AttributeValue.fromS("BARE#" + UUID.randomUUID()), "sk", AttributeValue.fromS("BARE"),
+                        "document", AttributeValue.fromS(body))));
+                return true;
+            };
+            // a few seconds of each first, not counted: the JIT compiles both paths
+            load(post, rate, Math.min(10, seconds));
+            load(put, rate, Math.min(10, seconds));
+            for (int run = 0; run < repeats; run++) {
+                Load hubRun = load(post, rate, seconds);
+                Load bareRun = load(put, rate, seconds);
+                errors += hubRun.errors() + bareRun.errors();
+                hubP99.add(Stats.percentile(hubRun.latencies(), 99));
+                hubP50.add(Stats.percentile(hubRun.latencies(), 50));
+                bareP99.add(Stats.percentile(bareRun.latencies(), 99));
+                bareP50.add(Stats.percentile(bareRun.latencies(), 50));
+                System.out.printf("webhook latency %d: hub p50 %.1f ms p99 %.1f ms (%d errors); bare PutItem p50 %.1f ms p99 %.1f ms%n",
+                        run + 1, hubP50.get(run), hubP99.get(run), hubRun.errors(), bareP50.get(run), bareP99.get(run));
+            }
+        }
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("benchmark", "webhook-latency");
+        result.put("rate", rate);
+        result.put("seconds", seconds);
+        result.put("repeats", repeats);
+        result.put("hubP50Ms", Stats.of(hubP50));
+        result.put("hubP99Ms", Stats.of(hubP99));
+        result.put("barePutItemP50Ms", Stats.of(bareP50));
+        result.put("barePutItemP99Ms", Stats.of(bareP99));
+        result.put("ratio", Stats.median(hubP99) / Stats.median(bareP99));
+        result.put("errors", errors);
+        return result;
+    }
+
+    /** {@code rate} calls a second for {@code seconds}, each on its own thread when due; latency counts from due. */
+    private static Load load(IntFunction<Boolean> call, int rate, int seconds) throws InterruptedException {
+        int total = rate * seconds;
+        long period = 1_000_000_000L / rate;
+        ConcurrentLinkedQueue<Double> latencies = new ConcurrentLinkedQueue<>();
+        AtomicInteger errors = new AtomicInteger();
+        AtomicInteger next = new AtomicInteger();
+        CountDownLatch done = new CountDownLatch(total);
+        ExecutorService workers = Executors.newCachedThreadPool();
+        ScheduledExecutorService clock = Executors.newSingleThreadScheduledExecutor();
+        long start = System.nanoTime();
+        clock.scheduleAtFixedRate(() -> {
+            int i = next.getAndIncrement();
+            if (i >= total) {
+                return;
+            }
+            long due = start + i * period;
+            workers.execute(() -> {
+                try {
+                    if (!call.apply(i)) {
+                        errors.incrementAndGet();
+                    }
+                } catch (RuntimeException e) {
+                    errors.incrementAndGet();
+                }
+                latencies.add((System.nanoTime() - due) / 1e6);
+                done.countDown();
+            });
+        }, 0, period, TimeUnit.NANOSECONDS);
+        if (!done.await(seconds + 120L, TimeUnit.SECONDS)) {
+            errors.addAndGet((int) done.getCount());
+        }
+        clock.shutdownNow();
+        workers.shutdown();
+        return new Load(new ArrayList<>(latencies), errors.get());
+    }
+}
