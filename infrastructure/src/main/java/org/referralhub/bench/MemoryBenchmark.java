@@ -29,6 +29,7 @@ final class MemoryBenchmark {
         if (exit == 0) {
             JsonNode run = CanonicalJson.MAPPER.readTree(Files.readString(out));
             result.put("rowsPerSecond", run.at("/hubRowsPerSecond/median").asDouble());
+            result.put("peakLiveHeapMb", run.path("peakLiveHeapMb").asLong());
             result.put("peakHeapMb", run.path("peakHeapMb").asLong());
         } else {
             result.put("rowsPerSecond", 0.0);
