@@ -20,7 +20,9 @@ public final class AdminApiFunction implements RequestHandler<APIGatewayV2HTTPEv
     /** Route keys as template.yaml declares them, and the route each one calls. */
     public static final Map<String, String> ROUTES = Map.of(
             "POST /admin/v1/sandbox", Endpoints.ADMIN_SANDBOX,
-            "ANY /admin/v1/{proxy+}", Endpoints.ADMIN_API);
+            "ANY /admin/v1/{proxy+}", Endpoints.ADMIN_API,
+            "GET /console", Endpoints.CONSOLE,
+            "GET /console/{file}", Endpoints.CONSOLE);
 
     private final ApiGatewayAdapter adapter;
 

@@ -110,9 +110,17 @@ class TemplateTest {
         assertThat(routeKeys("ReferralApiFunction")).isEqualTo(ReferralApiFunction.ROUTES.keySet());
         assertThat(routeKeys("AdminApiFunction")).isEqualTo(org.referralhub.functions.AdminApiFunction.ROUTES.keySet());
         Map<String, Object> admin = resources("AWS::Serverless::Function").get("AdminApiFunction");
-        ((Map<String, Object>) admin.get("Events")).values().forEach(e -> assertThat(
-                ((Map<String, Object>) ((Map<String, Object>) ((Map<String, Object>) e).get("Properties")).get("Auth"))
-                        .get("Authorizer")).as("admin routes are IAM-authorized").isEqualTo("AWS_IAM"));
+        ((Map<String, Object>) admin.get("Events")).values().forEach(e -> {
+            Map<String, Object> properties = (Map<String, Object>) ((Map<String, Object>) e).get("Properties");
+            if (String.valueOf(properties.get("Path")).startsWith("/admin/")) {
+                assertThat(((Map<String, Object>) properties.get("Auth")).get("Authorizer"))
+                        .as("admin routes are IAM-authorized").isEqualTo("AWS_IAM");
+            } else {
+                // the console's static files: read-only, nothing else open
+                assertThat(properties.get("Path").toString()).startsWith("/console");
+                assertThat(properties.get("Method")).isEqualTo("GET");
+            }
+        });
     }
 
     @SuppressWarnings("unchecked")

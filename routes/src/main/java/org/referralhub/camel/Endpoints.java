@@ -11,6 +11,8 @@ public final class Endpoints {
     public static final String REFERRAL_LIST = "direct:referral-list";
     /** Health of the hub's stores (body: {@link ApiRequest}; answers {@link ApiReply}). */
     public static final String HEALTH = "direct:health";
+    /** The administrators' web console: its static pages (no data; the pages call the admin API). */
+    public static final String CONSOLE = "direct:console";
     /** An agency file landed in an inbound folder (body: its drop key; answers FileImport.Summary). */
     public static final String FILE_INTAKE = "direct:file-intake";
     /** Who may log in to the SFTP server (body: SftpLogin.Attempt; answers Transfer Family's response map). */

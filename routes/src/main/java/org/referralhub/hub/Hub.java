@@ -14,6 +14,7 @@ import org.referralhub.archive.RawArchive;
 import org.referralhub.archive.S3RawArchive;
 import org.referralhub.camel.AdminRoutes;
 import org.referralhub.camel.ApiErrorHandling;
+import org.referralhub.camel.ConsoleRoutes;
 import org.referralhub.camel.DeliveryErrorHandling;
 import org.referralhub.camel.DispatchRoutes;
 import org.referralhub.camel.FileIntakeRoutes;
@@ -335,6 +336,7 @@ public final class Hub implements AutoCloseable {
             camel.addRoutes(new DeliveryErrorHandling(services, ledger));
             camel.addRoutes(new WebhookIntakeRoutes(services));
             camel.addRoutes(new AdminRoutes(services, email, fileImport));
+            camel.addRoutes(new ConsoleRoutes());
             camel.addRoutes(new IntakeRoutes(services));
             camel.addRoutes(files);
             camel.addRoutes(outcomes);
