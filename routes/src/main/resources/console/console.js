@@ -27,7 +27,22 @@ const TEXT = {
     "dead.replayed": "Replayed: ", "col.kind": "Kind", "col.referral": "Referral", "col.partner": "Partner",
     "col.attempts": "Attempts", "col.lastError": "Last error", "col.when": "When", "col.delivery": "Delivery",
     "audit.title": "Configuration history", "col.version": "Version", "col.by": "By", "col.summary": "What changed",
-    "error": "Something went wrong: "
+    "error": "Something went wrong: ", "nav.routing": "Routing",
+    "col.capacity": "Capacity", "new.agency": "New agency", "new.partner": "New partner", "field.id": "Id",
+    "field.name": "Name", "field.program": "Program", "field.intakeChannel": "Intake channel",
+    "field.intakeUrl": "Webhook URL", "field.more": "More settings (JSON, optional)", "create": "Create",
+    "created": "Created.", "refused": "Refused:", "edit": "Change", "edit.help":
+      "A JSON merge patch: only the fields you give change (null removes one).", "save": "Save changes", "saved": "Saved.",
+    "keys.rotate": "Rotate API keys", "keys.shown": "Shown this once — copy it now:", "secret.rotate": "Rotate signing secret",
+    "capacity.label": "Capacity", "capacity.accepting": "accepting", "capacity.waitlist": "waitlist", "capacity.full": "full",
+    "routing.title": "Routing rules", "routing.order": "First match wins, top to bottom.", "up": "Move up", "down": "Move down",
+    "routing.fallback": "Fallback partner: ", "new.rule": "New rule", "field.agencies": "Agencies (comma-separated)",
+    "field.postal": "Postal-code prefixes (comma-separated)", "field.partner": "Partner", "field.position": "Position (0 is first)",
+    "what.title": "What would happen", "what.help": "Paste or upload a sample; nothing is stored or sent.",
+    "field.agency": "Agency", "field.channel": "Channel", "field.sample": "Sample", "field.file": "or a file",
+    "what.run": "Try it", "col.where": "Where", "col.outcome": "Outcome", "col.rule": "Rule", "col.reasons": "Reasons",
+    "what.counts": "would be accepted: ", "what.refused": ", refused: ", "restore": "Restore", "restored": "Restored as version ",
+    "changes": "Changes"
   },
   fr: {
     skip: "Aller au contenu", brand: "Carrefour des références", language: "Langue", signOut: "Se déconnecter",
@@ -53,7 +68,24 @@ const TEXT = {
     "dead.replayed": "Relancés : ", "col.kind": "Type", "col.referral": "Référence", "col.partner": "Partenaire",
     "col.attempts": "Tentatives", "col.lastError": "Dernière erreur", "col.when": "Quand", "col.delivery": "Envoi",
     "audit.title": "Historique de la configuration", "col.version": "Version", "col.by": "Par",
-    "col.summary": "Changement", "error": "Une erreur est survenue : "
+    "col.summary": "Changement", "error": "Une erreur est survenue : ", "nav.routing": "Acheminement",
+    "col.capacity": "Capacité", "new.agency": "Nouvel organisme", "new.partner": "Nouveau partenaire", "field.id": "Identifiant",
+    "field.name": "Nom", "field.program": "Programme", "field.intakeChannel": "Canal de réception",
+    "field.intakeUrl": "URL du webhook", "field.more": "Autres réglages (JSON, facultatif)", "create": "Créer",
+    "created": "Créé.", "refused": "Refusé :", "edit": "Modifier", "edit.help":
+      "Un correctif JSON (merge patch) : seuls les champs donnés changent (null en retire un).", "save": "Enregistrer",
+    "saved": "Enregistré.", "keys.rotate": "Renouveler les clés d’API", "keys.shown": "Affiché une seule fois — copiez-le maintenant :",
+    "secret.rotate": "Renouveler le secret de signature", "capacity.label": "Capacité", "capacity.accepting": "accepte",
+    "capacity.waitlist": "liste d’attente", "capacity.full": "complet", "routing.title": "Règles d’acheminement",
+    "routing.order": "La première règle qui s’applique l’emporte, de haut en bas.", "up": "Monter", "down": "Descendre",
+    "routing.fallback": "Partenaire par défaut : ", "new.rule": "Nouvelle règle",
+    "field.agencies": "Organismes (séparés par des virgules)", "field.postal": "Préfixes de code postal (séparés par des virgules)",
+    "field.partner": "Partenaire", "field.position": "Position (0 est la première)", "what.title": "Que se passerait-il ?",
+    "what.help": "Collez ou téléversez un échantillon ; rien n’est enregistré ni envoyé.", "field.agency": "Organisme",
+    "field.channel": "Canal", "field.sample": "Échantillon", "field.file": "ou un fichier", "what.run": "Essayer",
+    "col.where": "Où", "col.outcome": "Résultat", "col.rule": "Règle", "col.reasons": "Raisons",
+    "what.counts": "seraient acceptées : ", "what.refused": ", refusées : ", "restore": "Rétablir",
+    "restored": "Rétablie comme version ", "changes": "Changements"
   }
 };
 
@@ -99,7 +131,9 @@ async function api(method, path, body) {
   const json = text ? JSON.parse(text) : null;
   if (response.status === 401) { signOut(); throw new ApiError(401, json); }
   if (!response.ok && response.status !== 410) throw new ApiError(response.status, json);
-  return { status: response.status, body: json };
+  // a change's answer names the configuration version it made in its ETag
+  const etag = response.headers.get("ETag");
+  return { status: response.status, body: json, version: etag ? Number(etag.replace(/"/g, "")) : null };
 }
 
 function signOut() {
@@ -138,6 +172,93 @@ function table(columns, rows) {
   return el("table", {},
     el("thead", {}, el("tr", {}, columns.map(c => el("th", { scope: "col" }, c)))),
     el("tbody", {}, rows.map(cells => el("tr", {}, cells.map(c => el("td", {}, c))))));
+}
+
+
+/** What the API said when it refused: its detail, every problem and every field error, one a line. */
+function refusal(e) {
+  const p = e.problem || {};
+  return [p.detail || e.message].concat(p.problems || [], (p.errors || []).map(x => x.field + ": " + x.message));
+}
+
+/** Puts an outcome in a live region: a line, or the lines of a refusal. */
+function say(box, ok, lines) {
+  box.replaceChildren(el("p", { class: ok ? "ok" : "error" }, ok ? "" : t("refused")),
+    ...(Array.isArray(lines) ? lines : [lines]).map(line => el("p", { class: ok ? "ok" : "error" }, line)));
+}
+
+function outcome(id) {
+  return el("div", { id, role: "status", "aria-live": "polite" });
+}
+
+/** A labelled control: the label names the field, for every reader. */
+function field(id, label, control) {
+  control.id = id;
+  control.name = id;
+  return el("div", { class: "field" }, el("label", { for: id }, label), control);
+}
+
+const list = text => (text || "").split(",").map(x => x.trim()).filter(Boolean);
+
+/** A one-time secret the API just made: shown here once, never again. */
+function secretShown(box, secrets) {
+  const lines = Object.entries(secrets || {}).filter(([k]) => k !== "note").map(([k, v]) => el("p", {}, k + ": ",
+    el("code", { class: "secret" }, v)));
+  box.replaceChildren(el("p", { class: "ok" }, t("keys.shown")), ...lines);
+}
+
+/** The change form of an agency or partner: a JSON merge patch, answered with the API's own messages. */
+function changeForm(kind, id, resource) {
+  const box = outcome("change-outcome");
+  const text = el("textarea", { rows: 6, spellcheck: "false" });
+  text.value = JSON.stringify({ name: resource.name }, null, 2);
+  const form = el("form", { id: "change-form", on: { submit: async event => {
+    event.preventDefault();
+    let patch;
+    try { patch = JSON.parse(text.value); } catch (e) { say(box, false, [e.message]); return; }
+    try {
+      await api("PATCH", kind + "/" + encodeURIComponent(id), patch);
+      say(box, true, t("saved"));
+    } catch (e) { if (e.status !== 401) say(box, false, refusal(e)); }
+  } } }, el("h2", {}, t("edit")), el("p", { class: "muted" }, t("edit.help")), field("change", t("edit"), text),
+    el("button", { type: "submit" }, t("save")), box);
+  return form;
+}
+
+function keyButtons(kind, id) {
+  const box = outcome("secret-outcome");
+  const rotate = el("button", { type: "button", id: "rotate-keys", on: { click: async () => {
+    try { secretShown(box, (await api("POST", kind + "/" + encodeURIComponent(id) + "/keys/rotate")).body.secrets); }
+    catch (e) { if (e.status !== 401) say(box, false, refusal(e)); }
+  } } }, t("keys.rotate"));
+  const buttons = [rotate];
+  if (kind === "partners") {
+    buttons.push(el("button", { type: "button", id: "rotate-secret", class: "secondary", on: { click: async () => {
+      try { secretShown(box, (await api("POST", "partners/" + encodeURIComponent(id) + "/signing-secret/rotate")).body.secrets); }
+      catch (e) { if (e.status !== 401) say(box, false, refusal(e)); }
+    } } }, t("secret.rotate")));
+  }
+  return el("div", { class: "actions" }, ...buttons, box);
+}
+
+/** The "new agency" / "new partner" form: the main fields, and any other settings as JSON. */
+function createForm(kind, fields, build) {
+  const box = outcome("create-outcome");
+  const more = el("textarea", { rows: 4, spellcheck: "false" });
+  const form = el("form", { id: "create-" + kind, on: { submit: async event => {
+    event.preventDefault();
+    let extra = {};
+    try { extra = more.value.trim() ? JSON.parse(more.value) : {}; } catch (e) { say(box, false, [e.message]); return; }
+    const body = Object.assign(build(), extra);
+    try {
+      const answer = await api("POST", kind, body);
+      say(box, true, t("created"));
+      if (answer.body && answer.body.secrets) secretShown(box, answer.body.secrets);
+      const link = el("a", { href: "#/" + kind + "/" + encodeURIComponent(body.id) }, body.id);
+      box.append(el("p", {}, link));
+    } catch (e) { if (e.status !== 401) say(box, false, refusal(e)); }
+  } } }, ...fields, field(kind + "-more", t("field.more"), more), el("button", { type: "submit" }, t("create")), box);
+  return form;
 }
 
 const STAGES = ["received", "eligible", "delivered", "accepted", "registered", "matched"];
@@ -181,25 +302,145 @@ function details(object) {
 async function agencies(id) {
   if (id) {
     const agency = (await api("GET", "agencies/" + encodeURIComponent(id))).body;
-    page(agency.name || agency.id, el("p", {}, el("a", { href: "#/agencies" }, t("back"))), details(agency));
+    page(agency.name || agency.id, el("p", {}, el("a", { href: "#/agencies" }, t("back"))), details(agency),
+      keyButtons("agencies", agency.id), changeForm("agencies", agency.id, agency));
     return;
   }
-  const list = (await api("GET", "agencies")).body;
-  page(t("agencies.title"), table([t("col.id"), t("col.name"), t("col.channels")],
-    list.map(a => [el("a", { href: "#/agencies/" + encodeURIComponent(a.id) }, a.id), a.name || "",
-      Object.keys(a.channels || {}).join(", ")])));
+  const [agencyList, programs] = [(await api("GET", "agencies")).body, (await api("GET", "programs")).body];
+  const idInput = el("input", { required: true, pattern: "[a-z0-9-]+", autocomplete: "off" });
+  const nameInput = el("input", { required: true });
+  const program = el("select", {}, programs.map(p => el("option", { value: p.id }, p.name || p.id)));
+  page(t("agencies.title"),
+    table([t("col.id"), t("col.name"), t("field.program")],
+      agencyList.map(a => [el("a", { href: "#/agencies/" + encodeURIComponent(a.id) }, a.id), a.name || "", a.program || ""])),
+    el("h2", {}, t("new.agency")),
+    createForm("agencies", [field("agency-id", t("field.id"), idInput), field("agency-name", t("field.name"), nameInput),
+      field("agency-program", t("field.program"), program)],
+      () => ({ id: idInput.value.trim(), name: nameInput.value.trim(), program: program.value })));
+}
+
+function capacityForm(partner) {
+  const box = outcome("capacity-outcome");
+  const status = el("select", {}, ["accepting", "waitlist", "full"].map(v =>
+    el("option", { value: v, selected: (partner.capacity && partner.capacity.status) === v }, t("capacity." + v))));
+  return el("form", { id: "capacity-form", on: { submit: async event => {
+    event.preventDefault();
+    try {
+      await api("PATCH", "partners/" + encodeURIComponent(partner.id), { capacity: { status: status.value } });
+      say(box, true, t("saved"));
+    } catch (e) { if (e.status !== 401) say(box, false, refusal(e)); }
+  } } }, field("capacity", t("capacity.label"), status), el("button", { type: "submit" }, t("save")), box);
 }
 
 async function partners(id) {
   if (id) {
     const partner = (await api("GET", "partners/" + encodeURIComponent(id))).body;
-    page(partner.name || partner.id, el("p", {}, el("a", { href: "#/partners" }, t("back"))), details(partner));
+    page(partner.name || partner.id, el("p", {}, el("a", { href: "#/partners" }, t("back"))), capacityForm(partner),
+      details(partner), keyButtons("partners", partner.id), changeForm("partners", partner.id, partner));
     return;
   }
-  const list = (await api("GET", "partners")).body;
-  page(t("partners.title"), table([t("col.id"), t("col.name"), t("col.intake"), t("col.accepting")],
-    list.map(p => [el("a", { href: "#/partners/" + encodeURIComponent(p.id) }, p.id), p.name || "",
-      (p.intake && p.intake.channel) || "", (p.capacity && p.capacity.accepting === false) ? t("no") : t("yes")])));
+  const partnerList = (await api("GET", "partners")).body;
+  const idInput = el("input", { required: true, pattern: "[a-z0-9-]+", autocomplete: "off" });
+  const nameInput = el("input", { required: true });
+  const channel = el("select", {}, ["webhook", "email", "sftp"].map(v => el("option", { value: v }, v)));
+  const url = el("input", { type: "url" });
+  page(t("partners.title"),
+    table([t("col.id"), t("col.name"), t("col.intake"), t("col.capacity")],
+      partnerList.map(p => [el("a", { href: "#/partners/" + encodeURIComponent(p.id) }, p.id), p.name || "",
+        (p.intake && p.intake.channel) || "", t("capacity." + ((p.capacity && p.capacity.status) || "accepting"))])),
+    el("h2", {}, t("new.partner")),
+    createForm("partners", [field("partner-id", t("field.id"), idInput), field("partner-name", t("field.name"), nameInput),
+      field("partner-channel", t("field.intakeChannel"), channel), field("partner-url", t("field.intakeUrl"), url)],
+      () => ({ id: idInput.value.trim(), name: nameInput.value.trim(),
+        intake: channel.value === "webhook" ? { channel: "webhook", url: url.value.trim() } : { channel: channel.value } })));
+}
+
+function ruleText(rule) {
+  const when = [];
+  if (rule.agencies) when.push("agencies " + rule.agencies.join(", "));
+  if (rule.postalPrefixes) when.push("postal " + rule.postalPrefixes.join(", "));
+  if (rule.occupationCodes) when.push("occupations " + rule.occupationCodes.join(", "));
+  if (rule.sectors) when.push("sectors " + rule.sectors.join(", "));
+  if (rule.languages) when.push("languages " + rule.languages.join(", "));
+  const to = rule.partner || (rule.partners || []).join(" / ") + (rule.strategy ? " (" + rule.strategy + ")" : "");
+  return rule.id + ": " + (when.join("; ") || "any") + " → " + to;
+}
+
+async function routing() {
+  const [table_, agencyList, partnerList] = [(await api("GET", "routing")).body, (await api("GET", "agencies")).body,
+    (await api("GET", "partners")).body];
+  const rules = table_.rules || [];
+  const box = outcome("routing-outcome");
+  const move = async (ruleId, position) => {
+    try { await api("POST", "routing/rules/" + encodeURIComponent(ruleId) + "/move", { position }); await routing(); }
+    catch (e) { if (e.status !== 401) say(document.getElementById("routing-outcome"), false, refusal(e)); }
+  };
+  const ordered = el("ol", { id: "rules" }, rules.map((rule, i) => el("li", { "data-rule": rule.id },
+    el("span", {}, ruleText(rule)), " ",
+    el("button", { type: "button", class: "secondary", disabled: i === 0, "aria-label": t("up") + " " + rule.id,
+      on: { click: () => move(rule.id, i - 1) } }, "↑"),
+    el("button", { type: "button", class: "secondary", disabled: i === rules.length - 1, "aria-label": t("down") + " " + rule.id,
+      on: { click: () => move(rule.id, i + 1) } }, "↓"))));
+
+  const ruleId = el("input", { required: true, pattern: "[a-z0-9-]+", autocomplete: "off" });
+  const agencies = el("input", {});
+  const postal = el("input", {});
+  const partner = el("select", {}, partnerList.map(p => el("option", { value: p.id }, p.id)));
+  const position = el("input", { type: "number", min: 0, value: 0 });
+  const ruleForm = el("form", { id: "rule-form", on: { submit: async event => {
+    event.preventDefault();
+    const rule = { id: ruleId.value.trim(), partner: partner.value, position: Number(position.value) };
+    if (list(agencies.value).length) rule.agencies = list(agencies.value);
+    if (list(postal.value).length) rule.postalPrefixes = list(postal.value);
+    try { await api("POST", "routing/rules", rule); await routing(); say(document.getElementById("routing-outcome"), true, t("created")); }
+    catch (e) { if (e.status !== 401) say(box, false, refusal(e)); }
+  } } }, field("rule-id", t("field.id"), ruleId), field("rule-agencies", t("field.agencies"), agencies),
+    field("rule-postal", t("field.postal"), postal), field("rule-partner", t("field.partner"), partner),
+    field("rule-position", t("field.position"), position), el("button", { type: "submit" }, t("create")));
+
+  page(t("routing.title"), el("p", { class: "muted" }, t("routing.order")), ordered,
+    el("p", {}, t("routing.fallback") + (table_.fallbackPartner || "—")), box,
+    el("h2", {}, t("new.rule")), ruleForm, whatWouldHappen(agencyList));
+}
+
+/** The sandbox: a sample through mapping, validation, screening and routing, nothing stored or sent. */
+function whatWouldHappen(agencyList) {
+  const agency = el("select", {}, agencyList.map(a => el("option", { value: a.id }, a.id)));
+  const channel = el("select", {}, ["webhook", "file", "email"].map(v => el("option", { value: v }, v)));
+  const sample = el("textarea", { rows: 8, spellcheck: "false" });
+  const file = el("input", { type: "file", accept: ".json,.csv,.xlsx,.eml,.txt" });
+  const results = el("div", { id: "sandbox-results", "aria-live": "polite" });
+  const form = el("form", { id: "sandbox-form", on: { submit: async event => {
+    event.preventDefault();
+    const request = { agencyId: agency.value, channel: channel.value };
+    const chosen = file.files && file.files[0];
+    if (chosen) {
+      const bytes = new Uint8Array(await chosen.arrayBuffer());
+      let binary = "";
+      bytes.forEach(b => { binary += String.fromCharCode(b); });
+      request.contentBase64 = btoa(binary);
+      request.fileName = chosen.name;
+    } else {
+      request.content = sample.value;
+      if (channel.value === "file") request.fileName = "sample.csv";
+    }
+    try {
+      const r = (await api("POST", "sandbox", request)).body;
+      results.replaceChildren(el("p", { id: "sandbox-counts" }, t("what.counts") + r.accepted + t("what.refused") + r.rejected),
+        table([t("col.where"), t("col.outcome"), t("col.partner"), t("col.rule"), t("col.reasons")],
+          (r.referrals || []).map(item => {
+            const ref = item.referral || {};
+            const reasons = (item.errors || []).map(x => x.field + ": " + x.message)
+              .concat(((ref.screening && ref.screening.reasons) || []).map(x => x.message || x.code || JSON.stringify(x)));
+            return [item.where, ref.status || (item.errors ? "refused" : ""), ref.routing ? ref.routing.partnerId : "",
+              ref.routing ? ref.routing.ruleId : "", reasons.join("; ")];
+          })));
+    } catch (e) { if (e.status !== 401) say(results, false, refusal(e)); }
+  } } }, field("sandbox-agency", t("field.agency"), agency), field("sandbox-channel", t("field.channel"), channel),
+    field("sandbox-sample", t("field.sample"), sample), field("sandbox-file", t("field.file"), file),
+    el("button", { type: "submit" }, t("what.run")));
+  return el("section", { "aria-labelledby": "what-title" }, el("h2", { id: "what-title" }, t("what.title")),
+    el("p", { class: "muted" }, t("what.help")), form, results);
 }
 
 function timeline(referral) {
@@ -260,13 +501,28 @@ async function deadLetters() {
         el("button", { type: "button", class: "secondary", "data-id": d.id, on: { click: () => replay([d.id]) } }, t("dead.replay"))])));
 }
 
-async function audit() {
-  const versions = (await api("GET", "config/versions?limit=50")).body.versions;
-  page(t("audit.title"), table([t("col.version"), t("col.when"), t("col.by"), t("col.summary")],
-    versions.map(v => [v.version, when(v.at), v.by, v.summary || ""])));
+function changeLines(changes) {
+  return el("ul", { class: "changes" }, (changes || []).map(c => el("li", {},
+    el("code", {}, c.op + " " + c.path), c.secret ? " (secret)" : "",
+    c.from !== undefined ? el("span", { class: "from" }, " − " + JSON.stringify(c.from)) : "",
+    c.to !== undefined ? el("span", { class: "to" }, " + " + JSON.stringify(c.to)) : "")));
 }
 
-const VIEWS = { dashboard, agencies, partners, referrals, "dead-letters": deadLetters, audit };
+async function audit() {
+  const versions = (await api("GET", "config/versions?limit=50")).body.versions;
+  const box = outcome("restore-outcome");
+  page(t("audit.title"), box, table([t("col.version"), t("col.when"), t("col.by"), t("col.summary"), t("changes"), ""],
+    versions.map((v, i) => [v.version, when(v.at), v.by, v.summary || "", changeLines(v.changes),
+      i === 0 ? "" : el("button", { type: "button", class: "secondary", "data-version": v.version, on: { click: async () => {
+        try {
+          const restored = await api("POST", "config/versions/" + v.version + "/restore");
+          await audit();
+          say(document.getElementById("restore-outcome"), true, t("restored") + restored.version);
+        } catch (e) { if (e.status !== 401) say(document.getElementById("restore-outcome"), false, refusal(e)); }
+      } } }, t("restore") + " " + v.version)])));
+}
+
+const VIEWS = { dashboard, agencies, partners, routing, referrals, "dead-letters": deadLetters, audit };
 
 async function route() {
   const [, name, id] = (location.hash.match(/^#\/([a-z-]+)(?:\/(.+))?$/) || [null, "dashboard", null]);

@@ -82,6 +82,9 @@ class ConsoleIT {
 
     private static void signIn(String token) {
         browser.get(hub.baseUrl() + "/console");
+        // a fresh tab: no token kept from before
+        ((org.openqa.selenium.JavascriptExecutor) browser).executeScript("sessionStorage.clear()");
+        browser.navigate().refresh();
         WebElement field = shown(By.id("token"));
         field.clear();
         field.sendKeys(token);
@@ -166,5 +169,89 @@ class ConsoleIT {
         shown(By.id("token"));
         browser.navigate().refresh();
         assertThat(shown(By.id("sign-in")).isDisplayed()).isTrue();
+    }
+
+    private static void fill(String id, String value) {
+        WebElement input = shown(By.id(id));
+        input.clear();
+        input.sendKeys(value);
+    }
+
+    @Test
+    void anAdministratorOnboardsAnAgencyAndAPartnerRoutesBetweenThemAndTriesASample() throws Exception {
+        signIn(LocalHub.demoAdminToken());
+        wait.until(ExpectedConditions.textToBe(By.id("page-title"), "Dashboard"));
+
+        // an agency, and its first API key, shown once
+        browser.findElement(By.linkText("Agencies")).click();
+        fill("agency-id", "riverdale-settlement");
+        fill("agency-name", "Riverdale Settlement Services");
+        browser.findElement(By.cssSelector("#create-agencies button[type=submit]")).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("create-outcome"), "riverdale-settlement"));
+        browser.findElement(By.linkText("riverdale-settlement")).click();
+        shown(By.id("rotate-keys")).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("secret-outcome"), "rhk_riverdale-settlement_"));
+        screenshot("10-agency-key-shown-once");
+
+        // the same validation messages as the API: a partner whose webhook is not a URL is refused with the reason
+        browser.findElement(By.linkText("Partners")).click();
+        fill("partner-id", "lakeshore-mentors");
+        fill("partner-name", "Lakeshore Mentors");
+        browser.findElement(By.cssSelector("#create-partners button[type=submit]")).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("create-outcome"), "Refused"));
+        screenshot("11-partner-refused");
+        fill("partner-url", hub.baseUrl() + "/sandbox/partners/lakeshore-mentors/webhook");
+        browser.findElement(By.cssSelector("#create-partners button[type=submit]")).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("create-outcome"), "whsec_"));
+        screenshot("12-partner-created");
+
+        // the capacity switch
+        browser.findElement(By.linkText("lakeshore-mentors")).click();
+        new org.openqa.selenium.support.ui.Select(shown(By.id("capacity"))).selectByValue("full");
+        browser.findElement(By.cssSelector("#capacity-form button")).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("capacity-outcome"), "Saved."));
+        AdminClient admin = new AdminClient(hub.baseUrl(), LocalHub.demoAdminToken());
+        assertThat(admin.get("/partners/lakeshore-mentors").body().at("/capacity/status").asText()).isEqualTo("full");
+        new org.openqa.selenium.support.ui.Select(browser.findElement(By.id("capacity"))).selectByValue("accepting");
+        browser.findElement(By.cssSelector("#capacity-form button")).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("capacity-outcome"), "Saved."));
+
+        // a rule for the new agency, first in the list; reordered down and back up
+        browser.findElement(By.linkText("Routing")).click();
+        fill("rule-id", "riverdale-to-lakeshore");
+        fill("rule-agencies", "riverdale-settlement");
+        new org.openqa.selenium.support.ui.Select(shown(By.id("rule-partner"))).selectByValue("lakeshore-mentors");
+        browser.findElement(By.cssSelector("#rule-form button[type=submit]")).click();
+        wait.until(ExpectedConditions.attributeToBe(By.cssSelector("#rules li:first-child"), "data-rule", "riverdale-to-lakeshore"));
+        browser.findElement(By.cssSelector("#rules li:first-child button[aria-label^='Move down']")).click();
+        wait.until(ExpectedConditions.attributeToBe(By.cssSelector("#rules li:nth-child(2)"), "data-rule", "riverdale-to-lakeshore"));
+        browser.findElement(By.cssSelector("#rules li:nth-child(2) button[aria-label^='Move up']")).click();
+        wait.until(ExpectedConditions.attributeToBe(By.cssSelector("#rules li:first-child"), "data-rule", "riverdale-to-lakeshore"));
+        assertThat(admin.get("/routing").body().at("/rules/0/id").asText()).isEqualTo("riverdale-to-lakeshore");
+
+        // what would happen: the sample is routed to the new partner by the new rule; nothing stored
+        new org.openqa.selenium.support.ui.Select(browser.findElement(By.id("sandbox-agency"))).selectByValue("riverdale-settlement");
+        WebElement sample = browser.findElement(By.id("sandbox-sample"));
+        ((org.openqa.selenium.JavascriptExecutor) browser).executeScript("arguments[0].value = arguments[1];", sample,
+                new String(HubClient.sample("cics-canonical.json"), StandardCharsets.UTF_8));
+        browser.findElement(By.cssSelector("#sandbox-form button[type=submit]")).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("sandbox-counts"), "accepted: 1"));
+        assertThat(browser.findElement(By.id("sandbox-results")).getText())
+                .contains("lakeshore-mentors").contains("riverdale-to-lakeshore");
+        ((org.openqa.selenium.JavascriptExecutor) browser).executeScript(
+                "document.getElementById('sandbox-results').scrollIntoView()");
+        screenshot("13-routing-and-sandbox");
+
+        // the history shows each change with its diff, and an earlier version can be brought back
+        browser.findElement(By.linkText("Audit")).click();
+        wait.until(ExpectedConditions.textToBe(By.id("page-title"), "Configuration history"));
+        assertThat(browser.findElement(By.tagName("table")).getText()).contains("add /routing/rules");
+        long before = admin.get("/config/versions?limit=1").body().at("/versions/0/version").asLong();
+        WebElement restore = browser.findElements(By.cssSelector("button[data-version]")).get(0);
+        String restoring = restore.getAttribute("data-version");
+        restore.click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("restore-outcome"), "Restored as version " + (before + 1)));
+        assertThat(admin.get("/config/versions?limit=1").body().at("/versions/0/restoredFrom").asText()).isEqualTo(restoring);
+        screenshot("14-audit-restored");
     }
 }
