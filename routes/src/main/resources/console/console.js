@@ -42,7 +42,10 @@ const TEXT = {
     "field.agency": "Agency", "field.channel": "Channel", "field.sample": "Sample", "field.file": "or a file",
     "what.run": "Try it", "col.where": "Where", "col.outcome": "Outcome", "col.rule": "Rule", "col.reasons": "Reasons",
     "what.counts": "would be accepted: ", "what.refused": ", refused: ", "restore": "Restore", "restored": "Restored as version ",
-    "changes": "Changes"
+    "changes": "Changes", "dashboard.today": "Referrals today", "dashboard.week": "This week", "dashboard.stale":
+      "Waiting too long for their partner", "search.title": "Search", "field.status": "Status", "field.from": "From",
+    "field.to": "To", "any": "any", "search.run": "Search", "search.found": "Found: ", "search.more": " (showing the newest)",
+    "raw.download": "Download the raw payload", "col.received": "Received", "col.channel": "Channel"
   },
   fr: {
     skip: "Aller au contenu", brand: "Carrefour des références", language: "Langue", signOut: "Se déconnecter",
@@ -85,7 +88,11 @@ const TEXT = {
     "field.channel": "Canal", "field.sample": "Échantillon", "field.file": "ou un fichier", "what.run": "Essayer",
     "col.where": "Où", "col.outcome": "Résultat", "col.rule": "Règle", "col.reasons": "Raisons",
     "what.counts": "seraient acceptées : ", "what.refused": ", refusées : ", "restore": "Rétablir",
-    "restored": "Rétablie comme version ", "changes": "Changements"
+    "restored": "Rétablie comme version ", "changes": "Changements", "dashboard.today": "Références aujourd’hui",
+    "dashboard.week": "Cette semaine", "dashboard.stale": "Sans réponse du partenaire depuis trop longtemps",
+    "search.title": "Recherche", "field.status": "Statut", "field.from": "Du", "field.to": "Au", "any": "tous",
+    "search.run": "Chercher", "search.found": "Trouvées : ", "search.more": " (les plus récentes)",
+    "raw.download": "Télécharger les données reçues", "col.received": "Reçue", "col.channel": "Canal"
   }
 };
 
@@ -264,8 +271,10 @@ function createForm(kind, fields, build) {
 const STAGES = ["received", "eligible", "delivered", "accepted", "registered", "matched"];
 
 async function dashboard() {
-  const [funnel, dead, quarantine] = await Promise.all([api("GET", "reports/funnel"), api("GET", "dead-letters"),
-    api("GET", "quarantine")]);
+  const [funnel, dead, quarantine, activity] = await Promise.all([api("GET", "reports/funnel"), api("GET", "dead-letters"),
+    api("GET", "quarantine"), api("GET", "reports/activity")]);
+  const act = activity.body;
+  const byChannel = counts => Object.entries(counts.byChannel).map(([c, n]) => c + " " + n).join(" · ") || "—";
   const total = funnel.body.total;
   const most = Math.max(1, total.received);
   const bars = el("div", { class: "funnel", role: "list", "aria-label": t("dashboard.funnel") });
@@ -286,6 +295,15 @@ async function dashboard() {
         el("div", { class: "figure" }, quarantine.body.quarantined.length), el("div", { class: "label" }, t("dashboard.quarantined"))),
       el("div", { class: "card", id: "received-count" },
         el("div", { class: "figure" }, total.received), el("div", { class: "label" }, t("stage.received")))),
+    el("div", { class: "cards" },
+      el("div", { class: "card", id: "today-count" }, el("div", { class: "figure" }, act.today.total),
+        el("div", { class: "label" }, t("dashboard.today")), el("div", { class: "muted" }, byChannel(act.today))),
+      el("div", { class: "card", id: "week-count" }, el("div", { class: "figure" }, act.thisWeek.total),
+        el("div", { class: "label" }, t("dashboard.week")), el("div", { class: "muted" }, byChannel(act.thisWeek))),
+      el("div", { class: "card", id: "stale-count" }, el("div", { class: "figure" }, act.stale),
+        el("div", { class: "label" }, t("dashboard.stale")),
+        el("ul", { class: "muted" }, act.staleReferrals.slice(0, 5).map(r => el("li", {},
+          el("a", { href: "#/referrals/" + encodeURIComponent(r.referralId) }, r.referralId), " → " + r.partnerId))))),
     el("h2", {}, t("dashboard.funnel")), bars,
     el("h2", {}, t("dashboard.byAgency")), groupTable(funnel.body.byAgency),
     el("h2", {}, t("dashboard.byPartner")), groupTable(funnel.body.byPartner));
@@ -468,7 +486,7 @@ async function referrals(id) {
     event.preventDefault();
     location.hash = "#/referrals/" + encodeURIComponent(input.value.trim());
   } } }, el("label", { for: "referral-id" }, t("referrals.lookup")), input, el("button", { type: "submit" }, t("referrals.find")));
-  if (!id) { page(t("referrals.title"), form); return; }
+  if (!id) { page(t("referrals.title"), form, await searchPanel()); return; }
   let answer;
   try {
     answer = await api("GET", "referrals/" + encodeURIComponent(id));
@@ -483,7 +501,53 @@ async function referrals(id) {
       el("dt", {}, t("timeline.status")), el("dd", { id: "referral-status" }, r.status + (r.businessStatus ? " / " + r.businessStatus : "")),
       el("dt", {}, t("col.partner")), el("dd", {}, r.routing ? r.routing.partnerId : "—"),
       el("dt", {}, t("col.delivery")), el("dd", { id: "delivery-state" }, r.delivery ? r.delivery.state : "—")),
-    el("h2", {}, t("timeline")), timeline(r));
+    el("h2", {}, t("timeline")), timeline(r), rawDownload(r.referralId));
+}
+
+/** The archived payload, for administrators: fetched through the admin API, saved by the browser as a file. */
+function rawDownload(referralId) {
+  const box = outcome("raw-outcome");
+  return el("div", { class: "actions" }, el("button", { type: "button", id: "raw-download", class: "secondary", on: { click: async () => {
+    try {
+      const raw = (await api("GET", "referrals/" + encodeURIComponent(referralId) + "/raw")).body;
+      const bytes = Uint8Array.from(atob(raw.contentBase64), c => c.charCodeAt(0));
+      const link = el("a", { href: URL.createObjectURL(new Blob([bytes])), download: raw.fileName, id: "raw-link" }, raw.fileName);
+      box.replaceChildren(el("p", {}, link, " (" + raw.size + " bytes)"));
+      link.click();
+    } catch (e) { if (e.status !== 401) say(box, false, refusal(e)); }
+  } } }, t("raw.download")), box);
+}
+
+async function searchPanel() {
+  const [agencyList, partnerList] = [(await api("GET", "agencies")).body, (await api("GET", "partners")).body];
+  const anyOption = () => el("option", { value: "" }, t("any"));
+  const agency = el("select", {}, anyOption(), agencyList.map(a => el("option", { value: a.id }, a.id)));
+  const partner = el("select", {}, anyOption(), partnerList.map(p => el("option", { value: p.id }, p.id)));
+  const status = el("select", {}, anyOption(), ["requested", "accepted", "rejected", "in-progress", "on-hold", "completed",
+    "cancelled", "failed"].map(v => el("option", { value: v }, v)));
+  const from = el("input", { type: "date" });
+  const to = el("input", { type: "date" });
+  const results = el("div", { id: "search-results", "aria-live": "polite" });
+  const form = el("form", { id: "search-form", on: { submit: async event => {
+    event.preventDefault();
+    const query = new URLSearchParams({ limit: "100" });
+    if (agency.value) query.set("agency", agency.value);
+    if (partner.value) query.set("partner", partner.value);
+    if (status.value) query.set("status", status.value);
+    if (from.value) query.set("from", from.value);
+    if (to.value) query.set("to", to.value + "T23:59:59Z");
+    try {
+      const found = (await api("GET", "referrals?" + query)).body;
+      results.replaceChildren(el("p", { id: "search-count" }, t("search.found") + found.matched + (found.more ? t("search.more") : "")),
+        table([t("col.referral"), t("col.received"), t("field.agency"), t("col.channel"), t("col.partner"), t("field.status"),
+          t("col.delivery")], found.referrals.map(r => [el("a", { href: "#/referrals/" + encodeURIComponent(r.referralId) }, r.referralId),
+          when(r.receivedAt), r.agencyId, r.channel || "", r.partnerId || "", r.status + (r.businessStatus ? " / " + r.businessStatus : ""),
+          r.deliveryState || ""])));
+    } catch (e) { if (e.status !== 401) say(results, false, refusal(e)); }
+  } } }, field("search-agency", t("field.agency"), agency), field("search-partner", t("col.partner"), partner),
+    field("search-status", t("field.status"), status), field("search-from", t("field.from"), from),
+    field("search-to", t("field.to"), to), el("button", { type: "submit" }, t("search.run")));
+  return el("section", { "aria-labelledby": "search-title" }, el("h2", { id: "search-title" }, t("search.title")), form, results);
 }
 
 async function deadLetters() {

@@ -284,4 +284,35 @@ class AdminApiIT {
         assertThat(counts).as("a file's rows spread as they would one by one")
                 .isEqualTo(java.util.Map.of("rr-one", 6, "rr-three", 6, "rr-two", 6));
     }
+
+    @Test
+    void administratorsSearchReferralsReadTheDaysActivityAndTheRawPayloadOthersCannot() throws Exception {
+        String body = referral("M5V 3L9");
+        String id = agencies.postJson(LocalHub.demoKeys().get("cics"), body).body().get("referralId").asText();
+
+        AdminClient.Reply found = admin.get("/referrals?agency=cics&status=requested&limit=500");
+        assertThat(found.status()).isEqualTo(200);
+        assertThat(found.body().get("referrals")).anySatisfy(r -> {
+            assertThat(r.get("referralId").asText()).isEqualTo(id);
+            assertThat(r.get("channel").asText()).isEqualTo("webhook");
+            assertThat(r.has("client")).as("no client details in a list").isFalse();
+        });
+        assertThat(admin.get("/referrals?agency=tropicana").body().get("referrals"))
+                .noneSatisfy(r -> assertThat(r.get("referralId").asText()).isEqualTo(id));
+        assertThat(admin.get("/referrals?status=nonsense").status()).isEqualTo(400);
+
+        AdminClient.Reply activity = admin.get("/reports/activity");
+        assertThat(activity.body().at("/today/total").asInt()).isGreaterThanOrEqualTo(1);
+        assertThat(activity.body().at("/today/byChannel/webhook").asInt()).isGreaterThanOrEqualTo(1);
+
+        AdminClient.Reply raw = admin.get("/referrals/" + id + "/raw");
+        assertThat(raw.status()).isEqualTo(200);
+        assertThat(new String(java.util.Base64.getDecoder().decode(raw.body().get("contentBase64").asText()),
+                StandardCharsets.UTF_8)).isEqualTo(body);
+
+        // not for agencies, nor without a token
+        AdminClient stranger = new AdminClient(hub.baseUrl(), LocalHub.demoKeys().get("cics"));
+        assertThat(stranger.get("/referrals/" + id + "/raw").status()).isEqualTo(401);
+        assertThat(stranger.get("/referrals?agency=cics").status()).isEqualTo(401);
+    }
 }

@@ -117,6 +117,9 @@ class ConsoleIT {
         assertThat(shown(By.cssSelector("#received-count .figure")).getText()).isEqualTo("2");
         assertThat(shown(By.cssSelector("#dead-letter-count .figure")).getText()).isEqualTo("1");
         assertThat(browser.findElement(By.id("stage-delivered")).getText()).isEqualTo("Delivered");
+        assertThat(browser.findElement(By.cssSelector("#today-count .figure")).getText()).isEqualTo("2");
+        assertThat(browser.findElement(By.cssSelector("#today-count .muted")).getText()).isEqualTo("webhook 2");
+        assertThat(browser.findElement(By.cssSelector("#stale-count .figure")).getText()).isEqualTo("0");
         screenshot("02-dashboard");
 
         browser.findElement(By.linkText("Agencies")).click();
@@ -141,6 +144,18 @@ class ConsoleIT {
         assertThat(browser.findElements(By.cssSelector("#timeline time"))).allSatisfy(time ->
                 assertThat(time.getAttribute("datetime")).matches("\\d{4}-\\d{2}-\\d{2}T.*"));
         screenshot("05-referral-timeline");
+        // the raw payload, as it came in
+        browser.findElement(By.id("raw-download")).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("raw-outcome"), delivered));
+
+        // a search: this agency's referrals waiting for their partner's answer
+        browser.findElement(By.linkText("Referrals")).click();
+        new org.openqa.selenium.support.ui.Select(shown(By.id("search-agency"))).selectByValue("cics");
+        new org.openqa.selenium.support.ui.Select(browser.findElement(By.id("search-status"))).selectByValue("requested");
+        browser.findElement(By.cssSelector("#search-form button")).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("search-count"), "Found: "));
+        assertThat(browser.findElement(By.id("search-results")).getText()).contains(delivered).doesNotContain(dead);
+        screenshot("05b-referral-search");
 
         // the dead letter, replayed: the partner is back, so it is delivered
         browser.findElement(By.linkText("Dead letters")).click();

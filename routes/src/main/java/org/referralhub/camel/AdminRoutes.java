@@ -191,6 +191,12 @@ public final class AdminRoutes extends RouteBuilder {
             }
         } else if (head.equals("reports") && n == 2 && parts.get(1).equals("funnel") && method.equals("GET")) {
             return funnel(request);
+        } else if (head.equals("reports") && n == 2 && parts.get(1).equals("activity") && method.equals("GET")) {
+            return activity();
+        } else if (head.equals("referrals") && n == 1 && method.equals("GET")) {
+            return search(request);
+        } else if (head.equals("referrals") && n == 3 && parts.get(2).equals("raw") && method.equals("GET")) {
+            return rawPayload(parts.get(1), by);
         } else if (head.equals("referrals") && n == 2 && method.equals("GET")) {
             var erased = hub.store().erasure(parts.get(1));
             if (erased.isPresent()) {
@@ -364,17 +370,96 @@ public final class AdminRoutes extends RouteBuilder {
     }
 
     /**
+     * Referrals of every agency (or one) received in a period (the last 30 days by default), filtered by partner and
+     * status, newest first: ids, channels, partners and states, no client details.
+     */
+    private ApiReply search(ApiRequest request) {
+        java.time.Instant[] period = period(request, 30);
+        java.time.Instant from = period[0];
+        java.time.Instant to = period[1];
+        String status = request.query("status");
+        if (status != null) {
+            try {
+                org.referralhub.referral.ReferralStatus.fromCode(status);
+            } catch (IllegalArgumentException e) {
+                throw new ApiProblem(400, "malformed", "Unknown status", "No referral status is called '" + status + "'.");
+            }
+        }
+        int limit = request.query("limit") == null ? 50 : parseNumber(request.query("limit"), "limit").intValue();
+        var search = new org.referralhub.admin.ReferralOverview.Search(request.query("agency"), request.query("partner"),
+                status, from, to, limit);
+        List<org.referralhub.referral.Referral> matching = new java.util.ArrayList<>();
+        for (org.referralhub.config.Agency a : hub.config().agencies()) {
+            if (search.agencyId() == null || search.agencyId().equals(a.id())) {
+                hub.store().forEachOfAgency(a.id(), from, to, r -> {
+                    if (org.referralhub.admin.ReferralOverview.matches(search, r)) {
+                        matching.add(r);
+                    }
+                });
+            }
+        }
+        return ApiReply.json(200, org.referralhub.admin.ReferralOverview.found(search, matching));
+    }
+
+    /** The {@code from} and {@code to} of a report or search: dates or instants; by default the last {@code days}. */
+    private java.time.Instant[] period(ApiRequest request, int days) {
+        java.time.Instant to = request.query("to") == null ? hub.clock().instant() : OutcomeRoutes.date(request.query("to"));
+        java.time.Instant from = request.query("from") == null ? to.minus(java.time.Duration.ofDays(days))
+                : OutcomeRoutes.date(request.query("from"));
+        if (!from.isBefore(to)) {
+            throw new ApiProblem(400, "malformed", "Bad period", "from must be before to.");
+        }
+        return new java.time.Instant[] {from, to};
+    }
+
+    /** Today's and this week's referrals by channel, and the ones waiting too long for their partner. */
+    private ApiReply activity() {
+        java.time.Instant now = hub.clock().instant();
+        List<org.referralhub.referral.Referral> recent = new java.util.ArrayList<>();
+        for (org.referralhub.config.Agency a : hub.config().agencies()) {
+            hub.store().forEachOfAgency(a.id(), now.minus(org.referralhub.admin.ReferralOverview.LOOK_BACK),
+                    now.plusSeconds(1), recent::add);
+        }
+        return ApiReply.json(200, org.referralhub.admin.ReferralOverview.activity(recent, hub.config(), now));
+    }
+
+    /**
+     * The payload a referral came in, as archived before it was read — for administrators only (this API), and
+     * logged by referral id and administrator. A file's rows share the whole file.
+     */
+    private ApiReply rawPayload(String referralId, String by) {
+        var referral = hub.store().find(referralId).orElseThrow(() -> new ApiProblem(404, "not-found", "No such referral",
+                "There is no referral " + referralId + "."));
+        String reference = referral.source() == null ? null : referral.source().rawPayloadRef();
+        if (reference == null || reference.isBlank()) {
+            throw new ApiProblem(404, "not-found", "No raw payload", "Referral " + referralId + " has no archived payload.");
+        }
+        byte[] raw;
+        try {
+            raw = hub.archive().read(reference);
+        } catch (RuntimeException e) {
+            throw new ApiProblem(404, "not-found", "No raw payload",
+                    "The archived payload of referral " + referralId + " is no longer kept.");
+        }
+        LOG.info("admin {} read the raw payload of referral {}", by, referralId);
+        Map<String, Object> body = new java.util.LinkedHashMap<>();
+        body.put("referralId", referralId);
+        body.put("rawPayloadRef", reference);
+        body.put("fileName", referralId + "-" + reference.substring(reference.lastIndexOf('/') + 1));
+        body.put("size", raw.length);
+        body.put("contentBase64", java.util.Base64.getEncoder().encodeToString(raw));
+        return ApiReply.json(200, body).withHeader("Cache-Control", "no-store");
+    }
+
+    /**
      * The funnel over a period ({@code from}, {@code to}: dates or instants; default the last 365 days), optionally
      * for one {@code program}, {@code agency} or {@code partner}; {@code format=csv} for CSV. Referrals are found
      * agency by agency through the {@code byAgencyDate} index and read in batches: no scan.
      */
     private ApiReply funnel(ApiRequest request) {
-        java.time.Instant to = request.query("to") == null ? hub.clock().instant() : OutcomeRoutes.date(request.query("to"));
-        java.time.Instant from = request.query("from") == null ? to.minus(java.time.Duration.ofDays(365))
-                : OutcomeRoutes.date(request.query("from"));
-        if (!from.isBefore(to)) {
-            throw new ApiProblem(400, "malformed", "Bad period", "from must be before to.");
-        }
+        java.time.Instant[] period = period(request, 365);
+        java.time.Instant from = period[0];
+        java.time.Instant to = period[1];
         String program = request.query("program");
         String agency = request.query("agency");
         String partner = request.query("partner");

@@ -55,6 +55,20 @@ public final class StaleReferrals {
         return Step.NONE;
     }
 
+    /**
+     * Whether a delivered referral has waited for its partner's answer at least as long as its program allows before
+     * a reminder ({@code remindAfterBusinessDays}): what an administrator should look at.
+     */
+    public static boolean isStale(Referral referral, Program.Staleness staleness, Instant now) {
+        if (staleness == null || staleness.remindAfterBusinessDays() == null
+                || referral.status() != ReferralStatus.REQUESTED || referral.delivery() == null
+                || referral.delivery().state() != Delivery.State.DELIVERED) {
+            return false;
+        }
+        return deliveredAt(referral).map(at -> businessDaysBetween(at, now) >= staleness.remindAfterBusinessDays())
+                .orElse(false);
+    }
+
     /** The referral with the reminder recorded. */
     public Referral reminded(Referral referral, Instant now) {
         long waited = businessDaysBetween(deliveredAt(referral).orElse(now), now);
