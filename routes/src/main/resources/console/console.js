@@ -133,7 +133,8 @@ class ApiError extends Error {
 async function api(method, path, body) {
   const headers = { "Authorization": "Bearer " + token(), "Accept": "application/json" };
   if (body !== undefined) headers["Content-Type"] = "application/json";
-  const response = await fetch("/admin/v1/" + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  // the console's door to the admin API: the same API, signed in with the administrator's token (in AWS too)
+  const response = await fetch("/console/api/" + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
   const text = await response.text();
   const json = text ? JSON.parse(text) : null;
   if (response.status === 401) { signOut(); throw new ApiError(401, json); }

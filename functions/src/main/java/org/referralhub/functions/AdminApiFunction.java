@@ -22,7 +22,12 @@ public final class AdminApiFunction implements RequestHandler<APIGatewayV2HTTPEv
             "POST /admin/v1/sandbox", Endpoints.ADMIN_SANDBOX,
             "ANY /admin/v1/{proxy+}", Endpoints.ADMIN_API,
             "GET /console", Endpoints.CONSOLE,
-            "GET /console/{file}", Endpoints.CONSOLE);
+            "GET /console/{file}", Endpoints.CONSOLE,
+            // the console's own door to the same API: an administrator's token, not IAM (a browser cannot sign)
+            "POST /console/api/sandbox", Endpoints.ADMIN_SANDBOX,
+            "ANY /console/api/{proxy+}", Endpoints.ADMIN_API);
+
+    private static final String CONSOLE_API = "/console/api/";
 
     private final ApiGatewayAdapter adapter;
 
@@ -49,6 +54,10 @@ public final class AdminApiFunction implements RequestHandler<APIGatewayV2HTTPEv
             headers.put(AdminRoutes.IAM_PRINCIPAL, authorizer.getIam().getUserArn());
         }
         event.setHeaders(headers);
+        if (event.getRawPath() != null && event.getRawPath().startsWith(CONSOLE_API)) {
+            // /console/api/agencies is /admin/v1/agencies, answered alike; no IAM principal here, so a token it must be
+            event.setRawPath("/admin/v1/" + event.getRawPath().substring(CONSOLE_API.length()));
+        }
         return adapter.handle(event);
     }
 }

@@ -63,4 +63,25 @@ class ConsoleFilesIT {
         assertThat(get("/console/%2E%2E%2Fdemo-credentials.json").statusCode()).isEqualTo(404);
         assertThat(get("/console/..%2F..%2Flogback.xml").statusCode()).isEqualTo(404);
     }
+
+    private static HttpResponse<String> api(String path, String... headers) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(hub.baseUrl() + path)).GET();
+        if (headers.length > 0) {
+            request.headers(headers);
+        }
+        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void theConsolesDoorToTheAdminApiTakesAnAdministratorsTokenAndNothingElse() throws Exception {
+        HttpResponse<String> agencies = api("/console/api/agencies", "Authorization", "Bearer " + LocalHub.demoAdminToken());
+        assertThat(agencies.statusCode()).isEqualTo(200);
+        assertThat(agencies.body()).contains("\"cics\"");
+        assertThat(api("/console/api/agencies").statusCode()).isEqualTo(401);
+        // a caller cannot pass for an IAM principal: the header is the function's to set, from API Gateway's context
+        assertThat(api("/console/api/agencies", "x-hub-iam-principal", "arn:aws:iam::111122223333:user/admin")
+                .statusCode()).isEqualTo(401);
+        assertThat(api("/console/api/agencies", "Authorization", "Bearer " + LocalHub.demoKeys().get("cics"))
+                .statusCode()).isEqualTo(401);
+    }
 }

@@ -115,6 +115,9 @@ class TemplateTest {
             if (String.valueOf(properties.get("Path")).startsWith("/admin/")) {
                 assertThat(((Map<String, Object>) properties.get("Auth")).get("Authorizer"))
                         .as("admin routes are IAM-authorized").isEqualTo("AWS_IAM");
+            } else if (String.valueOf(properties.get("Path")).startsWith("/console/api/")) {
+                // the console's door to the admin API: no IAM, an administrator's token checked by the function
+                assertThat(properties.get("Auth")).isNull();
             } else {
                 // the console's static files: read-only, nothing else open
                 assertThat(properties.get("Path").toString()).startsWith("/console");
