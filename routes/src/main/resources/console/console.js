@@ -45,7 +45,10 @@ const TEXT = {
     "changes": "Changes", "dashboard.today": "Referrals today", "dashboard.week": "This week", "dashboard.stale":
       "Waiting too long for their partner", "search.title": "Search", "field.status": "Status", "field.from": "From",
     "field.to": "To", "any": "any", "search.run": "Search", "search.found": "Found: ", "search.more": " (showing the newest)",
-    "raw.download": "Download the raw payload", "col.received": "Received", "col.channel": "Channel"
+    "raw.download": "Download the raw payload", "col.received": "Received", "col.channel": "Channel",
+    "quarantine.title": "Quarantined inputs", "quarantine.help":
+      "Messages and files the hub could not take (a sender not allowed, rows a mapping refused). Fix the cause, then replay.",
+    "col.receipt": "Receipt", "col.reason": "Reason", "col.detail": "Detail", "quarantine.replayed": "Replayed: "
   },
   fr: {
     skip: "Aller au contenu", brand: "Carrefour des références", language: "Langue", signOut: "Se déconnecter",
@@ -92,7 +95,10 @@ const TEXT = {
     "dashboard.week": "Cette semaine", "dashboard.stale": "Sans réponse du partenaire depuis trop longtemps",
     "search.title": "Recherche", "field.status": "Statut", "field.from": "Du", "field.to": "Au", "any": "tous",
     "search.run": "Chercher", "search.found": "Trouvées : ", "search.more": " (les plus récentes)",
-    "raw.download": "Télécharger les données reçues", "col.received": "Reçue", "col.channel": "Canal"
+    "raw.download": "Télécharger les données reçues", "col.received": "Reçue", "col.channel": "Canal",
+    "quarantine.title": "Entrées en quarantaine", "quarantine.help":
+      "Messages et fichiers que le carrefour n’a pu prendre (expéditeur non autorisé, lignes refusées). Corrigez la cause, puis relancez.",
+    "col.receipt": "Reçu", "col.reason": "Raison", "col.detail": "Détail", "quarantine.replayed": "Relancé : "
   }
 };
 
@@ -559,11 +565,29 @@ async function deadLetters() {
     await deadLetters();
     document.getElementById("replay-note").textContent = t("dead.replayed") + done.join(", ");
   };
+  const quarantined = (await api("GET", "quarantine")).body.quarantined;
+  const quarantineNote = outcome("quarantine-note");
+  const replayInput = async receipt => {
+    try {
+      const what = (await api("POST", "quarantine/" + encodeURIComponent(receipt) + "/replay")).body;
+      await deadLetters();
+      say(document.getElementById("quarantine-note"), true, t("quarantine.replayed") + receipt + " — "
+        + (what.outcome || what.reason || JSON.stringify(what)));
+    } catch (e) { if (e.status !== 401) say(document.getElementById("quarantine-note"), false, refusal(e)); }
+  };
+  const quarantineSection = el("section", { "aria-labelledby": "quarantine-title" },
+    el("h2", { id: "quarantine-title" }, t("quarantine.title")), el("p", { class: "muted" }, t("quarantine.help")),
+    quarantineNote, quarantined.length === 0 ? el("p", { id: "quarantine-empty" }, t("dead.none")) :
+      table([t("col.receipt"), t("col.channel"), t("field.agency"), t("col.reason"), t("col.detail"), t("col.when"), ""],
+        quarantined.map(q => [q.receiptId, q.channel, q.agencyId || "", q.reason, q.detail || "", when(q.at),
+          el("button", { type: "button", class: "secondary", "data-receipt": q.receiptId,
+            on: { click: () => replayInput(q.receiptId) } }, t("dead.replay"))])));
   page(t("dead.title"), note, list.length === 0 ? el("p", {}, t("dead.none")) :
     table([t("col.kind"), t("col.referral"), t("col.partner"), t("col.attempts"), t("col.lastError"), t("col.when"), ""],
       list.map(d => [d.kind, el("a", { href: "#/referrals/" + encodeURIComponent(d.referralId) }, d.referralId),
         d.partnerId || d.agencyId || "", d.attempts, d.lastError || "", when(d.lastAttemptAt),
-        el("button", { type: "button", class: "secondary", "data-id": d.id, on: { click: () => replay([d.id]) } }, t("dead.replay"))])));
+        el("button", { type: "button", class: "secondary", "data-id": d.id, on: { click: () => replay([d.id]) } }, t("dead.replay"))])),
+    quarantineSection);
 }
 
 function changeLines(changes) {

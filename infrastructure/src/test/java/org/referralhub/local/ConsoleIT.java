@@ -80,6 +80,28 @@ class ConsoleIT {
         return wait.until(ExpectedConditions.visibilityOfElementLocated(by));
     }
 
+    /** Every field of the page has a label naming it (the console's accessibility floor). */
+    private static void assertLabelled() {
+        Object unlabelled = ((org.openqa.selenium.JavascriptExecutor) browser).executeScript(
+                "return [...document.querySelectorAll('input, select, textarea')]"
+                        + ".filter(c => c.offsetParent !== null && !(c.id && document.querySelector('label[for=\"' + c.id + '\"]')))"
+                        + ".map(c => c.outerHTML).join(' ')");
+        assertThat((String) unlabelled).as("fields without a label").isEmpty();
+    }
+
+    /** An e-mail from an address no agency allows: the hub quarantines it. */
+    private static void mailFromAStranger() throws Exception {
+        java.util.Properties p = new java.util.Properties();
+        p.setProperty("mail.smtp.host", "127.0.0.1");
+        p.setProperty("mail.smtp.port", Integer.toString(hub.smtpPort()));
+        var message = new jakarta.mail.internet.MimeMessage(jakarta.mail.Session.getInstance(p));
+        message.setFrom(new jakarta.mail.internet.InternetAddress("someone@unknown.example"));
+        message.setRecipient(jakarta.mail.Message.RecipientType.TO, new jakarta.mail.internet.InternetAddress(LocalHub.HUB_ADDRESS));
+        message.setSubject("Referral " + UUID.randomUUID(), "UTF-8");
+        message.setText("First name: X\nLast name: Y\nEmail: x@y.ca\nConsent: yes\n", "UTF-8");
+        jakarta.mail.Transport.send(message);
+    }
+
     private static void signIn(String token) {
         browser.get(hub.baseUrl() + "/console");
         // a fresh tab: no token kept from before
@@ -98,7 +120,9 @@ class ConsoleIT {
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("sign-in-error"), "refused"));
         assertThat(browser.findElement(By.id("sign-in-error")).getText()).isEqualTo("This token was refused.");
         assertThat(browser.findElement(By.id("view")).isDisplayed()).isFalse();
+        assertLabelled();
         screenshot("01-sign-in-refused");
+        mailFromAStranger();
 
         // a referral by webhook, and one whose partner stays down past every retry
         HubClient agencies = new HubClient(hub.baseUrl());
@@ -155,14 +179,22 @@ class ConsoleIT {
         browser.findElement(By.cssSelector("#search-form button")).click();
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("search-count"), "Found: "));
         assertThat(browser.findElement(By.id("search-results")).getText()).contains(delivered).doesNotContain(dead);
+        assertLabelled();
         screenshot("05b-referral-search");
 
         // the dead letter, replayed: the partner is back, so it is delivered
         browser.findElement(By.linkText("Dead letters")).click();
         WebElement replay = shown(By.cssSelector("button[data-id='" + dead + "']"));
         screenshot("06-dead-letters");
+        // the stranger's message is quarantined, listed with why, and can be replayed once
+        shown(By.cssSelector("button[data-receipt]"));
+        assertThat(browser.findElement(By.cssSelector("section[aria-labelledby=quarantine-title] table")).getText())
+                .contains("email");
         replay.click();
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("replay-note"), dead));
+        String receipt = browser.findElement(By.cssSelector("button[data-receipt]")).getAttribute("data-receipt");
+        browser.findElement(By.cssSelector("button[data-receipt='" + receipt + "']")).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("quarantine-note"), "Replayed: " + receipt));
         agencies.awaitReferral(dead, cics, r -> "delivered".equals(r.at("/delivery/state").asText()), Duration.ofSeconds(20));
 
         browser.findElement(By.linkText("Audit")).click();
@@ -218,6 +250,7 @@ class ConsoleIT {
         fill("partner-url", hub.baseUrl() + "/sandbox/partners/lakeshore-mentors/webhook");
         browser.findElement(By.cssSelector("#create-partners button[type=submit]")).click();
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("create-outcome"), "whsec_"));
+        assertLabelled();
         screenshot("12-partner-created");
 
         // the capacity switch
@@ -255,6 +288,7 @@ class ConsoleIT {
                 .contains("lakeshore-mentors").contains("riverdale-to-lakeshore");
         ((org.openqa.selenium.JavascriptExecutor) browser).executeScript(
                 "document.getElementById('sandbox-results').scrollIntoView()");
+        assertLabelled();
         screenshot("13-routing-and-sandbox");
 
         // the history shows each change with its diff, and an earlier version can be brought back
