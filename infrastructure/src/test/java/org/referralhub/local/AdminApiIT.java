@@ -310,6 +310,14 @@ class AdminApiIT {
         assertThat(new String(java.util.Base64.getDecoder().decode(raw.body().get("contentBase64").asText()),
                 StandardCharsets.UTF_8)).isEqualTo(body);
 
+        // a payload too large for a Lambda's answer is named, not sent (here: its archived copy grown past 4 MB)
+        java.nio.file.Path archived = java.nio.file.Path.of(java.net.URI.create(
+                admin.get("/referrals/" + id).body().at("/source/rawPayloadRef").asText()));
+        java.nio.file.Files.write(archived, new byte[5 * 1024 * 1024]);
+        AdminClient.Reply tooLarge = admin.get("/referrals/" + id + "/raw");
+        assertThat(tooLarge.status()).isEqualTo(413);
+        assertThat(tooLarge.body().get("detail").asText()).contains(archived.getFileName().toString());
+
         // not for agencies, nor without a token
         AdminClient stranger = new AdminClient(hub.baseUrl(), LocalHub.demoKeys().get("cics"));
         assertThat(stranger.get("/referrals/" + id + "/raw").status()).isEqualTo(401);

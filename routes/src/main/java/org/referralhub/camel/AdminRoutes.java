@@ -427,6 +427,9 @@ public final class AdminRoutes extends RouteBuilder {
      * The payload a referral came in, as archived before it was read — for administrators only (this API), and
      * logged by referral id and administrator. A file's rows share the whole file.
      */
+    /** The largest raw payload answered through the API (its Base64 must fit a Lambda's 6 MB answer). */
+    static final int MAX_RAW_DOWNLOAD = 4 * 1024 * 1024;
+
     private ApiReply rawPayload(String referralId, String by) {
         var referral = hub.store().find(referralId).orElseThrow(() -> new ApiProblem(404, "not-found", "No such referral",
                 "There is no referral " + referralId + "."));
@@ -440,6 +443,11 @@ public final class AdminRoutes extends RouteBuilder {
         } catch (RuntimeException e) {
             throw new ApiProblem(404, "not-found", "No raw payload",
                     "The archived payload of referral " + referralId + " is no longer kept.");
+        }
+        if (raw.length > MAX_RAW_DOWNLOAD) {
+            // a Lambda answers at most 6 MB, and Base64 adds a third: a bigger file is fetched from the archive itself
+            throw new ApiProblem(413, "too-large", "Too large to download here", "The payload of referral " + referralId
+                    + " is " + raw.length + " bytes; fetch it from the archive: " + reference + ".");
         }
         LOG.info("admin {} read the raw payload of referral {}", by, referralId);
         Map<String, Object> body = new java.util.LinkedHashMap<>();

@@ -45,9 +45,14 @@ public final class ConsoleRoutes extends RouteBuilder {
         if (!FILE.matcher(name).matches()) {
             throw notFound(name);
         }
-        String body = files.computeIfAbsent(name, ConsoleRoutes::read);
-        if (body.isEmpty()) {
-            throw notFound(name);
+        // only the console's own files are kept (a handful); a name that is not one is answered, never remembered
+        String body = files.get(name);
+        if (body == null) {
+            body = read(name);
+            if (body.isEmpty()) {
+                throw notFound(name);
+            }
+            files.put(name, body);
         }
         Map<String, String> headers = new LinkedHashMap<>();
         headers.put("Content-Type", TYPES.get(name.substring(name.lastIndexOf('.') + 1)));
