@@ -20,6 +20,10 @@ public final class EmailIntakeRoutes extends RouteBuilder {
 
     @Override
     public void configure() {
+        // a message another reader holds is the trigger's to retry, as every failure here: not an error to log
+        onException(EmailImport.InProgressElsewhere.class).logExhausted(false).logStackTrace(false)
+                .logExhaustedMessageHistory(false);
+
         from(Endpoints.EMAIL_INTAKE).routeId("email-intake")
                 .process(e -> e.getMessage().setBody(email.run(e.getMessage().getMandatoryBody(String.class))));
 
