@@ -4,11 +4,13 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import java.util.Set;
 import java.util.HashMap;
 import java.util.Map;
-import org.referralhub.camel.AdminRoutes;
+import org.referralhub.camel.admin.AdminDoor;
 import org.referralhub.camel.Endpoints;
 import org.referralhub.hub.Hub;
+import org.referralhub.hub.Wing;
 
 /**
  * The administrators' HTTP API (its own function behind the HTTP API, IAM-authorized in AWS). The IAM principal API
@@ -16,6 +18,9 @@ import org.referralhub.hub.Hub;
  * dropped first.
  */
 public final class AdminApiFunction implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
+
+    /** What this function's events need of the hub. */
+    public static final Set<Wing> WINGS = Set.of(Wing.ADMIN);
 
     /** Route keys as template.yaml declares them, and the route each one calls. */
     public static final Map<String, String> ROUTES = Map.of(
@@ -32,7 +37,7 @@ public final class AdminApiFunction implements RequestHandler<APIGatewayV2HTTPEv
     private final ApiGatewayAdapter adapter;
 
     public AdminApiFunction() {
-        this(FunctionRuntime.hub());
+        this(FunctionRuntime.hub(WINGS));
     }
 
     public AdminApiFunction(Hub hub) {
@@ -44,14 +49,14 @@ public final class AdminApiFunction implements RequestHandler<APIGatewayV2HTTPEv
         Map<String, String> headers = new HashMap<>();
         if (event.getHeaders() != null) {
             event.getHeaders().forEach((k, v) -> {
-                if (!k.equalsIgnoreCase(AdminRoutes.IAM_PRINCIPAL)) {
+                if (!k.equalsIgnoreCase(AdminDoor.IAM_PRINCIPAL)) {
                     headers.put(k, v);
                 }
             });
         }
         var authorizer = event.getRequestContext() == null ? null : event.getRequestContext().getAuthorizer();
         if (authorizer != null && authorizer.getIam() != null && authorizer.getIam().getUserArn() != null) {
-            headers.put(AdminRoutes.IAM_PRINCIPAL, authorizer.getIam().getUserArn());
+            headers.put(AdminDoor.IAM_PRINCIPAL, authorizer.getIam().getUserArn());
         }
         event.setHeaders(headers);
         if (event.getRawPath() != null && event.getRawPath().startsWith(CONSOLE_API)) {

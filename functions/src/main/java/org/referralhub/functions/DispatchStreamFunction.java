@@ -5,6 +5,7 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
 import com.amazonaws.services.lambda.runtime.events.models.dynamodb.AttributeValue;
+import java.util.Set;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,6 +18,7 @@ import org.apache.camel.ProducerTemplate;
 import org.referralhub.camel.Endpoints;
 import org.referralhub.logging.Correlation;
 import org.referralhub.hub.Hub;
+import org.referralhub.hub.Wing;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,6 +29,9 @@ import org.slf4j.LoggerFactory;
  * records are reported one by one (partial batch response), so one bad record does not replay the batch.
  */
 public final class DispatchStreamFunction implements RequestHandler<DynamodbEvent, StreamsEventResponse> {
+
+    /** What this function's events need of the hub. */
+    public static final Set<Wing> WINGS = Set.of(Wing.DISPATCH);
 
     private static final Logger LOG = LoggerFactory.getLogger(DispatchStreamFunction.class);
 
@@ -40,7 +45,7 @@ public final class DispatchStreamFunction implements RequestHandler<DynamodbEven
     });
 
     public DispatchStreamFunction() {
-        this(FunctionRuntime.hub());
+        this(FunctionRuntime.hub(WINGS));
     }
 
     public DispatchStreamFunction(Hub hub) {

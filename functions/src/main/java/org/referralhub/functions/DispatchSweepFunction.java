@@ -3,11 +3,13 @@ package org.referralhub.functions;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
+import java.util.Set;
 import java.util.Map;
 import org.apache.camel.ProducerTemplate;
 import org.referralhub.camel.Endpoints;
 import org.referralhub.logging.Correlation;
 import org.referralhub.hub.Hub;
+import org.referralhub.hub.Wing;
 
 /**
  * The dispatcher's schedule (EventBridge, every minute in AWS; every few seconds in the local hub): delivers every
@@ -17,10 +19,13 @@ import org.referralhub.hub.Hub;
  */
 public final class DispatchSweepFunction implements RequestHandler<ScheduledEvent, Map<String, Integer>> {
 
+    /** What this function's events need of the hub. */
+    public static final Set<Wing> WINGS = Set.of(Wing.DISPATCH, Wing.NOTICES);
+
     private final ProducerTemplate routes;
 
     public DispatchSweepFunction() {
-        this(FunctionRuntime.hub());
+        this(FunctionRuntime.hub(WINGS));
     }
 
     public DispatchSweepFunction(Hub hub) {

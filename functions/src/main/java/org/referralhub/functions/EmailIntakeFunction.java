@@ -4,6 +4,7 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.S3Event;
 import com.amazonaws.services.lambda.runtime.events.models.s3.S3EventNotification;
+import java.util.Set;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.camel.ProducerTemplate;
@@ -11,6 +12,7 @@ import org.referralhub.camel.Endpoints;
 import org.referralhub.logging.Correlation;
 import org.referralhub.email.EmailImport;
 import org.referralhub.hub.Hub;
+import org.referralhub.hub.Wing;
 
 /**
  * Received e-mail (SES receipt rule → raw MIME in the mail bucket → S3 event; locally, the embedded SMTP server
@@ -18,10 +20,13 @@ import org.referralhub.hub.Hub;
  */
 public final class EmailIntakeFunction implements RequestHandler<S3Event, List<EmailImport.Outcome>> {
 
+    /** What this function's events need of the hub. */
+    public static final Set<Wing> WINGS = Set.of(Wing.EMAIL);
+
     private final ProducerTemplate routes;
 
     public EmailIntakeFunction() {
-        this(FunctionRuntime.hub());
+        this(FunctionRuntime.hub(WINGS));
     }
 
     public EmailIntakeFunction(Hub hub) {

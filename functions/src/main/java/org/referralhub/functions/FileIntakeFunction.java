@@ -4,6 +4,7 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.S3Event;
 import com.amazonaws.services.lambda.runtime.events.models.s3.S3EventNotification;
+import java.util.Set;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.camel.ProducerTemplate;
@@ -11,6 +12,7 @@ import org.referralhub.camel.Endpoints;
 import org.referralhub.logging.Correlation;
 import org.referralhub.files.FileImport;
 import org.referralhub.hub.Hub;
+import org.referralhub.hub.Wing;
 
 /**
  * Agency files (S3 event from the bucket behind the Transfer Family SFTP server; locally, the embedded SFTP
@@ -19,10 +21,13 @@ import org.referralhub.hub.Hub;
  */
 public final class FileIntakeFunction implements RequestHandler<S3Event, List<FileImport.Summary>> {
 
+    /** What this function's events need of the hub. */
+    public static final Set<Wing> WINGS = Set.of(Wing.FILES);
+
     private final ProducerTemplate routes;
 
     public FileIntakeFunction() {
-        this(FunctionRuntime.hub());
+        this(FunctionRuntime.hub(WINGS));
     }
 
     public FileIntakeFunction(Hub hub) {

@@ -3,12 +3,14 @@ package org.referralhub.functions;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
+import java.util.Set;
 import java.util.List;
 import org.apache.camel.ProducerTemplate;
 import org.referralhub.camel.Endpoints;
 import org.referralhub.logging.Correlation;
 import org.referralhub.files.FileImport;
 import org.referralhub.hub.Hub;
+import org.referralhub.hub.Wing;
 
 /**
  * The file channel's schedule (EventBridge every five minutes in AWS; the local hub's scheduler locally): fetches new
@@ -17,10 +19,13 @@ import org.referralhub.hub.Hub;
  */
 public final class FilePullFunction implements RequestHandler<ScheduledEvent, List<FileImport.Summary>> {
 
+    /** What this function's events need of the hub. */
+    public static final Set<Wing> WINGS = Set.of(Wing.FILES);
+
     private final ProducerTemplate routes;
 
     public FilePullFunction() {
-        this(FunctionRuntime.hub());
+        this(FunctionRuntime.hub(WINGS));
     }
 
     public FilePullFunction(Hub hub) {

@@ -1,25 +1,30 @@
 package org.referralhub.functions;
 
+import java.util.Set;
 import org.referralhub.hub.Hub;
 import org.referralhub.hub.HubSettings;
+import org.referralhub.hub.Wing;
 
 /**
- * The hub of this Lambda container: built from the environment on first use, then shared by every handler and
- * every invocation the container serves. Under SnapStart the hub is built when the version is published, primed
- * before the snapshot ({@link SnapshotPriming}), and every container restored from it starts warm.
+ * The hub of this Lambda container: built from the environment on first use, with the wings of the function the
+ * container runs (a container runs one function), then shared by every invocation it serves. Under SnapStart the hub
+ * is built when the version is published, primed before the snapshot ({@link SnapshotPriming}), and every container
+ * restored from it starts warm.
  */
 final class FunctionRuntime {
+
+    private static Hub hub;
+    // held here because CRaC holds its resources weakly
+    private static SnapshotPriming priming;
 
     private FunctionRuntime() {
     }
 
-    private static final class Holder {
-        static final Hub HUB = Hub.start(HubSettings.fromEnvironment());
-        // initialized with HUB (one class initialization); held here because CRaC holds its resources weakly
-        static final SnapshotPriming PRIMING = SnapshotPriming.register(HUB);
-    }
-
-    static Hub hub() {
-        return Holder.HUB;
+    static synchronized Hub hub(Set<Wing> wings) {
+        if (hub == null) {
+            hub = Hub.start(HubSettings.fromEnvironment(), wings);
+            priming = SnapshotPriming.register(hub);
+        }
+        return hub;
     }
 }

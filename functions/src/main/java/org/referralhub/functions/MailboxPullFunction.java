@@ -3,12 +3,14 @@ package org.referralhub.functions;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
+import java.util.Set;
 import java.util.List;
 import org.apache.camel.ProducerTemplate;
 import org.referralhub.camel.Endpoints;
 import org.referralhub.logging.Correlation;
 import org.referralhub.email.EmailImport;
 import org.referralhub.hub.Hub;
+import org.referralhub.hub.Wing;
 
 /**
  * E-mail pull mode's schedule (EventBridge every five minutes in AWS; the local hub's scheduler locally): reads new
@@ -16,10 +18,13 @@ import org.referralhub.hub.Hub;
  */
 public final class MailboxPullFunction implements RequestHandler<ScheduledEvent, List<EmailImport.Outcome>> {
 
+    /** What this function's events need of the hub. */
+    public static final Set<Wing> WINGS = Set.of(Wing.EMAIL);
+
     private final ProducerTemplate routes;
 
     public MailboxPullFunction() {
-        this(FunctionRuntime.hub());
+        this(FunctionRuntime.hub(WINGS));
     }
 
     public MailboxPullFunction(Hub hub) {

@@ -4,15 +4,20 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import java.util.Set;
 import java.util.Map;
 import org.referralhub.camel.Endpoints;
 import org.referralhub.hub.Hub;
+import org.referralhub.hub.Wing;
 
 /**
  * The HTTP API of agencies (API Gateway HTTP API, payload format 2.0): turns the event into an
  * {@link org.referralhub.camel.ApiRequest}, calls the route its route key names, and answers the route's reply.
  */
 public final class ReferralApiFunction implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
+
+    /** What this function's events need of the hub. */
+    public static final Set<Wing> WINGS = Set.of(Wing.AGENCY_API, Wing.PARTNER_API);
 
     /** Route keys as template.yaml declares them, and the route each one calls. */
     public static final Map<String, String> ROUTES = Map.of(
@@ -27,7 +32,7 @@ public final class ReferralApiFunction implements RequestHandler<APIGatewayV2HTT
     private final ApiGatewayAdapter adapter;
 
     public ReferralApiFunction() {
-        this(FunctionRuntime.hub());
+        this(FunctionRuntime.hub(WINGS));
     }
 
     public ReferralApiFunction(Hub hub) {

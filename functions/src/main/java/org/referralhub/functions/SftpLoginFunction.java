@@ -2,11 +2,13 @@ package org.referralhub.functions;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
+import java.util.Set;
 import java.util.Map;
 import org.apache.camel.ProducerTemplate;
 import org.referralhub.camel.Endpoints;
 import org.referralhub.files.SftpLogin;
 import org.referralhub.hub.Hub;
+import org.referralhub.hub.Wing;
 
 /**
  * The SFTP server's identity provider (Transfer Family, custom identity provider of type AWS_LAMBDA): each login
@@ -15,10 +17,13 @@ import org.referralhub.hub.Hub;
  */
 public final class SftpLoginFunction implements RequestHandler<Map<String, Object>, Map<String, Object>> {
 
+    /** What this function's events need of the hub. */
+    public static final Set<Wing> WINGS = Set.of(Wing.FILES);
+
     private final ProducerTemplate routes;
 
     public SftpLoginFunction() {
-        this(FunctionRuntime.hub());
+        this(FunctionRuntime.hub(WINGS));
     }
 
     public SftpLoginFunction(Hub hub) {

@@ -62,12 +62,16 @@ final class ColdStartBenchmark {
             probe(HubColdStartProbe.class, classpath, env, apiKey, null, null, false);
             probe(BareColdStartProbe.class, classpath, env, apiKey, null, null, false);
             List<JsonNode> primedRuns = new ArrayList<>();
+            List<Double> allWings = new ArrayList<>();
+            List<JsonNode> allWingsRuns = new ArrayList<>();
             for (int run = 0; run < repeats; run++) {
                 probe(HubColdStartProbe.class, classpath, env, apiKey, hub, hubRuns, false);
                 probe(BareColdStartProbe.class, classpath, env, apiKey, bare, bareRuns, false);
                 probe(HubColdStartProbe.class, classpath, env, apiKey, null, primedRuns, true);
-                System.out.printf("cold start %d: hub %.0f ms, bare handler %.0f ms; primed hub's first request %s ms%n",
-                        run + 1, hub.get(run), bare.get(run), primedRuns.get(run).path("firstRequestMs"));
+                probe(HubColdStartProbe.class, classpath, env, apiKey, allWings, allWingsRuns, "-Dprobe.allWings=true");
+                System.out.printf("cold start %d: hub %.0f ms (every wing's routes: %.0f ms), bare handler %.0f ms; "
+                        + "primed hub's first request %s ms%n", run + 1, hub.get(run), allWings.get(run), bare.get(run),
+                        primedRuns.get(run).path("firstRequestMs"));
             }
             Map<String, Object> result = new LinkedHashMap<>();
             result.put("benchmark", "cold-start");
@@ -78,6 +82,9 @@ final class ColdStartBenchmark {
             result.put("bareHandlerMs", Stats.of(bare));
             result.put("ratio", Stats.median(hub) / Stats.median(bare));
             result.put("hubInside", medians(hubRuns));
+            // the same function building every wing's routes, as every function did before it built only its own
+            result.put("hubAllWingsMs", Stats.of(allWings));
+            result.put("hubAllWingsInside", medians(allWingsRuns));
             result.put("bareInside", medians(bareRuns));
             // SnapStart's case, short of the restore itself (AWS's, not measurable here): the first request of a hub
             // primed before its snapshot
@@ -89,11 +96,16 @@ final class ColdStartBenchmark {
     /** Starts one probe JVM and times it to its RESULT line; records the time and what it said when asked to. */
     private static void probe(Class<?> probe, String classpath, Map<String, String> env, String apiKey,
                               List<Double> times, List<JsonNode> reports, boolean primed) throws Exception {
+        probe(probe, classpath, env, apiKey, times, reports, primed ? "-Dprobe.prime=true" : null);
+    }
+
+    private static void probe(Class<?> probe, String classpath, Map<String, String> env, String apiKey,
+                              List<Double> times, List<JsonNode> reports, String option) throws Exception {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(JVM_FLAGS);
-        if (primed) {
-            command.add("-Dprobe.prime=true");
+        if (option != null) {
+            command.add(option);
         }
         command.addAll(List.of("-cp", classpath, probe.getName(), UUID.randomUUID().toString().replace("-", ""), apiKey));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);

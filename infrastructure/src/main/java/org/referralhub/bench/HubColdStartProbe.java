@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.referralhub.functions.ReferralApiFunction;
 import org.referralhub.hub.Hub;
+import org.referralhub.hub.Wing;
 import org.referralhub.hub.HubSettings;
 import org.referralhub.referral.CanonicalJson;
 
@@ -26,7 +27,9 @@ public final class HubColdStartProbe {
         String apiKey = args[1];
         var event = ColdStartEvent.of(ColdStartEvent.body(token), apiKey, token);
         long initStart = System.nanoTime();
-        Hub hub = Hub.start(HubSettings.fromEnvironment());
+        // -Dprobe.allWings: every wing's routes, as each function built them before it built only its own
+        Hub hub = Hub.start(HubSettings.fromEnvironment(), Boolean.getBoolean("probe.allWings") ? Wing.all()
+                : ReferralApiFunction.WINGS);
         ReferralApiFunction handler = new ReferralApiFunction(hub);
         long primed = 0;
         if (Boolean.getBoolean("probe.prime")) {

@@ -31,6 +31,7 @@ import org.apache.sshd.common.keyprovider.KeyPairProvider;
 import org.apache.sshd.common.util.security.SecurityUtils;
 import org.apache.sshd.server.keyprovider.SimpleGeneratorHostKeyProvider;
 import org.referralhub.config.Partner;
+import org.referralhub.config.PartnerChannel;
 import org.referralhub.delivery.DirectorySecretStore;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
@@ -457,9 +458,12 @@ public final class LocalHub implements AutoCloseable {
         b.append("  Sandbox partners         ").append(baseUrl).append("/sandbox/partners/{partnerId}/deliveries\n");
         b.append("  SFTP (agency files)      sftp -P ").append(sftp.port()).append(" <agency>@localhost   (upload to inbound/)\n");
         hub.services().config().partners().stream()
-                .filter(p -> p.intake() != null && "sftp".equals(p.intake().channel()))
-                .forEach(p -> b.append("  Partner files (").append(p.id()).append(")  ")
-                        .append(sftpHome(p.intake().username()).resolve(p.intake().directory())).append("\n"));
+                .filter(p -> p.intake() instanceof PartnerChannel.Sftp)
+                .forEach(p -> {
+                    PartnerChannel.Sftp sftpIntake = (PartnerChannel.Sftp) p.intake();
+                    b.append("  Partner files (").append(p.id()).append(")  ")
+                            .append(sftpHome(sftpIntake.username()).resolve(sftpIntake.directory())).append("\n");
+                });
         b.append("  SMTP (agency e-mail)     localhost:").append(mail.smtpPort()).append("  to ").append(HUB_ADDRESS).append("\n");
         b.append("  IMAP (read mailboxes)    localhost:").append(mail.imapPort()).append("  login = password = the address\n");
         b.append("  DynamoDB Local           ").append(dynamoEndpoint).append("\n");
@@ -531,8 +535,7 @@ public final class LocalHub implements AutoCloseable {
     private static List<LocalSftpServer.PartnerAccount> partnerAccounts(Hub hub, DirectorySecretStore keys, Path root) {
         List<LocalSftpServer.PartnerAccount> accounts = new ArrayList<>();
         for (Partner partner : hub.services().config().partners()) {
-            Partner.Intake intake = partner.intake();
-            if (intake != null && "sftp".equals(intake.channel()) && "127.0.0.1".equals(intake.host())) {
+            if (partner.intake() instanceof PartnerChannel.Sftp intake && "127.0.0.1".equals(intake.host())) {
                 accounts.add(standIn(keys, root, intake.username(), intake.privateKeyRef(), List.of(intake.directory())));
             }
         }

@@ -17,6 +17,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.referralhub.config.HubConfiguration;
 import org.referralhub.config.Partner;
+import org.referralhub.config.PartnerChannel;
 import org.referralhub.delivery.WebhookSignature;
 import org.referralhub.referral.CanonicalJson;
 
@@ -68,7 +69,8 @@ final class SandboxPartners {
             return config.get().agency(kind[1]).map(a -> a.notifications())
                     .filter(n -> n != null && n.webhook() != null).map(n -> n.webhook().signingSecret()).orElse(null);
         }
-        return config.get().partner(kind[1]).map(Partner::intake).map(Partner.Intake::signingSecret).orElse(null);
+        return config.get().partner(kind[1]).map(Partner::intake).filter(PartnerChannel.Webhook.class::isInstance)
+                .map(intake -> ((PartnerChannel.Webhook) intake).signingSecret()).orElse(null);
     }
 
     /** A partner's webhook (or an agency's) was called: answers the HTTP status it gives back. */

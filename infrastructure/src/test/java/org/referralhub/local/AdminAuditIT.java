@@ -12,6 +12,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.referralhub.config.PartnerChannel;
 import org.referralhub.config.ApiKeys;
 import org.referralhub.store.ConfigurationStore;
 import org.referralhub.store.StoredConfiguration;
@@ -78,7 +79,7 @@ class AdminAuditIT {
         assertThat(restored.version()).isEqualTo(before + 1);
         assertThat(admin.get("/partners/humber").body().get("name").asText()).isEqualTo("Humber Community Employment Services");
         assertThat(admin.get("/config/versions?limit=1").body().at("/versions/0/restoredFrom").asLong()).isEqualTo(1);
-        assertThat(hub.hub().services().config().partner("humber").orElseThrow().intake().signingSecret())
+        assertThat(((PartnerChannel.Webhook) hub.hub().services().config().partner("humber").orElseThrow().intake()).signingSecret())
                 .as("a restore keeps today's secrets").isEqualTo(secret);
         assertThat(new HubClient(hub.baseUrl()).get("/v1/referrals/nothing", cicsKey).status())
                 .as("a revoked key stays revoked").isEqualTo(401);
@@ -108,9 +109,9 @@ class AdminAuditIT {
         assertThat(java.nio.file.attribute.PosixFilePermissions.toString(
                 java.nio.file.Files.getPosixFilePermissions(data.resolve("keys")))).isEqualTo("rwx------");
         assertThat(table).containsPattern("\\{\\{secret:referral-hub-signing-partner-keystore-check-deliveries-[0-9a-f]{10}}}");
-        assertThat(hub.hub().services().config().partner("jobstart").orElseThrow().intake().signingSecret())
+        assertThat(((PartnerChannel.Webhook) hub.hub().services().config().partner("jobstart").orElseThrow().intake()).signingSecret())
                 .as("the hub signs with it").isEqualTo(secret);
-        assertThat(hub.hub().services().config().partner("keystore-check").orElseThrow().intake().signingSecret())
+        assertThat(((PartnerChannel.Webhook) hub.hub().services().config().partner("keystore-check").orElseThrow().intake()).signingSecret())
                 .isEqualTo("whsec_c2VudC1ieS1hbi1hZG1pbmlzdHJhdG9yLTEyMzQ=");
 
         AdminClient.Reply dangling = admin.send("PATCH", "/partners/keystore-check",
@@ -163,7 +164,7 @@ class AdminAuditIT {
         var response = java.net.http.HttpClient.newHttpClient().send(request, java.net.http.HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(admin.get("/partners/costi").body().get("name").asText()).isEqualTo("COSTI");
-        assertThat(hub.hub().services().config().partner("acces-employment").orElseThrow().intake().signingSecret())
+        assertThat(((PartnerChannel.Webhook) hub.hub().services().config().partner("acces-employment").orElseThrow().intake()).signingSecret())
                 .startsWith("whsec_");
         assertThat(admin.get("/config/versions?limit=1").body().at("/versions/0/changes").toString())
                 .contains("/partners/costi/name").doesNotContain("signingSecret");

@@ -17,6 +17,9 @@ import java.util.function.Consumer;
 import org.referralhub.config.ApiKeys;
 import org.referralhub.config.ConfigurationLoader;
 import org.referralhub.config.ConfigurationView;
+import org.referralhub.config.PartnerChannel;
+import org.referralhub.config.SecretPlace;
+import org.referralhub.referral.Channel;
 import org.referralhub.config.InvalidConfigurationException;
 import org.referralhub.config.Passwords;
 import org.referralhub.store.ConfigurationStore;
@@ -33,10 +36,6 @@ public final class Administration {
     private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final int SAVE_ATTEMPTS = 3;
-    /** Where agencies' and partners' secrets are: the object's path, and the field. */
-    private static final List<String[]> SECRETS = List.of(new String[]{"sftp", "passwordHash"},
-            new String[]{"intake", "signingSecret"}, new String[]{"notifications.webhook", "signingSecret"},
-            new String[]{"signedWebhooks", "signingSecret"});
     /** The audit's list of changes stays well within a DynamoDB item, beside the gzipped configuration. */
     private static final int MAX_AUDIT_CHARS = 40_000;
 
@@ -284,7 +283,7 @@ public final class Administration {
                 config -> {
                     ObjectNode partner = find(config, Kind.PARTNERS, partnerId)
                             .orElseThrow(() -> notFound(Kind.PARTNERS, partnerId));
-                    if (!"webhook".equals(partner.path("intake").path("channel").asText())) {
+                    if (PartnerChannel.kindOf(partner.get("intake")).orElse(null) != Channel.WEBHOOK) {
                         throw new AdminRefusal(400, "invalid-change", "No webhook",
                                 "Partner '" + partnerId + "' does not take referrals by webhook: nothing is signed.");
                     }
@@ -317,9 +316,7 @@ public final class Administration {
                             o.set("apiKeyHashes", existing.get("apiKeyHashes"));
                         }
                     }
-                    for (String[] secret : SECRETS) {
-                        keepSecret(o, existing, secret[0], secret[1]);
-                    }
+                    keepSecrets(kind.path, o, existing);
                 }
             }
             config.removeAll();
@@ -380,14 +377,14 @@ public final class Administration {
                     // keys and passwords as they are now (none for what was deleted since); signing secrets too
                     o.remove("apiKeyHashes");
                     now.map(n -> n.get("apiKeyHashes")).ifPresent(h -> o.set("apiKeyHashes", h));
-                    for (String[] secret : SECRETS) {
-                        if (o.at("/" + secret[0].replace('.', '/')).isObject()) {
-                            ObjectNode holder = (ObjectNode) o.at("/" + secret[0].replace('.', '/'));
-                            JsonNode current = now.map(n -> n.at("/" + secret[0].replace('.', '/')).get(secret[1])).orElse(null);
+                    for (SecretPlace place : SecretPlace.values()) {
+                        if (place.collection().equals(kind.path) && place.holderIn(o).isPresent()) {
+                            ObjectNode holder = place.holderIn(o).orElseThrow();
+                            JsonNode current = now.flatMap(place::valueIn).orElse(null);
                             if (current != null) {
-                                holder.set(secret[1], current);
-                            } else if (secret[1].equals("passwordHash")) {
-                                holder.remove(secret[1]);
+                                holder.set(place.field(), current);
+                            } else if (!place.kept()) {
+                                holder.remove(place.field());
                             }
                         }
                     }
@@ -492,8 +489,7 @@ public final class Administration {
             case AGENCIES -> {
                 keepKeys(body, existing, "agencies");
                 digestPassword(body);
-                keepSecret(body, existing, "sftp", "passwordHash");
-                keepSecret(body, existing, "notifications.webhook", "signingSecret");
+                keepSecrets("agencies", body, existing);
                 JsonNode hook = body.at("/notifications/webhook");
                 if (hook.isObject() && !hook.hasNonNull("signingSecret")) {
                     String secret = signingSecret();
@@ -504,10 +500,10 @@ public final class Administration {
             case PARTNERS -> {
                 keepKeys(body, existing, "partners");
                 digestPassword(body);
-                keepSecret(body, existing, "sftp", "passwordHash");
-                keepSecret(body, existing, "intake", "signingSecret");
+                keepSecrets("partners", body, existing);
                 ObjectNode intake = body.path("intake").isObject() ? (ObjectNode) body.get("intake") : null;
-                if (intake != null && "webhook".equals(intake.path("channel").asText()) && !intake.hasNonNull("signingSecret")) {
+                if (intake != null && PartnerChannel.kindOf(intake).orElse(null) == Channel.WEBHOOK
+                        && !intake.hasNonNull("signingSecret")) {
                     String secret = signingSecret();
                     intake.put("signingSecret", secret);
                     secrets.put("signingSecret", secret);
@@ -520,21 +516,28 @@ public final class Administration {
     }
 
     /** A secret sent as the mask, or not at all, keeps the value it has; {@code path} leads to its object. */
-    private static void keepSecret(ObjectNode body, ObjectNode existing, String path, String field) {
-        String pointer = "/" + path.replace('.', '/');
-        if (!body.at(pointer).isObject()) {
+    private static void keepSecrets(String collection, ObjectNode body, ObjectNode existing) {
+        for (SecretPlace place : SecretPlace.values()) {
+            if (place.collection().equals(collection)) {
+                keepSecret(body, existing, place);
+            }
+        }
+    }
+
+    private static void keepSecret(ObjectNode body, ObjectNode existing, SecretPlace place) {
+        ObjectNode holder = place.holderIn(body).orElse(null);
+        if (holder == null) {
             return;
         }
-        ObjectNode holder = (ObjectNode) body.at(pointer);
-        JsonNode sent = holder.get(field);
+        JsonNode sent = holder.get(place.field());
         if (sent == null || sent.isNull() || ConfigurationView.SECRET.equals(sent.asText())) {
-            holder.remove(field);
-            JsonNode kept = existing == null ? null : existing.at(pointer).get(field);
-            if (kept != null && !kept.isNull()) {
-                holder.set(field, kept);
+            holder.remove(place.field());
+            JsonNode kept = existing == null ? null : place.valueIn(existing).orElse(null);
+            if (kept != null) {
+                holder.set(place.field(), kept);
             } else if (sent != null && ConfigurationView.SECRET.equals(sent.asText())) {
                 throw new AdminRefusal(400, "invalid-change", "No secret to keep",
-                        path + "." + field + " is " + ConfigurationView.SECRET + " but there is no current value to keep.");
+                        place.path() + " is " + ConfigurationView.SECRET + " but there is no current value to keep.");
             }
         }
     }

@@ -3,6 +3,8 @@ package org.referralhub.camel;
 import java.util.Map;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteConfigurationBuilder;
+import org.referralhub.admin.AdminRefusal;
+import org.referralhub.archive.ArchiveUnavailableException;
 import org.referralhub.intake.InvalidReferralException;
 import org.referralhub.referral.CanonicalJson;
 import org.slf4j.Logger;
@@ -10,13 +12,13 @@ import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.exception.SdkException;
 
 /**
- * The one place API errors become answers: problems as they are, invalid referrals as 400 with field errors,
+ * The one place API errors become answers: problems as they are, administrators' changes refused with their status
+ * and reasons, invalid referrals as 400 with field errors,
  * an unavailable store or archive as 503 with Retry-After, anything else as a 500 that says nothing of the input.
  */
 public final class ApiErrorHandling extends RouteConfigurationBuilder {
 
     public static final String ID = "api";
-    static final String RECEIPT_ID = "receiptId";
     private static final Logger LOG = LoggerFactory.getLogger(ApiErrorHandling.class);
 
     @Override
@@ -32,6 +34,14 @@ public final class ApiErrorHandling extends RouteConfigurationBuilder {
                         }
                     })
                 .end()
+                .onException(AdminRefusal.class).handled(true)
+                    .process(e -> {
+                        AdminRefusal refusal = e.getProperty(Exchange.EXCEPTION_CAUGHT, AdminRefusal.class);
+                        LOG.info("{} refused: {}", e.getFromRouteId(), refusal.type());
+                        reply(e, new ApiProblem.Body("/problems/" + refusal.type(), refusal.title(), refusal.status(),
+                                refusal.getMessage(), null, null, null, refusal.problems().isEmpty() ? null : refusal.problems()));
+                    })
+                .end()
                 .onException(InvalidReferralException.class).handled(true)
                     .process(e -> {
                         InvalidReferralException invalid = e.getProperty(Exchange.EXCEPTION_CAUGHT, InvalidReferralException.class);
@@ -39,10 +49,10 @@ public final class ApiErrorHandling extends RouteConfigurationBuilder {
                                 invalid.getMessage(), null, null, invalid.errors()));
                     })
                 .end()
-                .onException(SdkException.class, org.referralhub.archive.ArchiveUnavailableException.class).handled(true)
+                .onException(SdkException.class, ArchiveUnavailableException.class).handled(true)
                     .process(e -> {
                         LOG.warn("store unavailable for {} (receipt {}): {}", e.getFromRouteId(),
-                                e.getProperty(RECEIPT_ID), e.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class).getClass().getSimpleName());
+                                e.getProperty(ApiRequest.RECEIPT_ID), e.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class).getClass().getSimpleName());
                         reply(e, new ApiProblem.Body("/problems/unavailable", "The hub cannot store referrals right now",
                                 503, "Nothing was stored. Send the same request again later; an Idempotency-Key makes that safe.",
                                 null, null, null));
@@ -54,7 +64,7 @@ public final class ApiErrorHandling extends RouteConfigurationBuilder {
                     .process(e -> {
                         Exception cause = e.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
                         LOG.error("unexpected failure in {} (receipt {}): {}", e.getFromRouteId(),
-                                e.getProperty(RECEIPT_ID), cause.getClass().getName());
+                                e.getProperty(ApiRequest.RECEIPT_ID), cause.getClass().getName());
                         reply(e, new ApiProblem.Body("/problems/internal", "Internal error", 500,
                                 "The hub could not process the request. The payload, if any, is archived.", null,
                                 null, null));
@@ -65,7 +75,7 @@ public final class ApiErrorHandling extends RouteConfigurationBuilder {
     private static void reply(Exchange exchange, ApiProblem.Body body) {
         ApiRequest request = exchange.getProperty(ApiRequest.PROPERTY, ApiRequest.class);
         ApiProblem.Body complete = body.completedWith(request == null ? null : request.path(),
-                exchange.getProperty(RECEIPT_ID, String.class));
+                exchange.getProperty(ApiRequest.RECEIPT_ID, String.class));
         exchange.getMessage().setBody(new ApiReply(body.status(),
                 Map.of("Content-Type", "application/problem+json"), CanonicalJson.write(complete)));
     }

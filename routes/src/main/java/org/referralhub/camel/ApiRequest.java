@@ -1,9 +1,11 @@
 package org.referralhub.camel;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
+import org.referralhub.outcome.StatusUpdate;
 
 /**
  * An HTTP request as the hub's API routes see it, whichever gateway it came through.
@@ -15,6 +17,8 @@ public record ApiRequest(String method, String path, Map<String, String> pathPar
 
     /** The exchange property that keeps the request while the body changes along a route. */
     public static final String PROPERTY = "apiRequest";
+    /** The exchange property with the receipt id of the archived payload, once the request's body is archived. */
+    public static final String RECEIPT_ID = "receiptId";
 
     public ApiRequest {
         pathParameters = pathParameters == null ? Map.of() : Map.copyOf(pathParameters);
@@ -35,6 +39,21 @@ public record ApiRequest(String method, String path, Map<String, String> pathPar
     /** A query-string parameter, or null. */
     public String query(String name) {
         return query.get(name);
+    }
+
+    /** A query-string parameter read as {@link #date(String)}, or null when absent. */
+    public Instant dateQuery(String name) {
+        return query(name) == null ? null : date(query(name));
+    }
+
+    /** An ISO instant, or a date (the start of that day, UTC), or null; a 400 for anything else. */
+    public static Instant date(String text) {
+        try {
+            return StatusUpdate.date(text);
+        } catch (IllegalArgumentException e) {
+            throw new ApiProblem(400, "malformed", "Malformed date",
+                    "date is an ISO-8601 date (2026-11-23) or instant (2026-11-23T14:00:00Z).");
+        }
     }
 
     public String header(String name) {

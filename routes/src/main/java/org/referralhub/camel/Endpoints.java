@@ -1,7 +1,12 @@
 package org.referralhub.camel;
 
-/** The hub's entry points: every handler and trigger calls one of these {@code direct:} routes. */
+/**
+ * The hub's {@code direct:} routes, by wing: every handler and trigger calls one of them, and route builders meet only
+ * here, with the typed body each one names.
+ */
 public final class Endpoints {
+
+    // ---- intake: agencies' channels in (camel/intake)
 
     /** An agency posts a referral (body: {@link ApiRequest}; answers {@link ApiReply}). */
     public static final String WEBHOOK_INTAKE = "direct:webhook-intake";
@@ -9,10 +14,14 @@ public final class Endpoints {
     public static final String REFERRAL_READ = "direct:referral-read";
     /** An agency lists its referrals (body: {@link ApiRequest}; answers {@link ApiReply}). */
     public static final String REFERRAL_LIST = "direct:referral-list";
-    /** Health of the hub's stores (body: {@link ApiRequest}; answers {@link ApiReply}). */
-    public static final String HEALTH = "direct:health";
-    /** The administrators' web console: its static pages (no data; the pages call the admin API). */
-    public static final String CONSOLE = "direct:console";
+    /**
+     * Store a referral an HTTP door assembled, de-duplicated by its agency reference and the sender's Idempotency-Key
+     * (body: Referral, header {@code IDEMPOTENCY_KEY}; answers ReferralStore.Stored). Files and e-mail store their
+     * rows in transactions of their own, through the same store and its de-duplication.
+     */
+    public static final String STORE_REFERRAL = "direct:store-referral";
+    /** The header of {@link #STORE_REFERRAL} with the sender's Idempotency-Key, if any. */
+    public static final String IDEMPOTENCY_KEY = "ReferralHubIdempotencyKey";
     /** An agency file landed in an inbound folder (body: its drop key; answers FileImport.Summary). */
     public static final String FILE_INTAKE = "direct:file-intake";
     /** Who may log in to the SFTP server (body: SftpLogin.Attempt; answers Transfer Family's response map). */
@@ -25,36 +34,54 @@ public final class Endpoints {
     public static final String EMAIL_INTAKE = "direct:email-intake";
     /** Read new mail from agencies' own IMAP mailboxes (answers the EmailImport outcomes). */
     public static final String MAILBOX_PULL = "direct:mailbox-pull";
-    /** An administrator tries a sample (body: {@link ApiRequest}; answers {@link ApiReply}). */
-    public static final String ADMIN_SANDBOX = "direct:admin-sandbox";
-    /** Everything else administrators do under /admin/v1/ (body: {@link ApiRequest}; answers {@link ApiReply}). */
-    public static final String ADMIN_API = "direct:admin-api";
-    /** A partner reports a referral's status (body: {@link ApiRequest}; answers {@link ApiReply}). */
-    public static final String PARTNER_STATUS = "direct:partner-status";
-    /** Tells the partners a referral reached that its client's data was erased; answers what was said to whom. */
-    public static final String PARTNER_ERASURE = "direct:partner-erasure";
-    /** A partner opens or confirms a status link from a delivery e-mail (body: {@link ApiRequest}; answers HTML). */
-    public static final String STATUS_LINK = "direct:status-link";
-    /** Remind partners of referrals they let wait, send on those they let wait too long (answers the steps taken). */
-    public static final String STALE_SWEEP = "direct:stale-sweep";
-    /** Send the agencies' notices that are due (answers how many were due). */
-    public static final String NOTIFY_DUE = "direct:notify-due";
-    /** Post one notice to an agency's webhook. */
-    static final String NOTIFY_WEBHOOK = "direct:notify-webhook";
-    /** Any channel: store an assembled referral, de-duplicated (body: Referral; answers ReferralStore.Stored). */
-    public static final String ACCEPT_REFERRAL = "direct:accept-referral";
+
+    // ---- dispatch: referrals out to partners (camel/dispatch)
+
     /** Deliver one referral if its delivery is due (body: referral id). */
     public static final String DISPATCH = "direct:dispatch";
     /** Deliver every referral whose delivery is due (answers the number of referrals tried). */
     public static final String DISPATCH_DUE = "direct:dispatch-due";
     /** Deliver the due referrals of one partner that takes batches, in one file (body: their ids). */
     public static final String DISPATCH_BATCH = "direct:dispatch-batch";
-    /** Hand one claimed referral to its partner's webhook. */
-    static final String DELIVER_WEBHOOK = "direct:deliver-webhook";
-    /** Hand claimed referrals to their partner's inbox: one message, or one digest. */
-    static final String DELIVER_EMAIL = "direct:deliver-email";
-    /** Hand claimed referrals to their partner's SFTP server, as one file. */
-    static final String DELIVER_SFTP = "direct:deliver-sftp";
+    /** Hand claimed referrals to their partner's webhook (exchange property: ClaimedDelivery). */
+    public static final String DELIVER_WEBHOOK = "direct:deliver-webhook";
+    /** Hand claimed referrals to their partner's inbox: one message, or one digest (property: ClaimedDelivery). */
+    public static final String DELIVER_EMAIL = "direct:deliver-email";
+    /** Hand claimed referrals to their partner's SFTP server, as one file (property: ClaimedDelivery). */
+    public static final String DELIVER_SFTP = "direct:deliver-sftp";
+
+    // ---- outcome: partners report, agencies are told (camel/outcome)
+
+    /** A partner reports a referral's status (body: {@link ApiRequest}; answers {@link ApiReply}). */
+    public static final String PARTNER_STATUS = "direct:partner-status";
+    /** A partner opens or confirms a status link from a delivery e-mail (body: {@link ApiRequest}; answers HTML). */
+    public static final String STATUS_LINK = "direct:status-link";
+    /** Remind partners of referrals they let wait, send on those they let wait too long (answers the steps taken). */
+    public static final String STALE_SWEEP = "direct:stale-sweep";
+    /** Send the agencies' notices that are due (answers how many were due). */
+    public static final String NOTIFY_DUE = "direct:notify-due";
+    /** Post one signed call to an agency's or partner's webhook (body: SignedCall; fails unless answered 2xx). */
+    public static final String SIGNED_CALL = "direct:signed-call";
+
+    // ---- admin: administrators' API and console (camel/admin)
+
+    /** An administrator tries a sample (body: {@link ApiRequest}; answers {@link ApiReply}). */
+    public static final String ADMIN_SANDBOX = "direct:admin-sandbox";
+    /** Everything else administrators do under /admin/v1/ (body: {@link ApiRequest}; answers {@link ApiReply}). */
+    public static final String ADMIN_API = "direct:admin-api";
+    /** The administrators' web console: its static pages (no data; the pages call the admin API). */
+    public static final String CONSOLE = "direct:console";
+    /** The configuration, its versions, and its agencies, partners, programs, mappings and rules (body: AdminCall). */
+    public static final String ADMIN_CONFIGURATION = "direct:admin-configuration";
+    /** Referrals across agencies: search, one referral, its raw payload, erasure, reports (body: AdminCall). */
+    public static final String ADMIN_REFERRALS = "direct:admin-referrals";
+    /** Dead letters and quarantined inputs: listed and replayed (body: AdminCall). */
+    public static final String ADMIN_REPLAY = "direct:admin-replay";
+
+    // ---- every function
+
+    /** Health of the hub's stores (body: {@link ApiRequest}; answers {@link ApiReply}). */
+    public static final String HEALTH = "direct:health";
 
     private Endpoints() {
     }

@@ -126,6 +126,16 @@ public final class ConfigurationLoader {
             throw new InvalidConfigurationException(List.of("no secret named " + missingSecrets
                     + " in the secret store"));
         }
+        // a partner's intake is read by its channel: one that names none this hub knows is said here, and left out
+        List<String> problems = new ArrayList<>();
+        for (JsonNode partner : filled.path("partners")) {
+            if (partner instanceof ObjectNode object) {
+                PartnerChannel.unreadable(object.path("id").asText(), object.get("intake")).ifPresent(problem -> {
+                    problems.add(problem);
+                    object.remove("intake");
+                });
+            }
+        }
         HubConfiguration config;
         try {
             config = YAML.treeToValue(filled, HubConfiguration.class);
@@ -133,7 +143,7 @@ public final class ConfigurationLoader {
             throw new InvalidConfigurationException(List.of("the configuration does not read: "
                     + describe(e)));
         }
-        List<String> problems = check(config);
+        problems.addAll(check(config));
         if (!problems.isEmpty()) {
             throw new InvalidConfigurationException(problems);
         }
@@ -307,39 +317,8 @@ public final class ConfigurationLoader {
                     problems.add("SFTP username '" + user + "' is used twice");
                 }
             }
-            Partner.Intake intake = partner.intake();
-            if (intake == null || intake.channel() == null) {
-                problems.add("partner '" + partner.id() + "' has no intake channel");
-            } else if ("webhook".equals(intake.channel())) {
-                if (intake.url() == null || !intake.url().matches("https?://.+")) {
-                    problems.add("partner '" + partner.id() + "' has a webhook intake without an http(s) URL");
-                }
-                if (intake.signingSecret() == null || !intake.signingSecret().startsWith("whsec_")) {
-                    problems.add("partner '" + partner.id() + "' has a webhook intake without a whsec_ signing secret");
-                }
-            } else if ("sftp".equals(intake.channel())) {
-                for (String[] required : new String[][]{{"host", intake.host()}, {"username", intake.username()},
-                        {"privateKeyRef", intake.privateKeyRef()}, {"knownHosts", intake.knownHosts()}}) {
-                    if (required[1] == null || required[1].isBlank()) {
-                        problems.add("partner '" + partner.id() + "' has an SFTP intake without " + required[0]);
-                    }
-                }
-                if (intake.format() != null && !intake.format().matches("csv|json")) {
-                    problems.add("partner '" + partner.id() + "' asks for file format '" + intake.format()
-                            + "'; csv and json are offered");
-                }
-                for (Partner.Column column : intake.columns()) {
-                    if (column.header() == null || column.field() == null) {
-                        problems.add("partner '" + partner.id() + "' has a column without header or field");
-                    }
-                }
-            } else if ("email".equals(intake.channel())) {
-                if (intake.address() == null || !intake.address().matches("[^@\\s]+@[^@\\s]+")) {
-                    problems.add("partner '" + partner.id() + "' has an e-mail intake without an address");
-                }
-            } else {
-                problems.add("partner '" + partner.id() + "' uses intake channel '" + intake.channel()
-                        + "', which this hub does not deliver to");
+            if (partner.intake() != null) {   // without one, the reading said why
+                problems.addAll(partner.intake().problems(partner.id()));
             }
         }
         checkRouting(config, problems);

@@ -52,31 +52,26 @@ public final class ConfigurationView {
         if (hashes != null) {
             hashes.forEach(h -> ids.add(keyId(h.asText())));
         }
-        if (agency.path("sftp").hasNonNull("passwordHash")) {
-            ((ObjectNode) agency.get("sftp")).put("passwordHash", SECRET);
-        }
-        if (agency.path("notifications").path("webhook").hasNonNull("signingSecret")) {
-            ((ObjectNode) agency.get("notifications").get("webhook")).put("signingSecret", SECRET);
-        }
-        if (agency.path("signedWebhooks").hasNonNull("signingSecret")) {
-            ((ObjectNode) agency.get("signedWebhooks")).put("signingSecret", SECRET);
-        }
-        return agency;
+        return mask(agency, "agencies");
     }
 
     public static ObjectNode redactPartner(ObjectNode partner) {
-        if (partner.path("intake").hasNonNull("signingSecret")) {
-            ((ObjectNode) partner.get("intake")).put("signingSecret", SECRET);
-        }
         JsonNode hashes = partner.remove("apiKeyHashes");
         ArrayNode ids = partner.putArray("apiKeys");
         if (hashes != null) {
             hashes.forEach(h -> ids.add(keyId(h.asText())));
         }
-        if (partner.path("sftp").hasNonNull("passwordHash")) {
-            ((ObjectNode) partner.get("sftp")).put("passwordHash", SECRET);
+        return mask(partner, "partners");
+    }
+
+    /** Every secret of one agency or partner shown as {@value #SECRET}. */
+    private static ObjectNode mask(ObjectNode item, String collection) {
+        for (SecretPlace place : SecretPlace.values()) {
+            if (place.collection().equals(collection) && place.valueIn(item).isPresent()) {
+                place.holderIn(item).orElseThrow().put(place.field(), SECRET);
+            }
         }
-        return partner;
+        return item;
     }
 
     /**
@@ -151,26 +146,13 @@ public final class ConfigurationView {
 
     private static Map<String, JsonNode> secrets(JsonNode configuration) {
         Map<String, JsonNode> out = new LinkedHashMap<>();
-        for (JsonNode agency : configuration.path("agencies")) {
-            if (agency.path("sftp").hasNonNull("passwordHash")) {
-                out.put("/agencies/" + agency.path("id").asText() + "/sftp/passwordHash", agency.get("sftp").get("passwordHash"));
-            }
-            if (agency.path("notifications").path("webhook").hasNonNull("signingSecret")) {
-                out.put("/agencies/" + agency.path("id").asText() + "/notifications/webhook/signingSecret",
-                        agency.get("notifications").get("webhook").get("signingSecret"));
-            }
-            if (agency.path("signedWebhooks").hasNonNull("signingSecret")) {
-                out.put("/agencies/" + agency.path("id").asText() + "/signedWebhooks/signingSecret",
-                        agency.get("signedWebhooks").get("signingSecret"));
-            }
-        }
-        for (JsonNode partner : configuration.path("partners")) {
-            if (partner.path("intake").hasNonNull("signingSecret")) {
-                out.put("/partners/" + partner.path("id").asText() + "/intake/signingSecret",
-                        partner.get("intake").get("signingSecret"));
-            }
-            if (partner.path("sftp").hasNonNull("passwordHash")) {
-                out.put("/partners/" + partner.path("id").asText() + "/sftp/passwordHash", partner.get("sftp").get("passwordHash"));
+        for (String collection : List.of("agencies", "partners")) {
+            for (JsonNode item : configuration.path(collection)) {
+                for (SecretPlace place : SecretPlace.values()) {
+                    if (place.collection().equals(collection)) {
+                        place.valueIn(item).ifPresent(v -> out.put(place.pointer(item.path("id").asText()), v));
+                    }
+                }
             }
         }
         if (configuration.has("admins")) {

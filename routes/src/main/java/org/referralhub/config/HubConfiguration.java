@@ -1,5 +1,8 @@
 package org.referralhub.config;
 
+import java.time.Instant;
+import java.time.ZoneOffset;
+import org.referralhub.referral.Referral;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import java.util.List;
 import java.util.Map;
@@ -37,6 +40,18 @@ public record HubConfiguration(
 
     public Optional<Partner> partner(String id) {
         return partners.stream().filter(p -> p.id().equals(id)).findFirst();
+    }
+
+    /**
+     * Until when a closed referral is kept: its program's {@code retention.monthsAfterClosed} (24 when the program
+     * does not say, or is no longer configured) after it closed — its last status change, or its receipt.
+     */
+    public Instant retainUntil(Referral referral) {
+        int months = program(referral.program()).map(p -> p.retention().monthsAfterClosed())
+                .orElse(Program.DEFAULT_MONTHS_AFTER_CLOSED);
+        Instant closed = referral.statusHistory().isEmpty() ? referral.source().receivedAt()
+                : referral.statusHistory().get(referral.statusHistory().size() - 1).at();
+        return closed.atZone(ZoneOffset.UTC).plusMonths(months).toInstant();
     }
 
     public Optional<Program> program(String id) {

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import org.referralhub.config.ConfigurationLoader;
+import org.referralhub.config.SecretPlace;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,12 +25,6 @@ public final class ConfigurationSecrets implements Function<String, String> {
 
     private static final Logger LOG = LoggerFactory.getLogger(ConfigurationSecrets.class);
     private static final SecureRandom RANDOM = new SecureRandom();
-
-    /** Where signing secrets are in a configuration: the collection, the path to the holder, the name's word. */
-    private static final List<String[]> SIGNING_SECRETS = List.of(
-            new String[]{"agencies", "/notifications/webhook", "notices"},
-            new String[]{"agencies", "/signedWebhooks", "calls"},
-            new String[]{"partners", "/intake", "deliveries"});
 
     private final SecretStore store;
     private final String namePrefix;
@@ -64,21 +59,22 @@ public final class ConfigurationSecrets implements Function<String, String> {
      */
     public List<String> seal(ObjectNode config) {
         List<String> made = new ArrayList<>();
-        for (String[] place : SIGNING_SECRETS) {
-            for (JsonNode item : config.path(place[0])) {
-                JsonNode holder = item.at(place[1]);
-                JsonNode secret = holder.get("signingSecret");
-                if (!(holder instanceof ObjectNode object) || secret == null || !secret.isTextual()
-                        || ConfigurationLoader.SECRET.matcher(secret.asText()).matches()) {
+        for (SecretPlace place : SecretPlace.values()) {
+            if (!place.kept()) {
+                continue;
+            }
+            for (JsonNode item : config.path(place.collection())) {
+                JsonNode secret = place.valueIn(item).orElse(null);
+                if (secret == null || !secret.isTextual() || ConfigurationLoader.SECRET.matcher(secret.asText()).matches()) {
                     continue;
                 }
                 String owner = item.path("id").asText("x").replaceAll("[^A-Za-z0-9-]", "-");
-                String name = namePrefix + "signing-" + (place[0].equals("agencies") ? "agency" : "partner") + "-"
-                        + owner.substring(0, Math.min(40, owner.length())) + "-" + place[2] + "-"
+                String name = namePrefix + "signing-" + (place.collection().equals("agencies") ? "agency" : "partner")
+                        + "-" + owner.substring(0, Math.min(40, owner.length())) + "-" + place.storedAs() + "-"
                         + HexFormat.of().formatHex(randomBytes());
                 store.put(name, secret.asText().getBytes(StandardCharsets.UTF_8));
                 known.put(name, secret.asText());
-                object.put("signingSecret", "{{secret:" + name + "}}");
+                place.holderIn(item).orElseThrow().put(place.field(), "{{secret:" + name + "}}");
                 made.add(name);
             }
         }

@@ -62,7 +62,7 @@ public final class DeadLetters {
         }
         for (NoticeOutbox.Pending n : notices.givenUp(1000)) {
             out.add(new Entry("notice", n.key(), n.notice().referralId(), n.notice().agencyId(), n.notice().partnerId(),
-                    n.channel(), n.attempts(), null, "gave up after " + n.attempts() + " attempts"));
+                    n.channel().code(), n.attempts(), null, "gave up after " + n.attempts() + " attempts"));
         }
         return out;
     }

@@ -6,7 +6,8 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import org.referralhub.config.Partner;
+import org.referralhub.config.PartnerChannel;
+import org.referralhub.config.PartnerChannel.Column;
 import org.referralhub.files.CsvText;
 import org.referralhub.intake.FieldPath;
 import org.referralhub.referral.CanonicalJson;
@@ -20,11 +21,7 @@ public final class PartnerFile {
     private PartnerFile() {
     }
 
-    public static String extension(Partner.Intake intake) {
-        return "json".equals(intake.format()) ? "json" : "csv";
-    }
-
-    public static byte[] render(Partner.Intake intake, List<PartnerReferral> referrals) {
+    public static byte[] render(PartnerChannel.Tabular intake, List<PartnerReferral> referrals) {
         List<JsonNode> views = referrals.stream().map(r -> (JsonNode) CanonicalJson.MAPPER.valueToTree(r)).toList();
         if ("json".equals(intake.format())) {
             ArrayNode array = JsonNodeFactory.instance.arrayNode();
@@ -33,14 +30,14 @@ public final class PartnerFile {
                     array.add(view);
                 } else {
                     ObjectNode selected = array.addObject();
-                    for (Partner.Column column : intake.columns()) {
+                    for (Column column : intake.columns()) {
                         selected.set(column.header(), FieldPath.parse(column.field()).resolve(view).deepCopy());
                     }
                 }
             }
             return CanonicalJson.write(array).getBytes(StandardCharsets.UTF_8);
         }
-        List<Partner.Column> columns = intake.columns().isEmpty() ? DEFAULT_COLUMNS : intake.columns();
+        List<Column> columns = intake.columns().isEmpty() ? DEFAULT_COLUMNS : intake.columns();
         List<FieldPath> paths = columns.stream().map(c -> FieldPath.parse(c.field())).toList();
         StringBuilder csv = new StringBuilder();
         csv.append(String.join(",", columns.stream().map(c -> CsvText.cell(c.header())).toList())).append("\r\n");
@@ -64,18 +61,18 @@ public final class PartnerFile {
     }
 
     /** Columns of a partner that named none. */
-    static final List<Partner.Column> DEFAULT_COLUMNS = List.of(
-            new Partner.Column("deliveryId", "deliveryId"),
-            new Partner.Column("referralId", "referralId"),
-            new Partner.Column("agency", "agencyName"),
-            new Partner.Column("agencyReference", "agencyReference"),
-            new Partner.Column("referredAt", "referredAt"),
-            new Partner.Column("firstName", "client.firstName"),
-            new Partner.Column("lastName", "client.lastName"),
-            new Partner.Column("email", "client.email"),
-            new Partner.Column("phone", "client.phone"),
-            new Partner.Column("preferredLanguage", "client.preferredLanguage"),
-            new Partner.Column("postalCode", "client.postalCode"),
-            new Partner.Column("profession", "client.profession"),
-            new Partner.Column("consentGiven", "consent.given"));
+    static final List<Column> DEFAULT_COLUMNS = List.of(
+            new Column("deliveryId", "deliveryId"),
+            new Column("referralId", "referralId"),
+            new Column("agency", "agencyName"),
+            new Column("agencyReference", "agencyReference"),
+            new Column("referredAt", "referredAt"),
+            new Column("firstName", "client.firstName"),
+            new Column("lastName", "client.lastName"),
+            new Column("email", "client.email"),
+            new Column("phone", "client.phone"),
+            new Column("preferredLanguage", "client.preferredLanguage"),
+            new Column("postalCode", "client.postalCode"),
+            new Column("profession", "client.profession"),
+            new Column("consentGiven", "consent.given"));
 }

@@ -141,7 +141,7 @@ public final class ReferralIntake {
         return config.partner(partnerId).map(p -> p.intake())
                 .filter(intake -> intake != null && intake.isBatched())
                 .map(intake -> {
-                    long window = intake.batchEverySeconds();
+                    long window = intake.batchWindowSeconds();
                     return Instant.ofEpochSecond((now.getEpochSecond() / window + 1) * window);
                 })
                 .orElse(now);

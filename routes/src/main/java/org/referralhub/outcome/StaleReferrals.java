@@ -10,7 +10,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.referralhub.config.HubConfiguration;
-import org.referralhub.config.Partner;
 import org.referralhub.config.Program;
 import org.referralhub.intake.ReferralIntake;
 import org.referralhub.referral.Delivery;
@@ -126,10 +125,5 @@ public final class StaleReferrals {
             }
         }
         return count;
-    }
-
-    /** Partners with something to remind by: a webhook or an inbox. */
-    public static boolean canRemind(Partner partner) {
-        return partner.intake() != null && ("webhook".equals(partner.intake().channel()) || "email".equals(partner.intake().channel()));
     }
 }

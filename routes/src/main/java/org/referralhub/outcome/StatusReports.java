@@ -9,6 +9,7 @@ import java.util.List;
 import org.referralhub.config.Agency;
 import org.referralhub.config.ConfigurationSource;
 import org.referralhub.config.Partner;
+import org.referralhub.referral.Channel;
 import org.referralhub.referral.Referral;
 import org.referralhub.referral.ReferralIds;
 import org.referralhub.store.ReferralStore;
@@ -52,14 +53,14 @@ public final class StatusReports {
         Agency.Notify notify = agency.notifications();
         List<ReferralStore.NoticeDue> out = new ArrayList<>();
         if (notify.webhook() != null) {
-            out.add(new ReferralStore.NoticeDue(notice, "webhook", now));
+            out.add(new ReferralStore.NoticeDue(notice, Channel.WEBHOOK, now));
         }
         if (notify.email() != null) {
-            out.add(new ReferralStore.NoticeDue(notice, "email", notify.email().digestHourUtc() == null ? now
+            out.add(new ReferralStore.NoticeDue(notice, Channel.EMAIL, notify.email().digestHourUtc() == null ? now
                     : nextDigest(now, notify.email().digestHourUtc())));
         }
         if (notify.bySftp()) {
-            out.add(new ReferralStore.NoticeDue(notice, "sftp", now));
+            out.add(new ReferralStore.NoticeDue(notice, Channel.SFTP, now));
         }
         return out;
     }

@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.referralhub.referral.Channel;
 import org.referralhub.outcome.Notice;
 import org.referralhub.referral.CanonicalJson;
 import software.amazon.awssdk.enhanced.dynamodb.DynamoDbEnhancedClient;
@@ -35,19 +36,19 @@ public final class NoticeOutbox {
     }
 
     /** A notice to send on one channel ({@code webhook}, {@code email}, {@code sftp}), and how often it was tried. */
-    public record Pending(String key, String channel, Notice notice, int attempts) {
+    public record Pending(String key, Channel channel, Notice notice, int attempts) {
     }
 
     /** The item of a new notice for a channel, due at {@code at}. */
-    static ReferralItem item(Notice notice, String channel, Instant at) {
+    static ReferralItem item(Notice notice, Channel channel, Instant at) {
         ReferralItem item = new ReferralItem();
-        item.setPk("NOTICE#" + notice.noticeId() + "#" + channel);
+        item.setPk("NOTICE#" + notice.noticeId() + "#" + channel.code());
         item.setSk("NOTICE");
         item.setKind("notice");
         item.setReferralId(notice.referralId());
         item.setAgencyId(notice.agencyId());
         item.setPartnerId(notice.partnerId());
-        item.setStatus(channel);
+        item.setStatus(channel.code());
         item.setDeliveryState("pending");
         item.setDocument(CanonicalJson.write(notice));
         item.setVersion(0L);
@@ -80,7 +81,7 @@ public final class NoticeOutbox {
             return Optional.empty();
         }
         Notice notice = CanonicalJson.read(item.getDocument(), Notice.class);
-        return Optional.of(new Pending(pk, item.getStatus(), notice, item.getVersion() == null ? 0 : item.getVersion().intValue()));
+        return Optional.of(new Pending(pk, Channel.fromCode(item.getStatus()), notice, item.getVersion() == null ? 0 : item.getVersion().intValue()));
     }
 
     /** Sent: off the index, kept 90 days. */
@@ -109,7 +110,7 @@ public final class NoticeOutbox {
             for (ReferralItem key : page.items()) {
                 ReferralItem item = table.getItem(r -> r.key(key(key.getPk())).consistentRead(true));
                 if (item != null && GIVEN_UP.equals(item.getDuePk())) {
-                    out.add(new Pending(item.getPk(), item.getStatus(), CanonicalJson.read(item.getDocument(), Notice.class),
+                    out.add(new Pending(item.getPk(), Channel.fromCode(item.getStatus()), CanonicalJson.read(item.getDocument(), Notice.class),
                             item.getVersion() == null ? 0 : item.getVersion().intValue()));
                 }
                 if (out.size() >= limit) {

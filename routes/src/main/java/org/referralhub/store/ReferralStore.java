@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.UnaryOperator;
 import org.referralhub.referral.CanonicalJson;
+import org.referralhub.referral.Channel;
 import org.referralhub.referral.Delivery;
 import org.referralhub.referral.Referral;
 import org.referralhub.referral.Sha256;
@@ -462,7 +463,7 @@ public final class ReferralStore {
     }
 
     /** A notice to write with a change, and when to send it on which channel. */
-    public record NoticeDue(org.referralhub.outcome.Notice notice, String channel, Instant at) {
+    public record NoticeDue(org.referralhub.outcome.Notice notice, Channel channel, Instant at) {
     }
 
     /**

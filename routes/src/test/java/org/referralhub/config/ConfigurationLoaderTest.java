@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.referralhub.config.PartnerChannel;
 import org.referralhub.Samples;
 
 class ConfigurationLoaderTest {
@@ -16,7 +17,7 @@ class ConfigurationLoaderTest {
                 "cics", "cet", "college-boreal", "nych", "polycultural", "times-change", "tropicana");
         assertThat(config.partners()).extracting(Partner::id).containsExactly(
                 "acces-employment", "costi", "humber", "jobstart", "jvs-toronto");
-        assertThat(config.partner("jobstart").orElseThrow().intake().url())
+        assertThat(((PartnerChannel.Webhook) config.partner("jobstart").orElseThrow().intake()).url())
                 .isEqualTo("http://localhost:8080/sandbox/partners/jobstart/webhook");
         assertThat(ConfigurationLoader.check(config)).isEmpty();
     }
@@ -32,7 +33,7 @@ class ConfigurationLoaderTest {
     void aSoundConfigurationLoadsWithPlaceholdersFilled() {
         HubConfiguration config = ConfigurationLoader.parse(MINIMAL.formatted("canonical", "a".repeat(64), "x", "x"),
                 Map.of("base", "https://hub.example"));
-        assertThat(config.partner("x").orElseThrow().intake().url()).isEqualTo("https://hub.example/in");
+        assertThat(((PartnerChannel.Webhook) config.partner("x").orElseThrow().intake()).url()).isEqualTo("https://hub.example/in");
     }
 
     @Test

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
+import org.referralhub.config.PartnerChannel;
 import org.referralhub.config.ConfigurationLoader;
 import org.referralhub.config.InvalidConfigurationException;
 
@@ -81,7 +82,7 @@ class ConfigurationSecretsTest {
 
         for (int i = 0; i < 3; i++) {
             var read = ConfigurationLoader.resolve(config, Map.of(), secrets);
-            assertThat(read.partner("humber").orElseThrow().intake().signingSecret()).isEqualTo("whsec_ZGVsaXZlcmllcw==");
+            assertThat(((PartnerChannel.Webhook) read.partner("humber").orElseThrow().intake()).signingSecret()).isEqualTo("whsec_ZGVsaXZlcmllcw==");
             assertThat(read.agency("costi").orElseThrow().notifications().webhook().signingSecret())
                     .isEqualTo("whsec_bm90aWNlcw==");
         }

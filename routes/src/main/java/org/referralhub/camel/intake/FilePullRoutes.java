@@ -1,6 +1,7 @@
-package org.referralhub.camel;
+package org.referralhub.camel.intake;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -9,7 +10,10 @@ import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.spi.Registry;
+import org.referralhub.camel.Endpoints;
 import org.referralhub.config.Agency;
+import org.referralhub.config.ConfigurationSource;
+import org.referralhub.delivery.SecretStore;
 import org.referralhub.files.FileDropStore;
 import org.referralhub.files.FileImport;
 import org.referralhub.store.DynamoDbIdempotentRepository;
@@ -28,14 +32,18 @@ public final class FilePullRoutes extends RouteBuilder {
     private static final Logger LOG = LoggerFactory.getLogger(FilePullRoutes.class);
     private static final int MAX_FILES_PER_POLL = 50;
 
-    private final HubServices hub;
+    private final ConfigurationSource configs;
+    private final SecretStore secrets;
+    private final Clock clock;
     private final FileImport files;
     private final FileDropStore drop;
     private final IdempotencyRecords records;
 
-    public FilePullRoutes(HubServices hub, FileImport files, FileDropStore drop,
-                          IdempotencyRecords records) {
-        this.hub = hub;
+    public FilePullRoutes(ConfigurationSource configs, SecretStore secrets, Clock clock, FileImport files,
+                          FileDropStore drop, IdempotencyRecords records) {
+        this.configs = configs;
+        this.secrets = secrets;
+        this.clock = clock;
         this.files = files;
         this.drop = drop;
         this.records = records;
@@ -55,7 +63,7 @@ public final class FilePullRoutes extends RouteBuilder {
         ConsumerTemplate consumer = exchange.getContext().createConsumerTemplate();
         ProducerTemplate producer = exchange.getContext().createProducerTemplate();
         try {
-            for (Agency agency : hub.config().agencies()) {
+            for (Agency agency : configs.current().agencies()) {
                 if (agency.pull() != null) {
                     summaries.addAll(pull(exchange, consumer, producer, agency));
                 }
@@ -102,17 +110,17 @@ public final class FilePullRoutes extends RouteBuilder {
     /** Credentials and the idempotent repository go to the endpoints by reference, bound once. */
     private void bindCredentials(Registry registry, Agency agency) {
         if (registry.lookupByName("pullKey-" + agency.id()) == null) {
-            registry.bind("pullKey-" + agency.id(), byte[].class, hub.secrets().get(agency.pull().privateKeyRef()));
+            registry.bind("pullKey-" + agency.id(), byte[].class, secrets.get(agency.pull().privateKeyRef()));
             registry.bind("pullKnownHosts-" + agency.id(), byte[].class,
                     agency.pull().knownHosts().getBytes(StandardCharsets.UTF_8));
             registry.bind("pullSeen-" + agency.id(), new DynamoDbIdempotentRepository(records,
-                    "pull:" + agency.id(), Duration.ofMinutes(10), Duration.ofDays(400), hub.clock()));
+                    "pull:" + agency.id(), Duration.ofMinutes(10), Duration.ofDays(400), clock));
         }
     }
 
     private String uri(Agency agency, String directory, boolean consume) {
         Agency.FilePull pull = agency.pull();
-        var policy = hub.config().delivery();
+        var policy = configs.current().delivery();
         String dir = directory == null ? "" : directory.replaceAll("^/+|/+$", "");
         String base = "sftp://" + pull.host() + ":" + (pull.port() == null ? 22 : pull.port()) + "/" + dir
                 + "?username=" + pull.username()

@@ -1,16 +1,16 @@
-package org.referralhub.camel;
+package org.referralhub.camel.dispatch;
 
 import java.io.InterruptedIOException;
 import java.net.ConnectException;
 import java.net.UnknownHostException;
-import java.time.Instant;
-import java.util.List;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteConfigurationBuilder;
 import org.apache.camel.http.base.HttpOperationFailedException;
-import org.referralhub.config.Partner;
-import org.referralhub.referral.Channel;
+import org.referralhub.delivery.DeliveryLedger;
 import org.referralhub.referral.Referral;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.core.exception.SdkException;
 
 /**
  * The one place delivery failures are handled: a failure after a referral was claimed becomes a recorded attempt
@@ -19,13 +19,11 @@ import org.referralhub.referral.Referral;
 public final class DeliveryErrorHandling extends RouteConfigurationBuilder {
 
     public static final String ID = "delivery";
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(DeliveryErrorHandling.class);
+    private static final Logger LOG = LoggerFactory.getLogger(DeliveryErrorHandling.class);
 
-    private final HubServices hub;
-    private final org.referralhub.delivery.DeliveryLedger ledger;
+    private final DeliveryLedger ledger;
 
-    public DeliveryErrorHandling(HubServices hub, org.referralhub.delivery.DeliveryLedger ledger) {
-        this.hub = hub;
+    public DeliveryErrorHandling(DeliveryLedger ledger) {
         this.ledger = ledger;
     }
 
@@ -33,37 +31,33 @@ public final class DeliveryErrorHandling extends RouteConfigurationBuilder {
     public void configuration() {
         routeConfiguration(ID)
                 .onException(Exception.class)
-                    .onWhen(exchangeProperty(DispatchRoutes.ATTEMPT_STARTED).isNotNull())
+                    .onWhen(exchangeProperty(ClaimedDelivery.PROPERTY).isNotNull())
                     .handled(true)
                     .process(this::recordFailure)
                 .end();
     }
 
-    @SuppressWarnings("unchecked")
     private void recordFailure(Exchange exchange) {
         Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
-        List<Referral> referrals = exchange.getProperty(DispatchRoutes.REFERRALS, List.class);
+        ClaimedDelivery claimed = ClaimedDelivery.of(exchange);
         if (hubFault(cause)) {
             // the hub's own table failed (claiming, or recording what the partner answered): that is no attempt of
             // the partner's to count; the lease runs out and the sweep tries again, under the same idempotency id
             LOG.warn("delivery of {} referral(s) interrupted by the hub's store ({}); retried after the lease",
-                    referrals == null ? 0 : referrals.size(), cause.getClass().getSimpleName());
+                    claimed.referrals().size(), cause.getClass().getSimpleName());
             return;
         }
-        Partner partner = exchange.getProperty(DispatchRoutes.PARTNER, Partner.class);
         Integer status = cause instanceof HttpOperationFailedException http ? http.getStatusCode() : null;
-        Channel channel = partner == null || partner.intake() == null ? Channel.WEBHOOK
-                : Channel.fromCode(partner.intake().channel());
-        for (Referral referral : referrals) {
-            ledger.failed(referral.referralId(), partner, channel,
-                    exchange.getProperty(DispatchRoutes.ATTEMPT_STARTED, Instant.class), status, describe(cause));
+        for (Referral referral : claimed.referrals()) {
+            ledger.failed(referral.referralId(), claimed.partner(), claimed.partner().intake().kind(),
+                    claimed.attemptStartedAt(), status, describe(cause));
         }
     }
 
     /** The failure is the hub's own store's (an AWS SDK error), not the partner's or the channel's. */
     static boolean hubFault(Throwable cause) {
         for (Throwable t = cause; t != null; t = t.getCause()) {
-            if (t instanceof software.amazon.awssdk.core.exception.SdkException) {
+            if (t instanceof SdkException) {
                 return true;
             }
         }

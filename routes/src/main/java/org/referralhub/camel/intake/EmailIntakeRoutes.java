@@ -1,7 +1,9 @@
-package org.referralhub.camel;
+package org.referralhub.camel.intake;
 
 import org.apache.camel.builder.RouteBuilder;
+import org.referralhub.camel.Endpoints;
 import org.referralhub.email.EmailImport;
+import org.referralhub.email.MailboxPull;
 
 /**
  * The e-mail channel, inbound: a message stored in the mail drop (by SES's receipt rule in AWS, by the local SMTP
@@ -11,9 +13,9 @@ import org.referralhub.email.EmailImport;
 public final class EmailIntakeRoutes extends RouteBuilder {
 
     private final EmailImport email;
-    private final org.referralhub.email.MailboxPull mailboxes;
+    private final MailboxPull mailboxes;
 
-    public EmailIntakeRoutes(EmailImport email, org.referralhub.email.MailboxPull mailboxes) {
+    public EmailIntakeRoutes(EmailImport email, MailboxPull mailboxes) {
         this.email = email;
         this.mailboxes = mailboxes;
     }

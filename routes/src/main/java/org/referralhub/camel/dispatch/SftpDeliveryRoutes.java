@@ -1,16 +1,20 @@
-package org.referralhub.camel;
+package org.referralhub.camel.dispatch;
 
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
+import org.referralhub.camel.Endpoints;
+import org.referralhub.config.ConfigurationSource;
+import org.referralhub.config.DeliveryPolicy;
 import org.referralhub.config.Partner;
+import org.referralhub.config.PartnerChannel;
 import org.referralhub.delivery.DeliveryLedger;
 import org.referralhub.delivery.PartnerFile;
 import org.referralhub.delivery.PartnerReferral;
+import org.referralhub.delivery.SecretStore;
 import org.referralhub.referral.Channel;
 import org.referralhub.referral.Referral;
 import org.referralhub.referral.Sha256;
@@ -23,14 +27,16 @@ import org.referralhub.referral.Sha256;
  */
 public final class SftpDeliveryRoutes extends RouteBuilder {
 
-    static final String SFTP_URI = "sftpUri";
+    private static final String SFTP_URI = "sftpUri";
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
 
-    private final HubServices hub;
+    private final ConfigurationSource configs;
+    private final SecretStore secrets;
     private final DeliveryLedger ledger;
 
-    public SftpDeliveryRoutes(HubServices hub, DeliveryLedger ledger) {
-        this.hub = hub;
+    public SftpDeliveryRoutes(ConfigurationSource configs, SecretStore secrets, DeliveryLedger ledger) {
+        this.configs = configs;
+        this.secrets = secrets;
         this.ledger = ledger;
     }
 
@@ -42,44 +48,42 @@ public final class SftpDeliveryRoutes extends RouteBuilder {
                 .process(this::recordDelivered);
     }
 
-    @SuppressWarnings("unchecked")
     private void render(Exchange exchange) {
-        List<Referral> referrals = exchange.getProperty(DispatchRoutes.REFERRALS, List.class);
-        Partner partner = exchange.getProperty(DispatchRoutes.PARTNER, Partner.class);
-        Partner.Intake intake = partner.intake();
-        List<PartnerReferral> views = referrals.stream().map(r -> PartnerReferral.of(r,
-                hub.config().agency(r.agencyId()).map(a -> a.name()).orElse(r.agencyId()))).toList();
+        ClaimedDelivery claimed = ClaimedDelivery.of(exchange);
+        List<Referral> referrals = claimed.referrals();
+        Partner partner = claimed.partner();
+        // the dispatcher's match on the partner's channel sends only SFTP partners here
+        PartnerChannel.Sftp intake = (PartnerChannel.Sftp) partner.intake();
+        List<PartnerReferral> views = claimed.views(configs.current());
         String name;
         if (intake.isBatched()) {
             String ids = String.join("\n", referrals.stream().map(r -> r.delivery().idempotencyId()).sorted().toList());
             name = "referrals-" + partner.id() + "-" + STAMP.format(referrals.get(0).delivery().nextAttemptAt())
-                    + "-" + Sha256.hex(ids).substring(0, 12) + "." + PartnerFile.extension(intake);
+                    + "-" + Sha256.hex(ids).substring(0, 12) + "." + intake.extension();
         } else {
-            name = referrals.get(0).delivery().idempotencyId() + "." + PartnerFile.extension(intake);
+            name = referrals.get(0).delivery().idempotencyId() + "." + intake.extension();
         }
-        bindCredentials(exchange, partner);
+        bindCredentials(exchange, partner, intake);
         var message = exchange.getMessage();
         message.removeHeaders("*");
         message.setHeader(Exchange.FILE_NAME, name);
         message.setBody(PartnerFile.render(intake, views));
-        exchange.setProperty(SFTP_URI, uri(partner));
+        exchange.setProperty(SFTP_URI, uri(partner, intake));
     }
 
     /** The key and known hosts go to the endpoint by reference, never in its URI (which Camel may log). */
-    private void bindCredentials(Exchange exchange, Partner partner) {
+    private void bindCredentials(Exchange exchange, Partner partner, PartnerChannel.Sftp intake) {
         var registry = exchange.getContext().getRegistry();
         if (registry.lookupByName(keyBean(partner)) == null) {
-            registry.bind(keyBean(partner), byte[].class, hub.secrets().get(partner.intake().privateKeyRef()));
-            registry.bind(knownHostsBean(partner), byte[].class,
-                    partner.intake().knownHosts().getBytes(StandardCharsets.UTF_8));
+            registry.bind(keyBean(partner), byte[].class, secrets.get(intake.privateKeyRef()));
+            registry.bind(knownHostsBean(partner), byte[].class, intake.knownHosts().getBytes(StandardCharsets.UTF_8));
         }
     }
 
-    private String uri(Partner partner) {
-        Partner.Intake intake = partner.intake();
-        var policy = hub.config().delivery();
+    private String uri(Partner partner, PartnerChannel.Sftp intake) {
+        DeliveryPolicy policy = configs.current().delivery();
         String directory = intake.directory() == null ? "" : intake.directory().replaceAll("^/+|/+$", "");
-        return "sftp://" + intake.host() + ":" + (intake.port() == null ? 22 : intake.port()) + "/" + directory
+        return "sftp://" + intake.host() + ":" + intake.portOrDefault() + "/" + directory
                 + "?username=" + intake.username()
                 + "&privateKey=#" + keyBean(partner)
                 + "&knownHosts=#" + knownHostsBean(partner)
@@ -97,14 +101,12 @@ public final class SftpDeliveryRoutes extends RouteBuilder {
         return "sftpKnownHosts-" + partner.id();
     }
 
-    @SuppressWarnings("unchecked")
     private void recordDelivered(Exchange exchange) {
-        List<Referral> referrals = exchange.getProperty(DispatchRoutes.REFERRALS, List.class);
-        Partner partner = exchange.getProperty(DispatchRoutes.PARTNER, Partner.class);
+        ClaimedDelivery claimed = ClaimedDelivery.of(exchange);
         String name = exchange.getMessage().getHeader(Exchange.FILE_NAME, String.class);
-        for (Referral referral : referrals) {
-            ledger.delivered(referral.referralId(), partner, Channel.SFTP,
-                    exchange.getProperty(DispatchRoutes.ATTEMPT_STARTED, Instant.class), null, "file " + name);
+        for (Referral referral : claimed.referrals()) {
+            ledger.delivered(referral.referralId(), claimed.partner(), Channel.SFTP, claimed.attemptStartedAt(), null,
+                    "file " + name);
         }
     }
 }

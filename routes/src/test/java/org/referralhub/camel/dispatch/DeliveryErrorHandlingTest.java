@@ -1,4 +1,4 @@
-package org.referralhub.camel;
+package org.referralhub.camel.dispatch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,13 +1,18 @@
-package org.referralhub.camel;
+package org.referralhub.camel.intake;
 
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.camel.builder.RouteBuilder;
+import org.referralhub.camel.Endpoints;
+import org.referralhub.config.ConfigurationSource;
+import org.referralhub.config.Partner;
 import org.referralhub.files.FileImport;
 import org.referralhub.files.SftpLogin;
+import org.referralhub.outcome.PartnerStatusFiles;
 import org.referralhub.referral.CanonicalJson;
+import org.referralhub.store.FailedAttempts;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,8 +28,9 @@ public final class FileIntakeRoutes extends RouteBuilder {
     private static final Logger LOG = LoggerFactory.getLogger(FileIntakeRoutes.class);
 
     private final FileImport files;
-    private final org.referralhub.outcome.PartnerStatusFiles statusFiles;
-    private final HubServices hub;
+    private final PartnerStatusFiles statusFiles;
+    private final ConfigurationSource configs;
+    private final FailedAttempts attempts;
     private final String sftpRole;
     private final String fileDropBucket;
 
@@ -32,11 +38,12 @@ public final class FileIntakeRoutes extends RouteBuilder {
      * @param sftpRole       the IAM role Transfer Family sessions assume (null: logins are refused)
      * @param fileDropBucket the bucket holding agencies' homes
      */
-    public FileIntakeRoutes(FileImport files, org.referralhub.outcome.PartnerStatusFiles statusFiles, HubServices hub,
-                            String sftpRole, String fileDropBucket) {
+    public FileIntakeRoutes(FileImport files, PartnerStatusFiles statusFiles, ConfigurationSource configs,
+                            FailedAttempts attempts, String sftpRole, String fileDropBucket) {
         this.files = files;
         this.statusFiles = statusFiles;
-        this.hub = hub;
+        this.configs = configs;
+        this.attempts = attempts;
         this.sftpRole = sftpRole;
         this.fileDropBucket = fileDropBucket;
     }
@@ -54,7 +61,7 @@ public final class FileIntakeRoutes extends RouteBuilder {
     private FileImport.Summary intake(String key) {
         Optional<FileImport.DropKey> drop = FileImport.DropKey.parse(key);
         if (drop.isPresent() && "status".equals(drop.get().folder())) {
-            Optional<org.referralhub.config.Partner> partner = hub.config().partnerBySftpUser(drop.get().user());
+            Optional<Partner> partner = configs.current().partnerBySftpUser(drop.get().user());
             if (partner.isPresent()) {
                 return statusFiles.run(partner.get(), key);
             }
@@ -68,16 +75,16 @@ public final class FileIntakeRoutes extends RouteBuilder {
             LOG.warn("SFTP login refused: SFTP_USER_ROLE_ARN or FILE_DROP_BUCKET is not set");
             return Map.of();
         }
-        if (hub.attempts().blockedUntil(SftpLogin.DOOR, attempt.sourceIp()).isPresent()) {
+        if (attempts.blockedUntil(SftpLogin.DOOR, attempt.sourceIp()).isPresent()) {
             LOG.warn("SFTP login refused: {} failed too often lately", attempt.sourceIp());
             return Map.of();
         }
-        Optional<SftpLogin.Account> account = SftpLogin.decide(hub.config(), attempt);
+        Optional<SftpLogin.Account> account = SftpLogin.decide(configs.current(), attempt);
         if (account.isEmpty()) {
             LOG.warn("SFTP login refused for user {} from {}", attempt.username(), attempt.sourceIp());
             // a password attempt counts; a key login offers keys one by one, so a refused key is not a failure yet
             if (attempt.password() != null && !attempt.password().isEmpty()) {
-                hub.attempts().failed(SftpLogin.DOOR, attempt.sourceIp());
+                attempts.failed(SftpLogin.DOOR, attempt.sourceIp());
             }
             return Map.of();
         }

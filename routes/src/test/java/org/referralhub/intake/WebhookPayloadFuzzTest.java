@@ -1,4 +1,4 @@
-package org.referralhub.camel;
+package org.referralhub.intake;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import java.io.IOException;
@@ -6,8 +6,6 @@ import java.time.Instant;
 import org.referralhub.Samples;
 import org.referralhub.config.Agency;
 import org.referralhub.config.HubConfiguration;
-import org.referralhub.intake.InvalidReferralException;
-import org.referralhub.intake.ReferralIntake;
 import org.referralhub.referral.Channel;
 import org.referralhub.referral.ReferralIds;
 
@@ -26,7 +24,7 @@ class WebhookPayloadFuzzTest {
     void aWebhookBodyIsMappedOrCleanlyRefused(byte[] body) {
         com.fasterxml.jackson.databind.JsonNode payload;
         try {
-            payload = WebhookIntakeRoutes.readPayload(body);
+            payload = WebhookPayload.read(body);
         } catch (IOException unreadable) {
             return;
         }

@@ -1,14 +1,16 @@
-package org.referralhub.camel;
+package org.referralhub.camel.dispatch;
 
+import java.time.Clock;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
-import org.referralhub.config.Partner;
+import org.referralhub.camel.Endpoints;
+import org.referralhub.config.ConfigurationSource;
+import org.referralhub.config.PartnerChannel;
 import org.referralhub.delivery.DeliveryLedger;
 import org.referralhub.delivery.PartnerReferral;
 import org.referralhub.delivery.WebhookSignature;
 import org.referralhub.referral.CanonicalJson;
 import org.referralhub.referral.Channel;
-import org.referralhub.referral.Referral;
 
 /**
  * Delivery to a partner webhook: the referral as the partner sees it, signed in the Standard Webhooks style, with
@@ -16,14 +18,16 @@ import org.referralhub.referral.Referral;
  */
 public final class WebhookDeliveryRoutes extends RouteBuilder {
 
-    static final String PARTNER_URL = "partnerUrl";
+    private static final String PARTNER_URL = "partnerUrl";
 
-    private final HubServices hub;
+    private final ConfigurationSource configs;
     private final DeliveryLedger ledger;
+    private final Clock clock;
 
-    public WebhookDeliveryRoutes(HubServices hub, DeliveryLedger ledger) {
-        this.hub = hub;
+    public WebhookDeliveryRoutes(ConfigurationSource configs, DeliveryLedger ledger, Clock clock) {
+        this.configs = configs;
         this.ledger = ledger;
+        this.clock = clock;
     }
 
     @Override
@@ -35,12 +39,13 @@ public final class WebhookDeliveryRoutes extends RouteBuilder {
     }
 
     private void sign(Exchange exchange) {
-        Referral referral = exchange.getProperty(DispatchRoutes.REFERRAL, Referral.class);
-        Partner partner = exchange.getProperty(DispatchRoutes.PARTNER, Partner.class);
-        String agencyName = hub.config().agency(referral.agencyId()).map(a -> a.name()).orElse(referral.agencyId());
-        String body = CanonicalJson.write(PartnerReferral.of(referral, agencyName).selecting(partner.fields()));
-        String deliveryId = referral.delivery().idempotencyId();
-        long timestamp = hub.clock().instant().getEpochSecond();
+        ClaimedDelivery claimed = ClaimedDelivery.of(exchange);
+        // the dispatcher's match on the partner's channel sends only webhook partners here
+        PartnerChannel.Webhook webhook = (PartnerChannel.Webhook) claimed.partner().intake();
+        PartnerReferral view = claimed.views(configs.current()).get(0);
+        String body = CanonicalJson.write(view.selecting(claimed.partner().fields()));
+        String deliveryId = claimed.first().delivery().idempotencyId();
+        long timestamp = clock.instant().getEpochSecond();
         var message = exchange.getMessage();
         message.removeHeaders("*");
         message.setHeader(Exchange.HTTP_METHOD, "POST");
@@ -48,17 +53,16 @@ public final class WebhookDeliveryRoutes extends RouteBuilder {
         message.setHeader(WebhookSignature.ID_HEADER, deliveryId);
         message.setHeader(WebhookSignature.TIMESTAMP_HEADER, Long.toString(timestamp));
         message.setHeader(WebhookSignature.SIGNATURE_HEADER,
-                new WebhookSignature(partner.intake().signingSecret()).sign(deliveryId, timestamp, body));
+                new WebhookSignature(webhook.signingSecret()).sign(deliveryId, timestamp, body));
         message.setHeader("Idempotency-Key", deliveryId);
         message.setHeader("User-Agent", "referral-hub/1");
         message.setBody(body);
-        exchange.setProperty(PARTNER_URL, partner.intake().url());
+        exchange.setProperty(PARTNER_URL, webhook.url());
     }
 
     private void recordDelivered(Exchange exchange) {
-        Referral referral = exchange.getProperty(DispatchRoutes.REFERRAL, Referral.class);
-        ledger.delivered(referral.referralId(), exchange.getProperty(DispatchRoutes.PARTNER, Partner.class),
-                Channel.WEBHOOK, exchange.getProperty(DispatchRoutes.ATTEMPT_STARTED, java.time.Instant.class),
+        ClaimedDelivery claimed = ClaimedDelivery.of(exchange);
+        ledger.delivered(claimed.first().referralId(), claimed.partner(), Channel.WEBHOOK, claimed.attemptStartedAt(),
                 exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class));
     }
 }

@@ -1,4 +1,4 @@
-package org.referralhub.camel;
+package org.referralhub.camel.admin;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -9,6 +9,11 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
+import org.referralhub.camel.ApiErrorHandling;
+import org.referralhub.camel.ApiProblem;
+import org.referralhub.camel.ApiReply;
+import org.referralhub.camel.ApiRequest;
+import org.referralhub.camel.Endpoints;
 
 /**
  * The administrators' web console: a few static files (HTML, CSS, JavaScript; no build step) packaged with the hub

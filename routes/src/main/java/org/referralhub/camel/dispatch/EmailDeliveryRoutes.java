@@ -1,13 +1,18 @@
-package org.referralhub.camel;
+package org.referralhub.camel.dispatch;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
+import org.referralhub.camel.Endpoints;
+import org.referralhub.config.ConfigurationSource;
 import org.referralhub.config.Partner;
+import org.referralhub.config.PartnerChannel;
+import org.referralhub.email.MailSender;
 import org.referralhub.outcome.StatusLinks;
 import org.referralhub.delivery.DeliveryLedger;
 import org.referralhub.delivery.PartnerFile;
@@ -18,6 +23,8 @@ import org.referralhub.referral.CanonicalJson;
 import org.referralhub.referral.Channel;
 import org.referralhub.referral.Referral;
 import org.referralhub.referral.Sha256;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Delivery to a partner's inbox: one message per referral, or one digest per batch window, from the partner's
@@ -45,14 +52,29 @@ public final class EmailDeliveryRoutes extends RouteBuilder {
             Delivery id: ${deliveryId} (the same if this message is ever sent again)
             """;
 
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(EmailDeliveryRoutes.class);
+    private static final Logger LOG = LoggerFactory.getLogger(EmailDeliveryRoutes.class);
 
-    private final HubServices hub;
+    private final ConfigurationSource configs;
+    private final MailSender mail;
+    private final String hubAddress;
+    private final StatusLinks links;
+    private final String publicBaseUrl;
     private final DeliveryLedger ledger;
+    private final Clock clock;
 
-    public EmailDeliveryRoutes(HubServices hub, DeliveryLedger ledger) {
-        this.hub = hub;
+    /**
+     * @param hubAddress    the hub's own address, the messages' sender
+     * @param publicBaseUrl the hub's public URL, where status links point
+     */
+    public EmailDeliveryRoutes(ConfigurationSource configs, MailSender mail, String hubAddress, StatusLinks links,
+                               String publicBaseUrl, DeliveryLedger ledger, Clock clock) {
+        this.configs = configs;
+        this.mail = mail;
+        this.hubAddress = hubAddress;
+        this.links = links;
+        this.publicBaseUrl = publicBaseUrl;
         this.ledger = ledger;
+        this.clock = clock;
     }
 
     @Override
@@ -61,15 +83,14 @@ public final class EmailDeliveryRoutes extends RouteBuilder {
                 .process(this::send);
     }
 
-    @SuppressWarnings("unchecked")
     private void send(Exchange exchange) {
-        List<Referral> referrals = exchange.getProperty(DispatchRoutes.REFERRALS, List.class);
-        Partner partner = exchange.getProperty(DispatchRoutes.PARTNER, Partner.class);
-        Partner.Intake intake = partner.intake();
-        List<PartnerReferral> views = referrals.stream().map(r -> PartnerReferral.of(r,
-                hub.config().agency(r.agencyId()).map(a -> a.name()).orElse(r.agencyId()))).toList();
+        ClaimedDelivery claimed = ClaimedDelivery.of(exchange);
+        Partner partner = claimed.partner();
+        // the dispatcher's match on the partner's channel sends only e-mail partners here
+        PartnerChannel.Email intake = (PartnerChannel.Email) partner.intake();
+        List<PartnerReferral> views = claimed.views(configs.current());
         List<JsonNode> nodes = views.stream().map(v -> (JsonNode) CanonicalJson.MAPPER.valueToTree(v)).toList();
-        String domain = hub.hubAddress().substring(hub.hubAddress().indexOf('@') + 1);
+        String domain = hubAddress.substring(hubAddress.indexOf('@') + 1);
         boolean digest = intake.isBatched();
         String id = digest
                 ? "batch-" + Sha256.hex(String.join("\n", views.stream().map(PartnerReferral::deliveryId).sorted().toList())).substring(0, 16)
@@ -78,7 +99,7 @@ public final class EmailDeliveryRoutes extends RouteBuilder {
         String bodyTemplate = intake.body() != null ? intake.body() : DEFAULT_BODY;
         String subject = fill(subjectTemplate, nodes.get(0), nodes.size());
         StringBuilder body = new StringBuilder();
-        Instant expires = hub.clock().instant().plus(StatusLinks.LIFETIME);
+        Instant expires = clock.instant().plus(StatusLinks.LIFETIME);
         for (JsonNode node : nodes) {
             if (!body.isEmpty()) {
                 body.append("\n----------------------------------------\n\n");
@@ -87,11 +108,11 @@ public final class EmailDeliveryRoutes extends RouteBuilder {
             body.append(links(node.path("referralId").asText(), partner.id(), expires));
         }
         byte[] csv = Boolean.TRUE.equals(intake.attachCsv()) ? PartnerFile.render(intake, views) : null;
-        hub.mail().send(new OutboundEmail(hub.hubAddress(), intake.address(), subject, body.toString(),
+        mail.send(new OutboundEmail(hubAddress, intake.address(), subject, body.toString(),
                 "<" + id + "@" + domain + ">", null, null, csv == null ? null : id + ".csv", csv));
-        Instant started = exchange.getProperty(DispatchRoutes.ATTEMPT_STARTED, Instant.class);
-        for (Referral referral : referrals) {
-            ledger.delivered(referral.referralId(), partner, Channel.EMAIL, started, null, "message <" + id + "@" + domain + ">");
+        for (Referral referral : claimed.referrals()) {
+            ledger.delivered(referral.referralId(), partner, Channel.EMAIL, claimed.attemptStartedAt(), null,
+                    "message <" + id + "@" + domain + ">");
         }
     }
 
@@ -101,8 +122,8 @@ public final class EmailDeliveryRoutes extends RouteBuilder {
                 .append(expires.toString(), 0, 10).append("):\n");
         try {
             for (String milestone : StatusLinks.MILESTONES) {
-                out.append("  ").append(milestone).append(": ").append(hub.publicBaseUrl())
-                        .append("/v1/partner/status-links/").append(hub.links().token(referralId, partnerId, milestone, expires))
+                out.append("  ").append(milestone).append(": ").append(publicBaseUrl)
+                        .append("/v1/partner/status-links/").append(links.token(referralId, partnerId, milestone, expires))
                         .append('\n');
             }
             return out.toString();

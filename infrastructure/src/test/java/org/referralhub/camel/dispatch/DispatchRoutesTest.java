@@ -1,0 +1,121 @@
+package org.referralhub.camel.dispatch;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.camel.RoutesBuilder;
+import org.apache.camel.builder.AdviceWith;
+import org.apache.camel.component.mock.MockEndpoint;
+import org.apache.camel.test.junit5.CamelTestSupport;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.referralhub.camel.Endpoints;
+import org.referralhub.camel.WingParts;
+import org.referralhub.config.Partner;
+import org.referralhub.delivery.DeliveryLedger;
+import org.referralhub.delivery.WebhookSignature;
+import org.referralhub.email.OutboundEmail;
+import org.referralhub.intake.ReferralIntake;
+import org.referralhub.outcome.StatusLinks;
+import org.referralhub.outcome.StatusReports;
+import org.referralhub.referral.CanonicalJson;
+import org.referralhub.referral.Channel;
+import org.referralhub.referral.Delivery;
+import org.referralhub.referral.Referral;
+import org.referralhub.referral.ReferralIds;
+
+/**
+ * The dispatch wing on its own: a stored referral whose delivery is due is claimed and handed to the route of its
+ * partner's channel — the partners' servers replaced by mocks, the inbox by a list — and recorded delivered, once.
+ */
+class DispatchRoutesTest extends CamelTestSupport {
+
+    @TempDir
+    Path folder;
+    private WingParts parts;
+    private final List<OutboundEmail> sent = new ArrayList<>();
+
+    @Override
+    public boolean isUseAdviceWith() {
+        return true;
+    }
+
+    @Override
+    protected RoutesBuilder[] createRouteBuilders() {
+        parts = new WingParts(folder);
+        DeliveryLedger ledger = new DeliveryLedger(parts.store, parts.config.delivery(), parts.clock);
+        return new RoutesBuilder[] {new DeliveryErrorHandling(ledger),
+                new DispatchRoutes(parts.configs, parts.store, new StatusReports(parts.configs, parts.store, parts.clock),
+                        parts.clock),
+                new WebhookDeliveryRoutes(parts.configs, ledger, parts.clock),
+                new SftpDeliveryRoutes(parts.configs, name -> "key".getBytes(StandardCharsets.UTF_8), ledger),
+                new EmailDeliveryRoutes(parts.configs, sent::add, "referrals@hub.example",
+                        new StatusLinks(() -> new byte[32]), "http://localhost:9", ledger, parts.clock)};
+    }
+
+    @AfterEach
+    void closeParts() {
+        parts.close();
+    }
+
+    @Test
+    void aDueReferralGoesOutOnceByItsPartnersOwnChannel() throws Exception {
+        AdviceWith.adviceWith(context, "deliver-webhook", a -> a.interceptSendToEndpoint("http*")
+                .skipSendToOriginalEndpoint().to("mock:partner-webhook"));
+        AdviceWith.adviceWith(context, "deliver-sftp", a -> a.interceptSendToEndpoint("sftp*")
+                .skipSendToOriginalEndpoint().to("mock:partner-sftp"));
+        context.start();
+        Referral referral = storedReferral();
+        assertThat(referral.delivery().state()).isEqualTo(Delivery.State.PENDING);
+        Partner partner = parts.config.partner(referral.partnerId()).orElseThrow();
+        MockEndpoint webhook = getMockEndpoint("mock:partner-webhook");
+        MockEndpoint sftp = getMockEndpoint("mock:partner-sftp");
+
+        template.sendBody(Endpoints.DISPATCH, referral.referralId());
+        template.sendBody(Endpoints.DISPATCH, referral.referralId());
+
+        Channel channel = partner.intake().kind();
+        assertThat(webhook.getReceivedCounter()).isEqualTo(channel == Channel.WEBHOOK ? 1 : 0);
+        assertThat(sftp.getReceivedCounter()).isEqualTo(channel == Channel.SFTP ? 1 : 0);
+        assertThat(sent).hasSize(channel == Channel.EMAIL ? 1 : 0);
+        if (channel == Channel.WEBHOOK) {
+            var call = webhook.getReceivedExchanges().get(0).getMessage();
+            assertThat(call.getHeader(WebhookSignature.ID_HEADER)).isEqualTo(referral.delivery().idempotencyId());
+            assertThat(call.getBody(String.class)).contains(referral.referralId());
+        }
+        Referral after = parts.store.find(referral.referralId()).orElseThrow();
+        assertThat(after.delivery().state()).isEqualTo(Delivery.State.DELIVERED);
+        assertThat(after.delivery().attempts()).hasSize(1);
+        assertThat(after.delivery().attempts().get(0).channel()).isEqualTo(channel);
+    }
+
+    @Test
+    void aReferralWithNothingDueIsNotSent() throws Exception {
+        AdviceWith.adviceWith(context, "deliver-webhook", a -> a.interceptSendToEndpoint("http*")
+                .skipSendToOriginalEndpoint().to("mock:partner-webhook"));
+        context.start();
+
+        template.sendBody(Endpoints.DISPATCH, ReferralIds.newId(WingParts.NOW));
+
+        assertThat(getMockEndpoint("mock:partner-webhook").getReceivedCounter()).isZero();
+        assertThat(sent).isEmpty();
+    }
+
+    private Referral storedReferral() throws Exception {
+        byte[] body;
+        try (InputStream in = getClass().getClassLoader().getResourceAsStream("samples/cics-canonical.json")) {
+            body = in.readAllBytes();
+        }
+        var agency = parts.config.agency("cics").orElseThrow();
+        Referral referral = new ReferralIntake(parts.config).assemble(new ReferralIntake.Receipt(
+                ReferralIds.newId(WingParts.NOW), agency, Channel.WEBHOOK, agency.webhookMapping(), WingParts.NOW, "test"),
+                CanonicalJson.MAPPER.readTree(body));
+        return parts.store.insert(referral, null, WingParts.NOW).referral();
+    }
+}

@@ -1,0 +1,95 @@
+package org.referralhub.camel.intake;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.apache.camel.RoutesBuilder;
+import org.apache.camel.test.junit5.CamelTestSupport;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.referralhub.camel.ApiErrorHandling;
+import org.referralhub.camel.ApiReply;
+import org.referralhub.camel.ApiRequest;
+import org.referralhub.camel.Endpoints;
+import org.referralhub.camel.WingParts;
+import org.referralhub.intake.ReferralIntake;
+import org.referralhub.referral.CanonicalJson;
+import org.referralhub.referral.Referral;
+
+/** The intake wing's HTTP routes on their own: the agency door, the webhook intake, storing and reading back. */
+class WebhookIntakeRoutesTest extends CamelTestSupport {
+
+    @TempDir
+    Path folder;
+    private WingParts parts;
+
+    @Override
+    protected RoutesBuilder[] createRouteBuilders() {
+        parts = new WingParts(folder);
+        AgencyDoor door = new AgencyDoor(parts.configs, parts.signIns(), parts.archive, parts.clock, 256 * 1024);
+        return new RoutesBuilder[] {new ApiErrorHandling(), new WebhookIntakeRoutes(door, new ReferralIntake(parts.config)),
+                new StoreReferralRoutes(parts.store, parts.clock), new AgencyReadRoutes(door, parts.store, parts.clock)};
+    }
+
+    @AfterEach
+    void closeParts() {
+        parts.close();
+    }
+
+    @Test
+    void aReferralPostedWithAnAgencyKeyIsArchivedAsSentStoredAndReadBack() throws IOException {
+        byte[] body = sample();
+        ApiReply reply = post(Map.of("X-Api-Key", WingParts.CICS_KEY, "Content-Type", "application/json"), body);
+
+        assertThat(reply.status()).as(reply.body()).isEqualTo(202);
+        JsonNode answer = CanonicalJson.MAPPER.readTree(reply.body());
+        String referralId = answer.path("referralId").asText();
+        assertThat(answer.path("duplicate").asBoolean()).isFalse();
+        Referral stored = parts.store.find(referralId).orElseThrow();
+        assertThat(stored.agencyId()).isEqualTo("cics");
+        assertThat(parts.archive.read(stored.source().rawPayloadRef())).isEqualTo(body);
+
+        ApiReply read = template.requestBody(Endpoints.REFERRAL_READ, new ApiRequest("GET", "/v1/referrals/" + referralId,
+                Map.of("id", referralId), Map.of("X-Api-Key", WingParts.CICS_KEY), null, "r2", "127.0.0.1"), ApiReply.class);
+        assertThat(read.status()).isEqualTo(200);
+        assertThat(CanonicalJson.MAPPER.readTree(read.body()).path("referralId").asText()).isEqualTo(referralId);
+    }
+
+    @Test
+    void withoutAKeyNothingIsArchivedAndTheAnswerIsAProblem() throws IOException {
+        ApiReply reply = post(Map.of("Content-Type", "application/json"), sample());
+
+        assertThat(reply.status()).isEqualTo(401);
+        assertThat(reply.headers()).containsEntry("Content-Type", "application/problem+json");
+        assertThat(CanonicalJson.MAPPER.readTree(reply.body()).path("title").asText()).isEqualTo("Missing API key");
+        assertThat(Files.exists(folder.resolve("archive"))
+                && Files.walk(folder.resolve("archive")).anyMatch(Files::isRegularFile)).isFalse();
+    }
+
+    @Test
+    void aBodyOfAnotherTypeIsArchivedBeforeItIsRefused() throws IOException {
+        ApiReply reply = post(Map.of("X-Api-Key", WingParts.CICS_KEY, "Content-Type", "text/plain"), sample());
+
+        assertThat(reply.status()).isEqualTo(415);
+        String receipt = CanonicalJson.MAPPER.readTree(reply.body()).path("receiptId").asText();
+        assertThat(receipt).isNotEmpty();
+        assertThat(Files.walk(folder.resolve("archive")).filter(Files::isRegularFile).count()).isEqualTo(1);
+    }
+
+    private ApiReply post(Map<String, String> headers, byte[] body) {
+        return template.requestBody(Endpoints.WEBHOOK_INTAKE, new ApiRequest("POST", "/v1/referrals", Map.of(), headers,
+                body, "r1", "127.0.0.1"), ApiReply.class);
+    }
+
+    private static byte[] sample() throws IOException {
+        try (InputStream in = WebhookIntakeRoutesTest.class.getClassLoader().getResourceAsStream("samples/cics-canonical.json")) {
+            return in.readAllBytes();
+        }
+    }
+}
