@@ -32,6 +32,9 @@ public final class WebhookDeliveryRoutes extends RouteBuilder {
 
     @Override
     public void configure() {
+        // KNOWN DEFECT (issue 19, item 3): the URL is configuration an administrator sets, and toD resolves it as a
+        // Camel endpoint — placeholders and endpoint options in it are honoured. To be replaced by a plain HTTPS client
+        // with fixed options and a URL checked when saved; kept as it was while the house was reshaped.
         from(Endpoints.DELIVER_WEBHOOK).routeId("deliver-webhook").routeConfigurationId(DeliveryErrorHandling.ID)
                 .process(this::sign)
                 .toD("${exchangeProperty." + PARTNER_URL + "}")
