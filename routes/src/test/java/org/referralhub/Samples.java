@@ -4,7 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import java.util.Map;
+import java.util.function.Function;
 import org.referralhub.config.ConfigurationLoader;
 import org.referralhub.config.HubConfiguration;
 import org.referralhub.referral.CanonicalJson;
@@ -13,8 +16,8 @@ import org.referralhub.referral.CanonicalJson;
 public final class Samples {
 
     /** Stand-ins for the demo's signing secrets, which live in a secret store, not in the configuration. */
-    public static final java.util.function.Function<String, String> DEMO_SECRETS =
-            name -> "whsec_" + java.util.Base64.getEncoder().encodeToString(name.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    public static final Function<String, String> DEMO_SECRETS =
+            name -> "whsec_" + Base64.getEncoder().encodeToString(name.getBytes(StandardCharsets.UTF_8));
 
 
     private Samples() {

@@ -5,20 +5,21 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
 import com.amazonaws.services.lambda.runtime.events.models.dynamodb.AttributeValue;
-import java.util.Set;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.apache.camel.ProducerTemplate;
 import org.referralhub.camel.Endpoints;
-import org.referralhub.logging.Correlation;
 import org.referralhub.hub.Hub;
 import org.referralhub.hub.Wing;
+import org.referralhub.logging.Correlation;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -69,7 +70,7 @@ public final class DispatchStreamFunction implements RequestHandler<DynamodbEven
                 pending.putIfAbsent(referralId, record.getDynamodb().getSequenceNumber());
             }
         }
-        List<StreamsEventResponse.BatchItemFailure> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<StreamsEventResponse.BatchItemFailure> failures = Collections.synchronizedList(new ArrayList<>());
         List<Map.Entry<String, String>> work = new ArrayList<>(pending.entrySet());
         int laneCount = Math.min(work.size(), hub.services().config().delivery().concurrentDeliveries());
         if (laneCount <= 1) {

@@ -3,14 +3,15 @@ package org.referralhub.functions;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
-import java.util.Set;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import org.apache.camel.ProducerTemplate;
 import org.referralhub.camel.Endpoints;
-import org.referralhub.logging.Correlation;
 import org.referralhub.files.FileImport;
 import org.referralhub.hub.Hub;
 import org.referralhub.hub.Wing;
+import org.referralhub.logging.Correlation;
 
 /**
  * The file channel's schedule (EventBridge every five minutes in AWS; the local hub's scheduler locally): fetches new
@@ -41,7 +42,7 @@ public final class FilePullFunction implements RequestHandler<ScheduledEvent, Li
 
     @SuppressWarnings("unchecked")
     private List<FileImport.Summary> handle(ScheduledEvent event) {
-        List<FileImport.Summary> all = new java.util.ArrayList<>(routes.requestBody(Endpoints.FILE_PULL, null, List.class));
+        List<FileImport.Summary> all = new ArrayList<>(routes.requestBody(Endpoints.FILE_PULL, null, List.class));
         all.addAll(routes.requestBody(Endpoints.FILE_LEFTOVERS, null, List.class));
         return all;
     }

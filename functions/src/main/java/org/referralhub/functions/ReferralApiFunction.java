@@ -4,15 +4,16 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
-import java.util.Set;
 import java.util.Map;
+import java.util.Set;
+import org.referralhub.camel.ApiRequest;
 import org.referralhub.camel.Endpoints;
 import org.referralhub.hub.Hub;
 import org.referralhub.hub.Wing;
 
 /**
  * The HTTP API of agencies (API Gateway HTTP API, payload format 2.0): turns the event into an
- * {@link org.referralhub.camel.ApiRequest}, calls the route its route key names, and answers the route's reply.
+ * {@link ApiRequest}, calls the route its route key names, and answers the route's reply.
  */
 public final class ReferralApiFunction implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
 

@@ -4,6 +4,7 @@ import org.crac.Context;
 import org.crac.Core;
 import org.crac.Resource;
 import org.referralhub.hub.Hub;
+import org.referralhub.store.StoredConfiguration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,7 +40,7 @@ final class SnapshotPriming implements Resource {
 
     @Override
     public void afterRestore(Context<? extends Resource> context) {
-        if (hub.services().configs() instanceof org.referralhub.store.StoredConfiguration stored) {
+        if (hub.services().configs() instanceof StoredConfiguration stored) {
             stored.refresh();
         }
     }

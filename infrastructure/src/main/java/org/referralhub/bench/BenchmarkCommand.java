@@ -1,5 +1,6 @@
 package org.referralhub.bench;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -114,7 +115,7 @@ public final class BenchmarkCommand {
         try {
             m.put("cpu", Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
                     .findFirst().map(l -> l.substring(l.indexOf(':') + 1).trim()).orElse("?"));
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             m.put("cpu", "?");
         }
         return m;

@@ -2,7 +2,9 @@ package org.referralhub.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.BufferedReader;
+import java.io.File;
 import java.io.InputStreamReader;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import org.referralhub.delivery.DirectorySecretStore;
 import org.referralhub.hub.Hub;
 import org.referralhub.hub.HubSettings;
 import org.referralhub.local.LocalHub;
@@ -35,12 +38,12 @@ final class ColdStartBenchmark {
     static Map<String, Object> run(int repeats, Path functionsJar) throws Exception {
         Path work = Files.createTempDirectory("referral-hub-cold-");
         Path probes = Path.of(HubColdStartProbe.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-        String classpath = functionsJar.toAbsolutePath() + java.io.File.pathSeparator + probes;
+        String classpath = functionsJar.toAbsolutePath() + File.pathSeparator + probes;
         try (var dynamo = LocalHub.startDynamoDbLocal(null)) {
             String table = "bench-cold-" + UUID.randomUUID();
-            ReferralTableDefinition.ensureExists(java.net.URI.create(dynamo.endpoint()), table);
+            ReferralTableDefinition.ensureExists(URI.create(dynamo.endpoint()), table);
             LocalHub.makeMissingSigningSecrets(HubSettings.DEFAULT_CONFIG,
-                    new org.referralhub.delivery.DirectorySecretStore(work.resolve("keys")));
+                    new DirectorySecretStore(work.resolve("keys")));
             Map<String, String> env = new LinkedHashMap<>();
             env.put(HubSettings.REFERRALS_TABLE, table);
             env.put(HubSettings.ARCHIVE_DIR, work.resolve("archive").toString());

@@ -10,12 +10,14 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.referralhub.camel.Endpoints;
 import org.referralhub.config.ConfigurationLoader;
@@ -153,11 +155,11 @@ final class DispatchBenchmark {
         var pool = Executors.newFixedThreadPool(threads);
         AtomicInteger next = new AtomicInteger();
         long start = System.nanoTime();
-        List<java.util.concurrent.Future<?>> lanes = new ArrayList<>();
+        List<Future<?>> lanes = new ArrayList<>();
         for (int t = 0; t < threads; t++) {
             lanes.add(pool.submit(() -> {
                 for (int i = next.getAndIncrement(); i < bodies.size(); i = next.getAndIncrement()) {
-                    Map<String, AttributeValue> item = new java.util.HashMap<>(items.get(i % items.size()));
+                    Map<String, AttributeValue> item = new HashMap<>(items.get(i % items.size()));
                     item.put("pk", AttributeValue.fromS("FLOOR#" + UUID.randomUUID()));
                     item.put("version", AttributeValue.fromN("1"));
                     dynamo.putItem(r -> r.tableName(table).item(item).conditionExpression("attribute_not_exists(pk)"));

@@ -1,9 +1,9 @@
 package org.referralhub.bench;
 
-import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,9 +13,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.referralhub.camel.Endpoints;
+import org.referralhub.delivery.DirectorySecretStore;
 import org.referralhub.files.FileImport;
 import org.referralhub.hub.Hub;
 import org.referralhub.hub.HubSettings;
+import org.referralhub.local.LocalHub;
 import org.referralhub.referral.CanonicalJson;
 import org.referralhub.store.ReferralTableDefinition;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -50,8 +53,8 @@ public final class FileIngestBenchmark {
 
     static Map<String, Object> run(int rows, int repeats, boolean baseline) throws Exception {
         Path work = Files.createTempDirectory("referral-hub-bench-");
-        org.referralhub.local.LocalHub.makeMissingSigningSecrets(HubSettings.DEFAULT_CONFIG,
-                new org.referralhub.delivery.DirectorySecretStore(work.resolve("keys")));
+        LocalHub.makeMissingSigningSecrets(HubSettings.DEFAULT_CONFIG,
+                new DirectorySecretStore(work.resolve("keys")));
         List<Double> hub = new ArrayList<>();
         List<Double> raw = new ArrayList<>();
         long peakHeap = 0;
@@ -59,9 +62,9 @@ public final class FileIngestBenchmark {
         for (int run = 0; run < repeats; run++) {
             // a fresh DynamoDB Local per run, in memory: on disk it syncs every single-item write, which measures the
             // disk, not the hub; and it slows down as earlier runs' tables fill it
-            try (var dynamo = org.referralhub.local.LocalHub.startDynamoDbLocal(null)) {
+            try (var dynamo = LocalHub.startDynamoDbLocal(null)) {
                 String table = "bench-" + UUID.randomUUID();
-                ReferralTableDefinition.ensureExists(java.net.URI.create(dynamo.endpoint()), table);
+                ReferralTableDefinition.ensureExists(URI.create(dynamo.endpoint()), table);
                 try (Hub h = Hub.start(HubSettings.of(Map.of(
                         HubSettings.REFERRALS_TABLE, table,
                         HubSettings.ARCHIVE_DIR, work.resolve("archive").toString(),
@@ -76,7 +79,7 @@ public final class FileIngestBenchmark {
                     LiveHeap live = LiveHeap.watch();
                     long start = System.nanoTime();
                     FileImport.Summary summary = h.producer().requestBody(
-                            org.referralhub.camel.Endpoints.FILE_INTAKE, "cics/inbound/" + name, FileImport.Summary.class);
+                            Endpoints.FILE_INTAKE, "cics/inbound/" + name, FileImport.Summary.class);
                     double seconds = (System.nanoTime() - start) / 1e9;
                     peakHeap = Math.max(peakHeap, peakHeapBytes());
                     peakLive = Math.max(peakLive, live.stop());

@@ -6,6 +6,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -38,7 +39,7 @@ final class WebhookLatencyBenchmark {
     }
 
     static Map<String, Object> run(int rate, int seconds, int repeats) throws Exception {
-        java.nio.file.Path data = Files.createTempDirectory("referral-hub-latency-");
+        Path data = Files.createTempDirectory("referral-hub-latency-");
         List<Double> hubP99 = new ArrayList<>();
         List<Double> hubP50 = new ArrayList<>();
         List<Double> bareP99 = new ArrayList<>();

@@ -3,10 +3,11 @@ package org.referralhub.cli;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
+import org.referralhub.config.Passwords;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
 
 /**
  * The administrators' command line: a thin client of the admin API, nothing it can do that the API cannot.
@@ -79,7 +80,7 @@ public final class AdminCli {
 
         @Override
         public Integer call() {
-            spec.commandLine().getOut().println(org.referralhub.config.Passwords.hash(password));
+            spec.commandLine().getOut().println(Passwords.hash(password));
             return CommandLine.ExitCode.OK;
         }
     }

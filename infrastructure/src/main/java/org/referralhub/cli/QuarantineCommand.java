@@ -1,8 +1,11 @@
 package org.referralhub.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.PrintWriter;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -22,7 +25,7 @@ final class QuarantineCommand extends AdminCommand {
     String action;
 
     @Parameters(index = "1..*", arity = "0..*", paramLabel = "RECEIPT", description = "Receipt ids to replay.")
-    java.util.List<String> receipts = new java.util.ArrayList<>();
+    List<String> receipts = new ArrayList<>();
 
     @Option(names = "--channel", description = "Only inputs of this channel: email or sftp.")
     String channel;
@@ -63,7 +66,7 @@ final class QuarantineCommand extends AdminCommand {
         if (receipts.isEmpty() && channel == null && reason == null && agency == null && !all) {
             throw usage("replay RECEIPT…, or a filter: --all, --channel, --reason, --agency");
         }
-        ObjectNode request = com.fasterxml.jackson.databind.json.JsonMapper.builder().build().createObjectNode();
+        ObjectNode request = JsonMapper.builder().build().createObjectNode();
         receipts.forEach(request.putArray("ids")::add);
         if (channel != null) {
             request.put("channel", channel);

@@ -1,7 +1,10 @@
 package org.referralhub.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintWriter;
+import java.util.stream.StreamSupport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -25,11 +28,11 @@ final class ReferralCommand extends AdminCommand {
     @Override
     int run(AdminApiClient api, PrintWriter out, PrintWriter err) throws Exception {
         if (erase != null) {
-            com.fasterxml.jackson.databind.node.ObjectNode request =
-                    com.fasterxml.jackson.databind.json.JsonMapper.builder().build().createObjectNode().put("reason", erase);
+            ObjectNode request =
+                    JsonMapper.builder().build().createObjectNode().put("reason", erase);
             return answer(api.send("POST", "/referrals/" + id + "/erase", request), err, r ->
                     out.println("erased " + r.path("referralId").asText() + " at " + r.path("erasedAt").asText()
-                            + ": removed " + String.join(", ", java.util.stream.StreamSupport
+                            + ": removed " + String.join(", ", StreamSupport
                             .stream(r.path("removed").spliterator(), false).map(JsonNode::asText).toList())));
         }
         return answer(api.send("GET", "/referrals/" + id, (JsonNode) null), err, r -> {

@@ -8,6 +8,7 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import org.referralhub.config.Agency;
@@ -24,6 +25,8 @@ import org.referralhub.referral.DeliveryAttempt;
 import org.referralhub.referral.Referral;
 import org.referralhub.referral.ReferralIds;
 import org.referralhub.store.ReferralStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A realistic year of the pilot in the local hub, so the funnel and the loop can be seen without typing: referrals
@@ -34,7 +37,7 @@ import org.referralhub.store.ReferralStore;
  */
 public final class DemoData {
 
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(DemoData.class);
+    private static final Logger LOG = LoggerFactory.getLogger(DemoData.class);
 
     private static final String[] FIRST = {"Amara", "Lina", "Priya", "Omar", "Mei", "Carlos", "Fatima", "Ivan", "Ana",
             "Tariq", "Sofia", "Kwame", "Hye-jin", "Darius", "Leila", "Mateo", "Nadia", "Arjun", "Elena", "Yusuf"};
@@ -90,7 +93,7 @@ public final class DemoData {
         p.putObject("source").put("agencyReference", "DEMO-" + seed + "-" + i);
         ObjectNode client = p.putObject("client");
         client.put("firstName", first).put("lastName", last)
-                .put("email", (first + "." + last + i).toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9.]", "") + "@example.org")
+                .put("email", (first + "." + last + i).toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9.]", "") + "@example.org")
                 .put("preferredLanguage", agency.id().equals("college-boreal") && random.nextBoolean() ? "fr"
                         : LANGUAGES[random.nextInt(LANGUAGES.length)])
                 .put("postalCode", POSTAL[random.nextInt(POSTAL.length)])

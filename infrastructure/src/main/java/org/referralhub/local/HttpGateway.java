@@ -1,5 +1,6 @@
 package org.referralhub.local;
 
+import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.sun.net.httpserver.HttpExchange;
@@ -13,7 +14,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -23,7 +26,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import com.amazonaws.services.lambda.runtime.RequestHandler;
 import org.referralhub.referral.CanonicalJson;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -56,7 +58,7 @@ final class HttpGateway implements AutoCloseable {
                             RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> function) {
         static RouteKey of(String key, RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> function) {
             String[] parts = key.split(" ", 2);
-            List<String> names = new java.util.ArrayList<>();
+            List<String> names = new ArrayList<>();
             Matcher m = Pattern.compile("\\{([^}]+)}").matcher(parts[1]);
             StringBuilder regex = new StringBuilder("^");
             int last = 0;
@@ -76,7 +78,7 @@ final class HttpGateway implements AutoCloseable {
         this.sandbox = sandbox;
         // as API Gateway does: a route without a greedy {name+} path variable, or with a method, wins over ANY and {proxy+}
         this.routes = functions.entrySet().stream().map(e -> RouteKey.of(e.getKey(), e.getValue()))
-                .sorted(java.util.Comparator.comparing((RouteKey r) -> r.key().contains("+}"))
+                .sorted(Comparator.comparing((RouteKey r) -> r.key().contains("+}"))
                         .thenComparing(r -> r.method().equals("ANY")))
                 .toList();
         this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 64);

@@ -1,54 +1,70 @@
 package org.referralhub.local;
 
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import jakarta.mail.Address;
+import jakarta.mail.Message;
+import jakarta.mail.MessagingException;
+import jakarta.mail.internet.MimeMessage;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.BindException;
 import java.net.ServerSocket;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.security.KeyPair;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.regex.Matcher;
 import org.apache.sshd.common.config.keys.KeyUtils;
 import org.apache.sshd.common.config.keys.PublicKeyEntry;
 import org.apache.sshd.common.config.keys.writer.openssh.OpenSSHKeyPairResourceWriter;
 import org.apache.sshd.common.keyprovider.KeyPairProvider;
 import org.apache.sshd.common.util.security.SecurityUtils;
 import org.apache.sshd.server.keyprovider.SimpleGeneratorHostKeyProvider;
+import org.referralhub.config.ApiKeys;
+import org.referralhub.config.ConfigurationLoader;
 import org.referralhub.config.Partner;
 import org.referralhub.config.PartnerChannel;
 import org.referralhub.delivery.DirectorySecretStore;
-import com.amazonaws.services.lambda.runtime.RequestHandler;
-import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
-import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import org.referralhub.files.DirectoryFileDropStore;
 import org.referralhub.functions.AdminApiFunction;
 import org.referralhub.functions.DispatchStreamFunction;
 import org.referralhub.functions.DispatchSweepFunction;
+import org.referralhub.functions.EmailIntakeFunction;
 import org.referralhub.functions.FileIntakeFunction;
 import org.referralhub.functions.FilePullFunction;
-import org.referralhub.functions.EmailIntakeFunction;
 import org.referralhub.functions.MailboxPullFunction;
-import org.referralhub.config.ApiKeys;
-import org.referralhub.files.DirectoryFileDropStore;
 import org.referralhub.functions.ReferralApiFunction;
 import org.referralhub.hub.Hub;
 import org.referralhub.hub.HubSettings;
 import org.referralhub.store.ReferralTableDefinition;
+import org.referralhub.store.StoredConfiguration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -199,7 +215,7 @@ public final class LocalHub implements AutoCloseable {
 
     private static boolean portTaken(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof java.net.BindException || String.valueOf(t.getMessage()).contains("Could not start mail server")) {
+            if (t instanceof BindException || String.valueOf(t.getMessage()).contains("Could not start mail server")) {
                 return true;
             }
         }
@@ -238,20 +254,20 @@ public final class LocalHub implements AutoCloseable {
                 ? options.dynamoEndpointForHub() : dynamo.endpoint());
         settings.put(HubSettings.AWS_REGION, "ca-central-1");
         settings.put(HubSettings.HUB_BASE_URL, baseUrl);
-        java.util.Optional.ofNullable(System.getenv(HubSettings.INTAKE_LEASE_SECONDS))
+        Optional.ofNullable(System.getenv(HubSettings.INTAKE_LEASE_SECONDS))
                 .ifPresent(v -> settings.put(HubSettings.INTAKE_LEASE_SECONDS, v));
         if (options.configLocation() != null) {
             settings.put(HubSettings.HUB_CONFIG, options.configLocation());
         }
         Hub hub = null;
         // what this start has set running, undone in reverse if a later step fails
-        java.util.Deque<AutoCloseable> started = new java.util.ArrayDeque<>();
+        Deque<AutoCloseable> started = new ArrayDeque<>();
         try {
             ReferralTableDefinition.ensureExists(URI.create(dynamo.endpoint()), options.tableName());
             DirectorySecretStore localKeys = new DirectorySecretStore(data.resolve("keys"));
             if (!localKeys.has("status-link-key")) {
                 byte[] linkKey = new byte[32];
-                new java.security.SecureRandom().nextBytes(linkKey);
+                new SecureRandom().nextBytes(linkKey);
                 localKeys.put("status-link-key", linkKey);
             }
             makeMissingSigningSecrets(settings.getOrDefault(HubSettings.HUB_CONFIG, HubSettings.DEFAULT_CONFIG), localKeys);
@@ -305,9 +321,9 @@ public final class LocalHub implements AutoCloseable {
                 var box = agency.mailbox();
                 if (box != null && "127.0.0.1".equals(box.host())) {
                     if (!keys.has(box.passwordRef())) {
-                        keys.put(box.passwordRef(), ApiKeys.generate("imap").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                        keys.put(box.passwordRef(), ApiKeys.generate("imap").getBytes(StandardCharsets.UTF_8));
                     }
-                    mail.mailbox(box.username(), new String(keys.get(box.passwordRef()), java.nio.charset.StandardCharsets.UTF_8));
+                    mail.mailbox(box.username(), new String(keys.get(box.passwordRef()), StandardCharsets.UTF_8));
                 }
             }
             LocalRetentionSweep retention = new LocalRetentionSweep(hub.dynamo(), options.tableName(),
@@ -381,15 +397,15 @@ public final class LocalHub implements AutoCloseable {
     }
 
     /** Messages the local mail server received for this address, oldest first. */
-    List<jakarta.mail.internet.MimeMessage> mailTo(String address) {
-        List<jakarta.mail.internet.MimeMessage> out = new java.util.ArrayList<>();
-        for (jakarta.mail.internet.MimeMessage m : mail.greenMail().getReceivedMessages()) {
+    List<MimeMessage> mailTo(String address) {
+        List<MimeMessage> out = new ArrayList<>();
+        for (MimeMessage m : mail.greenMail().getReceivedMessages()) {
             try {
-                jakarta.mail.Address[] to = m.getRecipients(jakarta.mail.Message.RecipientType.TO);
-                if (to != null && java.util.Arrays.stream(to).anyMatch(a -> a.toString().contains(address))) {
+                Address[] to = m.getRecipients(Message.RecipientType.TO);
+                if (to != null && Arrays.stream(to).anyMatch(a -> a.toString().contains(address))) {
                     out.add(m);
                 }
-            } catch (jakarta.mail.MessagingException e) {
+            } catch (MessagingException e) {
                 // a message without readable recipients is no one's
             }
         }
@@ -453,7 +469,7 @@ public final class LocalHub implements AutoCloseable {
         b.append("  Health                   ").append(baseUrl).append("/health\n");
         b.append("  Admin API                ").append(baseUrl).append("/admin/v1/{agencies,partners,programs,mappings,routing,config,sandbox}\n");
         b.append("                           (Authorization: Bearer <admin token>; or ./referral-hub --help)\n");
-        b.append("  Configuration            version ").append(((org.referralhub.store.StoredConfiguration) hub.services().configs()).version())
+        b.append("  Configuration            version ").append(((StoredConfiguration) hub.services().configs()).version())
                 .append(" in the table (the YAML is read at first start only)\n");
         b.append("  Sandbox partners         ").append(baseUrl).append("/sandbox/partners/{partnerId}/deliveries\n");
         b.append("  SFTP (agency files)      sftp -P ").append(sftp.port()).append(" <agency>@localhost   (upload to inbound/)\n");
@@ -520,14 +536,14 @@ public final class LocalHub implements AutoCloseable {
      * partner.
      */
     public static void makeMissingSigningSecrets(String configLocation, DirectorySecretStore keys) {
-        java.util.regex.Matcher names = org.referralhub.config.ConfigurationLoader.SECRET
-                .matcher(org.referralhub.config.ConfigurationLoader.read(configLocation).toString());
+        Matcher names = ConfigurationLoader.SECRET
+                .matcher(ConfigurationLoader.read(configLocation).toString());
         while (names.find()) {
             if (!keys.has(names.group(1))) {
                 byte[] key = new byte[24];
-                new java.security.SecureRandom().nextBytes(key);
-                keys.put(names.group(1), ("whsec_" + java.util.Base64.getEncoder().encodeToString(key))
-                        .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                new SecureRandom().nextBytes(key);
+                keys.put(names.group(1), ("whsec_" + Base64.getEncoder().encodeToString(key))
+                        .getBytes(StandardCharsets.UTF_8));
             }
         }
     }
@@ -543,7 +559,7 @@ public final class LocalHub implements AutoCloseable {
             var pull = agency.pull();
             if (pull != null && "127.0.0.1".equals(pull.host())) {
                 accounts.add(standIn(keys, root, pull.username(), pull.privateKeyRef(),
-                        java.util.Arrays.asList(pull.directory(), pull.resultsDirectory())));
+                        Arrays.asList(pull.directory(), pull.resultsDirectory())));
             }
         }
         return accounts;
@@ -566,7 +582,7 @@ public final class LocalHub implements AutoCloseable {
                 Files.createDirectories(home.resolve(folder == null ? "." : folder));
             }
             return new LocalSftpServer.PartnerAccount(username, home, pair.getPublic());
-        } catch (IOException | java.security.GeneralSecurityException e) {
+        } catch (IOException | GeneralSecurityException e) {
             throw new IllegalStateException("cannot prepare the SFTP stand-in account " + username, e);
         }
     }

@@ -6,6 +6,7 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.LambdaLogger;
 import java.nio.charset.StandardCharsets;
 import java.util.UUID;
+import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** The Lambda context the local hub hands its handlers: a request id, the function's name, a logger. */
@@ -71,7 +72,7 @@ final class LocalLambdaContext implements Context {
 
     @Override
     public LambdaLogger getLogger() {
-        org.slf4j.Logger log = LoggerFactory.getLogger(functionName);
+        Logger log = LoggerFactory.getLogger(functionName);
         return new LambdaLogger() {
             @Override
             public void log(String message) {

@@ -4,7 +4,9 @@ import com.amazonaws.services.lambda.runtime.events.S3Event;
 import com.icegreen.greenmail.user.MessageDeliveryHandler;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
+import jakarta.mail.MessagingException;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.util.Locale;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
@@ -72,8 +74,8 @@ final class LocalMailServer implements AutoCloseable {
                             }
                         }
                     });
-                } catch (java.io.IOException e) {
-                    throw new jakarta.mail.MessagingException("cannot store the message", e);
+                } catch (IOException e) {
+                    throw new MessagingException("cannot store the message", e);
                 }
             }
             return mailboxes.handle(message, address);

@@ -2,21 +2,31 @@ package org.referralhub.local;
 
 import com.amazonaws.services.lambda.runtime.events.S3Event;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.nio.file.CopyOption;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.PublicKey;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.WeakHashMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.apache.sshd.common.config.keys.AuthorizedKeyEntry;
 import org.apache.sshd.common.config.keys.KeyUtils;
 import org.apache.sshd.common.config.keys.PublicKeyEntryResolver;
 import org.apache.sshd.common.file.virtualfs.VirtualFileSystemFactory;
+import org.apache.sshd.common.session.SessionContext;
 import org.apache.sshd.server.SshServer;
 import org.apache.sshd.server.keyprovider.SimpleGeneratorHostKeyProvider;
 import org.apache.sshd.server.session.ServerSession;
@@ -26,9 +36,10 @@ import org.apache.sshd.sftp.server.SftpEventListener;
 import org.apache.sshd.sftp.server.SftpSubsystemFactory;
 import org.referralhub.config.Agency;
 import org.referralhub.config.HubConfiguration;
-import org.referralhub.files.SftpLogin;
 import org.referralhub.files.FileImport;
+import org.referralhub.files.SftpLogin;
 import org.referralhub.functions.FileIntakeFunction;
+import org.referralhub.store.FailedAttempts;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,7 +56,7 @@ final class LocalSftpServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LocalSftpServer.class);
 
     private final SshServer server;
-    private final List<String> completedRenames = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<String> completedRenames = new CopyOnWriteArrayList<>();
     private final ExecutorService intake = Executors.newFixedThreadPool(2, r -> {
         Thread t = new Thread(r, "local-file-intake");
         t.setDaemon(true);
@@ -57,14 +68,14 @@ final class LocalSftpServer implements AutoCloseable {
     }
 
     LocalSftpServer(int port, Path root, Path hostKey, Supplier<HubConfiguration> config, FileIntakeFunction handler,
-                    List<PartnerAccount> partners, org.referralhub.store.FailedAttempts attempts) throws IOException {
+                    List<PartnerAccount> partners, FailedAttempts attempts) throws IOException {
         server = SshServer.setUpDefaultServer();
         server.setHost("127.0.0.1");
         server.setPort(port);
         server.setKeyPairProvider(new SimpleGeneratorHostKeyProvider(hostKey));
         // as the Transfer Family identity provider decides: a source that failed too often is refused for a while
         server.setPasswordAuthenticator((user, password, session) -> {
-            String source = session.getClientAddress() instanceof java.net.InetSocketAddress address
+            String source = session.getClientAddress() instanceof InetSocketAddress address
                     ? address.getAddress().getHostAddress() : null;
             if (attempts.blockedUntil(SftpLogin.DOOR, source).isPresent()) {
                 return false;
@@ -82,7 +93,7 @@ final class LocalSftpServer implements AutoCloseable {
         // an agency's home is found when it logs in, so an agency added by an administrator has one at once
         VirtualFileSystemFactory homes = new VirtualFileSystemFactory() {
             @Override
-            public Path getUserHomeDir(org.apache.sshd.common.session.SessionContext session) throws IOException {
+            public Path getUserHomeDir(SessionContext session) throws IOException {
                 Path fixed = super.getUserHomeDir(session.getUsername());
                 if (fixed != null) {
                     return fixed;
@@ -134,16 +145,16 @@ final class LocalSftpServer implements AutoCloseable {
     }
 
     /** Uploads to drop on purpose, by user: fault injection for the partner-side SFTP delivery. */
-    private final java.util.Map<String, java.util.concurrent.atomic.AtomicInteger> dropping =
-            new java.util.concurrent.ConcurrentHashMap<>();
-    private final java.util.concurrent.atomic.AtomicInteger dropped = new java.util.concurrent.atomic.AtomicInteger();
-    private final java.util.Map<ServerSession, java.util.Set<Path>> writing = new ConcurrentHashMap<>();
-    private final java.util.Set<ServerSession> endingSessions =
-            java.util.Collections.newSetFromMap(java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>()));
+    private final Map<String, AtomicInteger> dropping =
+            new ConcurrentHashMap<>();
+    private final AtomicInteger dropped = new AtomicInteger();
+    private final Map<ServerSession, Set<Path>> writing = new ConcurrentHashMap<>();
+    private final Set<ServerSession> endingSessions =
+            Collections.newSetFromMap(Collections.synchronizedMap(new WeakHashMap<>()));
 
     /** The server cuts the connection in the middle of the next {@code count} uploads of {@code user}. */
     void dropNextUploads(String user, int count) {
-        dropping.put(user, new java.util.concurrent.atomic.AtomicInteger(count));
+        dropping.put(user, new AtomicInteger(count));
     }
 
     /** How many uploads the server cut on purpose. */
@@ -188,7 +199,7 @@ final class LocalSftpServer implements AutoCloseable {
         public void destroying(ServerSession session) {
             endingSessions.add(session);
             // files the client was still writing when its connection went away
-            java.util.Set<Path> open = writing.remove(session);
+            Set<Path> open = writing.remove(session);
             if (open != null) {
                 open.forEach(path -> setAside(session.getUsername(), path));
             }
@@ -198,7 +209,7 @@ final class LocalSftpServer implements AutoCloseable {
         public void closed(ServerSession session, String remoteHandle, Handle local, Throwable thrown) {
             if (thrown == null && local instanceof FileHandle file
                     && file.getOpenOptions().contains(StandardOpenOption.WRITE)) {
-                java.util.Set<Path> open = writing.get(session);
+                Set<Path> open = writing.get(session);
                 if (open != null) {
                     open.remove(file.getFile());
                 }
@@ -223,7 +234,7 @@ final class LocalSftpServer implements AutoCloseable {
                 Path error = path.getParent().resolveSibling("error");
                 Files.createDirectories(error);
                 Files.move(path, error.resolve(path.getFileName() + ".partial-upload"),
-                        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                        StandardCopyOption.REPLACE_EXISTING);
                 Path results = path.getParent().resolveSibling("results");
                 Files.createDirectories(results);
                 Files.writeString(results.resolve(path.getFileName() + ".results.csv"),
@@ -283,7 +294,7 @@ final class LocalSftpServer implements AutoCloseable {
         }
         intake.shutdown();
         try {
-            intake.awaitTermination(30, java.util.concurrent.TimeUnit.SECONDS);
+            intake.awaitTermination(30, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -4,7 +4,9 @@ import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
 import com.amazonaws.services.lambda.runtime.events.models.dynamodb.AttributeValue;
 import com.amazonaws.services.lambda.runtime.events.models.dynamodb.StreamRecord;
+import com.amazonaws.services.lambda.runtime.events.models.dynamodb.StreamViewType;
 import java.util.ArrayList;
+import java.util.Date;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -142,9 +144,9 @@ final class StreamFeed implements AutoCloseable {
             StreamRecord data = new StreamRecord();
             data.setSequenceNumber(r.dynamodb().sequenceNumber());
             data.setSizeBytes(r.dynamodb().sizeBytes());
-            data.setStreamViewType(com.amazonaws.services.lambda.runtime.events.models.dynamodb.StreamViewType.fromValue(r.dynamodb().streamViewTypeAsString()));
+            data.setStreamViewType(StreamViewType.fromValue(r.dynamodb().streamViewTypeAsString()));
             if (r.dynamodb().approximateCreationDateTime() != null) {
-                data.setApproximateCreationDateTime(java.util.Date.from(r.dynamodb().approximateCreationDateTime()));
+                data.setApproximateCreationDateTime(Date.from(r.dynamodb().approximateCreationDateTime()));
             }
             data.setKeys(convert(r.dynamodb().keys()));
             if (r.dynamodb().hasNewImage()) {

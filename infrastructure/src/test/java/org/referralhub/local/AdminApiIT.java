@@ -3,10 +3,19 @@ package org.referralhub.local;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.UUID;
+import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -181,7 +190,7 @@ class AdminApiIT {
         String mapping = "{\"fields\":{\"source.agencyReference\":{\"from\":\"ref\"},\"client.firstName\":{\"from\":\"who.given\"},"
                 + "\"client.lastName\":{\"from\":\"who.family\"},\"client.email\":{\"from\":\"mail\"},\"consent.given\":{\"from\":\"ok\"}}}";
         AdminClient.Reply tried = admin.send("POST", "/sandbox", "{\"agencyId\":\"cics\",\"channel\":\"webhook\","
-                + "\"content\":" + com.fasterxml.jackson.databind.node.TextNode.valueOf(sample) + ","
+                + "\"content\":" + TextNode.valueOf(sample) + ","
                 + "\"mapping\":\"cics-crm-v2\",\"proposed\":{\"mappings\":{\"cics-crm-v2\":" + mapping + "}}}");
         assertThat(tried.status()).isEqualTo(200);
         assertThat(tried.body().at("/referrals/0/referral/client/lastName").asText()).isEqualTo("Wei");
@@ -189,7 +198,7 @@ class AdminApiIT {
 
         String canonical = new String(HubClient.sample("cics-canonical.json"), StandardCharsets.UTF_8);
         AdminClient.Reply proposedRules = admin.send("POST", "/sandbox", "{\"agencyId\":\"cics\",\"channel\":\"webhook\","
-                + "\"content\":" + com.fasterxml.jackson.databind.node.TextNode.valueOf(canonical) + ","
+                + "\"content\":" + TextNode.valueOf(canonical) + ","
                 + "\"proposed\":{\"routing\":{\"rules\":[{\"id\":\"cics-to-humber\",\"agencies\":[\"cics\"],"
                 + "\"partner\":\"humber\"}],\"fallbackPartner\":\"acces-employment\"}}}");
         assertThat(proposedRules.body().at("/referrals/0/referral/routing/partnerId").asText()).isEqualTo("humber");
@@ -231,8 +240,8 @@ class AdminApiIT {
         try (SftpAgency agency = SftpAgency.withPassword(hub, "harbourfront", "harbourfront sftp pass")) {
             agency.upload("inbound/first.csv", ("Reference,First Name,Last Name,Email,Consent\n" + ref
                     + ",Ana,Lima,ana@example.br,Signed\n").getBytes(StandardCharsets.UTF_8));
-            java.time.Instant deadline = java.time.Instant.now().plusSeconds(20);
-            while (!agency.list("results").contains("first.csv.results.csv") && java.time.Instant.now().isBefore(deadline)) {
+            Instant deadline = Instant.now().plusSeconds(20);
+            while (!agency.list("results").contains("first.csv.results.csv") && Instant.now().isBefore(deadline)) {
                 Thread.sleep(100);
             }
             assertThat(new String(agency.download("results/first.csv.results.csv"), StandardCharsets.UTF_8))
@@ -240,13 +249,13 @@ class AdminApiIT {
         }
         assertThat(admin.send("PATCH", "/agencies/harbourfront", "{\"sftp\":{\"password\":\"a new sftp password\"}}")
                 .status()).isEqualTo(200);
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> SftpAgency.withPassword(hub, "harbourfront",
+        Assertions.assertThatThrownBy(() -> SftpAgency.withPassword(hub, "harbourfront",
                 "harbourfront sftp pass").close()).as("the old password stops working").isInstanceOf(Exception.class);
     }
 
     @Test
     void aRoundRobinRuleSharesLiveReferralsFairlyOneByOneAndWithinAFile() throws Exception {
-        for (String p : java.util.List.of("rr-one", "rr-two", "rr-three")) {
+        for (String p : List.of("rr-one", "rr-two", "rr-three")) {
             assertThat(admin.send("POST", "/partners", "{\"id\":\"" + p + "\",\"name\":\"" + p + "\","
                     + "\"intake\":{\"channel\":\"webhook\",\"url\":\"" + hub.baseUrl() + "/sandbox/partners/" + p + "/webhook\"}}")
                     .status()).isEqualTo(201);
@@ -258,11 +267,11 @@ class AdminApiIT {
                 + "\"partners\":[\"rr-one\",\"rr-two\",\"rr-three\"],\"strategy\":\"round-robin\",\"position\":0}")
                 .status()).isEqualTo(201);
         String key = createKey("rr-agency", "/keys");
-        java.util.Map<String, Integer> counts = new java.util.TreeMap<>();
+        Map<String, Integer> counts = new TreeMap<>();
         for (int i = 0; i < 9; i++) {
             counts.merge(agencies.postJson(key, referral("M5V 3L9")).body().get("partnerId").asText(), 1, Integer::sum);
         }
-        assertThat(counts).isEqualTo(java.util.Map.of("rr-one", 3, "rr-three", 3, "rr-two", 3));
+        assertThat(counts).isEqualTo(Map.of("rr-one", 3, "rr-three", 3, "rr-two", 3));
 
         StringBuilder csv = new StringBuilder("Reference,First Name,Last Name,Email,Arrival Date,Years of Experience,CLB,Consent\n");
         for (int i = 0; i < 9; i++) {
@@ -271,8 +280,8 @@ class AdminApiIT {
         }
         try (SftpAgency agency = SftpAgency.withPassword(hub, "rr-agency", "round robin password")) {
             agency.upload("inbound/rr.csv", csv.toString().getBytes(StandardCharsets.UTF_8));
-            java.time.Instant deadline = java.time.Instant.now().plusSeconds(20);
-            while (!agency.list("results").contains("rr.csv.results.csv") && java.time.Instant.now().isBefore(deadline)) {
+            Instant deadline = Instant.now().plusSeconds(20);
+            while (!agency.list("results").contains("rr.csv.results.csv") && Instant.now().isBefore(deadline)) {
                 Thread.sleep(100);
             }
             String results = new String(agency.download("results/rr.csv.results.csv"), StandardCharsets.UTF_8);
@@ -282,7 +291,7 @@ class AdminApiIT {
             }
         }
         assertThat(counts).as("a file's rows spread as they would one by one")
-                .isEqualTo(java.util.Map.of("rr-one", 6, "rr-three", 6, "rr-two", 6));
+                .isEqualTo(Map.of("rr-one", 6, "rr-three", 6, "rr-two", 6));
     }
 
     @Test
@@ -307,13 +316,13 @@ class AdminApiIT {
 
         AdminClient.Reply raw = admin.get("/referrals/" + id + "/raw");
         assertThat(raw.status()).isEqualTo(200);
-        assertThat(new String(java.util.Base64.getDecoder().decode(raw.body().get("contentBase64").asText()),
+        assertThat(new String(Base64.getDecoder().decode(raw.body().get("contentBase64").asText()),
                 StandardCharsets.UTF_8)).isEqualTo(body);
 
         // a payload too large for a Lambda's answer is named, not sent (here: its archived copy grown past 4 MB)
-        java.nio.file.Path archived = java.nio.file.Path.of(java.net.URI.create(
+        Path archived = Path.of(URI.create(
                 admin.get("/referrals/" + id).body().at("/source/rawPayloadRef").asText()));
-        java.nio.file.Files.write(archived, new byte[5 * 1024 * 1024]);
+        Files.write(archived, new byte[5 * 1024 * 1024]);
         AdminClient.Reply tooLarge = admin.get("/referrals/" + id + "/raw");
         assertThat(tooLarge.status()).isEqualTo(413);
         assertThat(tooLarge.body().get("detail").asText()).contains(archived.getFileName().toString());

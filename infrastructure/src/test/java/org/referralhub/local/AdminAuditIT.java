@@ -3,17 +3,29 @@ package org.referralhub.local;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.referralhub.config.PartnerChannel;
 import org.referralhub.config.ApiKeys;
+import org.referralhub.config.PartnerChannel;
 import org.referralhub.store.ConfigurationStore;
 import org.referralhub.store.StoredConfiguration;
 
@@ -99,15 +111,15 @@ class AdminAuditIT {
         String table = tableText();
         assertThat(table).as("no secret in any item of the table: configuration versions, audit, anything")
                 .doesNotContain(secret).doesNotContain("whsec_");
-        java.util.regex.Matcher name = java.util.regex.Pattern
+        Matcher name = Pattern
                 .compile("\\{\\{secret:(referral-hub-signing-partner-jobstart-deliveries-[0-9a-f]{10})}}").matcher(table);
         assertThat(name.find()).as("the configuration names the new secret").isTrue();
         Path stored = data.resolve("keys").resolve(name.group(1));
-        assertThat(java.nio.file.Files.readString(stored)).isEqualTo(secret);
-        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(java.nio.file.Files.getPosixFilePermissions(stored)))
+        assertThat(Files.readString(stored)).isEqualTo(secret);
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(stored)))
                 .isEqualTo("rw-------");
-        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(
-                java.nio.file.Files.getPosixFilePermissions(data.resolve("keys")))).isEqualTo("rwx------");
+        assertThat(PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(data.resolve("keys")))).isEqualTo("rwx------");
         assertThat(table).containsPattern("\\{\\{secret:referral-hub-signing-partner-keystore-check-deliveries-[0-9a-f]{10}}}");
         assertThat(((PartnerChannel.Webhook) hub.hub().services().config().partner("jobstart").orElseThrow().intake()).signingSecret())
                 .as("the hub signs with it").isEqualTo(secret);
@@ -127,9 +139,9 @@ class AdminAuditIT {
         hub.hub().dynamo().scanPaginator(r -> r.tableName(TABLE)).items().forEach(item -> {
             all.append(item).append('\n');
             item.values().stream().filter(v -> v.b() != null).forEach(v -> {
-                try (var in = new java.util.zip.GZIPInputStream(v.b().asInputStream())) {
+                try (var in = new GZIPInputStream(v.b().asInputStream())) {
                     all.append(new String(in.readAllBytes(), StandardCharsets.UTF_8)).append('\n');
-                } catch (java.io.IOException notGzip) {
+                } catch (IOException notGzip) {
                     all.append(v.b().asUtf8String()).append('\n');
                 }
             });
@@ -149,19 +161,19 @@ class AdminAuditIT {
         assertThat(hub.hub().services().config().partner("jobstart").orElseThrow().name())
                 .as("in force at once where it was made").isEqualTo("JobStart Toronto");
         assertThat(other.current().partner("jobstart").orElseThrow().name()).as("within the cache age").isEqualTo(before);
-        clock.advance(java.time.Duration.ofSeconds(31));
+        clock.advance(Duration.ofSeconds(31));
         assertThat(other.current().partner("jobstart").orElseThrow().name()).isEqualTo("JobStart Toronto");
     }
 
     @Test
     void aWholeConfigurationCanBeExportedAndImportedBackWithItsSecretsKept() throws Exception {
         AdminClient.Reply exported = admin.get("/config");
-        String yaml = new com.fasterxml.jackson.databind.ObjectMapper(new com.fasterxml.jackson.dataformat.yaml.YAMLFactory())
+        String yaml = new ObjectMapper(new YAMLFactory())
                 .writeValueAsString(exported.body()).replace("name: \"COSTI Immigrant Services\"", "name: \"COSTI\"");
-        var request = java.net.http.HttpRequest.newBuilder(java.net.URI.create(hub.baseUrl() + "/admin/v1/config"))
+        var request = HttpRequest.newBuilder(URI.create(hub.baseUrl() + "/admin/v1/config"))
                 .header("Authorization", "Bearer " + LocalHub.demoAdminToken()).header("Content-Type", "application/yaml")
-                .PUT(java.net.http.HttpRequest.BodyPublishers.ofString(yaml, StandardCharsets.UTF_8)).build();
-        var response = java.net.http.HttpClient.newHttpClient().send(request, java.net.http.HttpResponse.BodyHandlers.ofString());
+                .PUT(HttpRequest.BodyPublishers.ofString(yaml, StandardCharsets.UTF_8)).build();
+        var response = HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(admin.get("/partners/costi").body().get("name").asText()).isEqualTo("COSTI");
         assertThat(((PartnerChannel.Webhook) hub.hub().services().config().partner("acces-employment").orElseThrow().intake()).signingSecret())

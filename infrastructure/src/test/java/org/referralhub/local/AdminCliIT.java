@@ -3,6 +3,7 @@ package org.referralhub.local;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.io.ByteArrayOutputStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -45,8 +46,8 @@ class AdminCliIT {
 
     /** Runs the command line with writers over byte streams, buffered as {@code main}'s over System.out are. */
     private static Run cli(String... args) {
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
         List<String> all = new ArrayList<>(List.of("--hub", hub.baseUrl(), "--token", LocalHub.demoAdminToken()));
         all.addAll(List.of(args));
         int exit = AdminCli.run(new PrintWriter(out, true), new PrintWriter(err, true), all.toArray(String[]::new));

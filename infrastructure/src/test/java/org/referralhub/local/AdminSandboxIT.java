@@ -4,11 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.UUID;
@@ -16,6 +19,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.referralhub.cli.AdminCli;
+import org.referralhub.config.Passwords;
 import org.referralhub.referral.CanonicalJson;
 
 /** Administrators try samples in the sandbox: nothing stored or delivered, the same answer the live path gives. */
@@ -98,40 +103,40 @@ class AdminSandboxIT {
         assertThat(stranger.at("/problems/0").asText()).contains("quarantined");
     }
 
-    private static int cli(java.io.StringWriter out, java.io.StringWriter err, String... args) {
-        return org.referralhub.cli.AdminCli.run(new java.io.PrintWriter(out, true), new java.io.PrintWriter(err, true), args);
+    private static int cli(StringWriter out, StringWriter err, String... args) {
+        return AdminCli.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
     }
 
     @Test
     void theCommandLineIsAThinClientOfTheSandbox() throws Exception {
         Path sample = data.resolve("cet-formtool.json");
-        java.nio.file.Files.write(sample, HubClient.sample("cet-formtool.json"));
-        var out = new java.io.StringWriter();
-        var err = new java.io.StringWriter();
+        Files.write(sample, HubClient.sample("cet-formtool.json"));
+        var out = new StringWriter();
+        var err = new StringWriter();
         assertThat(cli(out, err, "--hub", hub.baseUrl(), "--token", token, "sandbox", "--agency", "cet", sample.toString()))
                 .isEqualTo(0);
         assertThat(out.toString()).contains("the payload").contains("humber").contains("etobicoke-north")
                 .contains("1 would be accepted, 0 refused");
 
         Path csv = data.resolve("rows.csv");
-        java.nio.file.Files.writeString(csv, "First Name,Last Name,Email,Consent\nAna,Silva,ana@example.pt,yes\nBo,,x,yes\n");
-        var json = new java.io.StringWriter();
+        Files.writeString(csv, "First Name,Last Name,Email,Consent\nAna,Silva,ana@example.pt,yes\nBo,,x,yes\n");
+        var json = new StringWriter();
         assertThat(cli(json, err, "--hub", hub.baseUrl(), "--token", token, "sandbox", "-a", "cics", "-o", "json",
                 csv.toString())).isEqualTo(0);
         assertThat(CanonicalJson.MAPPER.readTree(json.toString()).get("rejected").asInt()).isEqualTo(1);
 
-        assertThat(cli(new java.io.StringWriter(), err, "--hub", hub.baseUrl(), "sandbox", "-a", "cics", csv.toString()))
+        assertThat(cli(new StringWriter(), err, "--hub", hub.baseUrl(), "sandbox", "-a", "cics", csv.toString()))
                 .as("no token").isEqualTo(2);
-        var refused = new java.io.StringWriter();
-        assertThat(cli(new java.io.StringWriter(), refused, "--hub", hub.baseUrl(), "--token", "wrong", "sandbox", "-a",
+        var refused = new StringWriter();
+        assertThat(cli(new StringWriter(), refused, "--hub", hub.baseUrl(), "--token", "wrong", "sandbox", "-a",
                 "cics", csv.toString())).isEqualTo(1);
         assertThat(refused.toString()).contains("Unknown admin token");
-        assertThat(cli(new java.io.StringWriter(), err, "--hub", "http://127.0.0.1:9", "--token", token, "sandbox", "-a",
+        assertThat(cli(new StringWriter(), err, "--hub", "http://127.0.0.1:9", "--token", token, "sandbox", "-a",
                 "cics", csv.toString())).as("unreachable").isEqualTo(3);
-        var digest = new java.io.StringWriter();
+        var digest = new StringWriter();
         assertThat(cli(digest, err, "hash-password", "s3cret")).isEqualTo(0);
-        assertThat(org.referralhub.config.Passwords.matches("s3cret", digest.toString().trim())).isTrue();
-        var help = new java.io.StringWriter();
+        assertThat(Passwords.matches("s3cret", digest.toString().trim())).isTrue();
+        var help = new StringWriter();
         assertThat(cli(help, err, "sandbox", "--help")).isEqualTo(0);
         assertThat(help.toString()).contains("--agency");
     }

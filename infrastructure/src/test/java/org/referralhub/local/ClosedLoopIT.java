@@ -3,6 +3,8 @@ package org.referralhub.local;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import jakarta.mail.Multipart;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -12,14 +14,24 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.referralhub.admin.Administration;
 import org.referralhub.referral.CanonicalJson;
 
 /**
@@ -77,7 +89,7 @@ class ClosedLoopIT {
         return id;
     }
 
-    private static <T> T await(java.util.function.Supplier<T> read, Predicate<T> done) throws Exception {
+    private static <T> T await(Supplier<T> read, Predicate<T> done) throws Exception {
         Instant deadline = Instant.now().plusSeconds(20);
         T last = read.get();
         while (!done.test(last) && Instant.now().isBefore(deadline)) {
@@ -114,7 +126,7 @@ class ClosedLoopIT {
 
         JsonNode told = await(() -> agencyReceiver("cics"), r -> r.path("deliveries").findValuesAsText("referralId").stream()
                 .filter(id::equals).count() >= 3);
-        List<JsonNode> notices = new java.util.ArrayList<>();
+        List<JsonNode> notices = new ArrayList<>();
         told.path("deliveries").forEach(d -> {
             if (id.equals(d.at("/referral/referralId").asText())) {
                 notices.add(d);
@@ -184,7 +196,7 @@ class ClosedLoopIT {
                     all.append(Files.readString(f));
                 }
                 return all.toString();
-            } catch (java.io.IOException e) {
+            } catch (IOException e) {
                 return "";
             }
         }, t -> t.contains(overSftp));
@@ -194,13 +206,13 @@ class ClosedLoopIT {
 
     @Test
     void anAgencyListsOnlyItsOwnReferralsPageByPageWithFilters() throws Exception {
-        java.util.Set<String> mine = new java.util.HashSet<>();
+        Set<String> mine = new HashSet<>();
         for (int i = 0; i < 5; i++) {
             String json = new String(HubClient.sample("cics-canonical.json"), StandardCharsets.UTF_8)
                     .replace("CICS-2026-0001", "LIST-" + UUID.randomUUID()).replace("m2n6k1", i % 2 == 0 ? "M9W1A1" : "M5V3L9");
             mine.add(agencies.postJson(AGENCY_KEYS.get("cics"), json).body().get("referralId").asText());
         }
-        java.util.List<String> seen = new java.util.ArrayList<>();
+        List<String> seen = new ArrayList<>();
         String cursor = null;
         int pages = 0;
         do {
@@ -212,10 +224,10 @@ class ClosedLoopIT {
             pages++;
         } while (cursor != null && pages < 50);
         assertThat(seen).doesNotHaveDuplicates().containsAll(mine);
-        java.util.List<String> receivedTimes = new java.util.ArrayList<>();
+        List<String> receivedTimes = new ArrayList<>();
         agencies.get("/v1/referrals?limit=100", AGENCY_KEYS.get("cics")).body().get("referrals")
                 .forEach(r -> receivedTimes.add(r.get("receivedAt").asText()));
-        assertThat(receivedTimes).as("newest first").isSortedAccordingTo(java.util.Comparator.reverseOrder());
+        assertThat(receivedTimes).as("newest first").isSortedAccordingTo(Comparator.reverseOrder());
 
         JsonNode toHumber = agencies.get("/v1/referrals?limit=100&partner=humber", AGENCY_KEYS.get("cics")).body();
         assertThat(toHumber.get("referrals").findValuesAsText("partnerId")).isNotEmpty().containsOnly("humber");
@@ -236,11 +248,11 @@ class ClosedLoopIT {
         // humber takes referrals by webhook and reports in files: its login on the hub's SFTP server
         var login = CanonicalJson.MAPPER.createObjectNode();
         login.putObject("sftp").put("username", "humber-status").put("password", "humber status files");
-        hub.hub().services().administration().patch(org.referralhub.admin.Administration.Kind.PARTNERS, "humber", login, "test", null);
+        hub.hub().services().administration().patch(Administration.Kind.PARTNERS, "humber", login, "test", null);
         String ok = delivered("cics", "M9W 1A1");          // etobicoke-north: humber
         String other = delivered("tropicana", "M5V 3L9");  // jobstart's, not humber's
         String csv = "Referral ID,Status,Business Status,Reason,Date\n"
-                + ok + ",,contacted,," + java.time.LocalDate.now(java.time.ZoneOffset.UTC) + "\n"   // a date after the referral
+                + ok + ",,contacted,," + LocalDate.now(ZoneOffset.UTC) + "\n"   // a date after the referral
                 + ok + ",,registered,,\n"
                 + other + ",accepted,,,\n"
                 + ok + ",requested,,,\n";
@@ -250,7 +262,7 @@ class ClosedLoopIT {
                 try {
                     return costi.list("results").contains("outcomes.csv.results.csv")
                             ? new String(costi.download("results/outcomes.csv.results.csv"), StandardCharsets.UTF_8) : "";
-                } catch (java.io.IOException e) {
+                } catch (IOException e) {
                     return "";
                 }
             }, r -> !r.isEmpty());
@@ -284,9 +296,9 @@ class ClosedLoopIT {
                 return false;
             }
         }).findFirst().orElseThrow();
-        String text = message.getContent() instanceof jakarta.mail.Multipart multipart
+        String text = message.getContent() instanceof Multipart multipart
                 ? String.valueOf(multipart.getBodyPart(0).getContent()) : String.valueOf(message.getContent());
-        java.util.regex.Matcher link = java.util.regex.Pattern.compile("registered: (\\S+)").matcher(text);
+        Matcher link = Pattern.compile("registered: (\\S+)").matcher(text);
         assertThat(link.find()).as(text).isTrue();
         URI url = URI.create(link.group(1));
         HttpResponse<String> page = HTTP.send(HttpRequest.newBuilder(url).GET().build(), HttpResponse.BodyHandlers.ofString());

@@ -2,10 +2,16 @@ package org.referralhub.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import jakarta.mail.Message;
+import jakarta.mail.Session;
+import jakarta.mail.Transport;
+import jakarta.mail.internet.InternetAddress;
+import jakarta.mail.internet.MimeMessage;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Properties;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
@@ -13,6 +19,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
@@ -21,6 +28,7 @@ import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
@@ -82,7 +90,7 @@ class ConsoleIT {
 
     /** Every field of the page has a label naming it (the console's accessibility floor). */
     private static void assertLabelled() {
-        Object unlabelled = ((org.openqa.selenium.JavascriptExecutor) browser).executeScript(
+        Object unlabelled = ((JavascriptExecutor) browser).executeScript(
                 "return [...document.querySelectorAll('input, select, textarea')]"
                         + ".filter(c => c.offsetParent !== null && !(c.id && document.querySelector('label[for=\"' + c.id + '\"]')))"
                         + ".map(c => c.outerHTML).join(' ')");
@@ -91,21 +99,21 @@ class ConsoleIT {
 
     /** An e-mail from an address no agency allows: the hub quarantines it. */
     private static void mailFromAStranger() throws Exception {
-        java.util.Properties p = new java.util.Properties();
+        Properties p = new Properties();
         p.setProperty("mail.smtp.host", "127.0.0.1");
         p.setProperty("mail.smtp.port", Integer.toString(hub.smtpPort()));
-        var message = new jakarta.mail.internet.MimeMessage(jakarta.mail.Session.getInstance(p));
-        message.setFrom(new jakarta.mail.internet.InternetAddress("someone@unknown.example"));
-        message.setRecipient(jakarta.mail.Message.RecipientType.TO, new jakarta.mail.internet.InternetAddress(LocalHub.HUB_ADDRESS));
+        var message = new MimeMessage(Session.getInstance(p));
+        message.setFrom(new InternetAddress("someone@unknown.example"));
+        message.setRecipient(Message.RecipientType.TO, new InternetAddress(LocalHub.HUB_ADDRESS));
         message.setSubject("Referral " + UUID.randomUUID(), "UTF-8");
         message.setText("First name: X\nLast name: Y\nEmail: x@y.ca\nConsent: yes\n", "UTF-8");
-        jakarta.mail.Transport.send(message);
+        Transport.send(message);
     }
 
     private static void signIn(String token) {
         browser.get(hub.baseUrl() + "/console");
         // a fresh tab: no token kept from before
-        ((org.openqa.selenium.JavascriptExecutor) browser).executeScript("sessionStorage.clear()");
+        ((JavascriptExecutor) browser).executeScript("sessionStorage.clear()");
         browser.navigate().refresh();
         WebElement field = shown(By.id("token"));
         field.clear();
@@ -174,8 +182,8 @@ class ConsoleIT {
 
         // a search: this agency's referrals waiting for their partner's answer
         browser.findElement(By.linkText("Referrals")).click();
-        new org.openqa.selenium.support.ui.Select(shown(By.id("search-agency"))).selectByValue("cics");
-        new org.openqa.selenium.support.ui.Select(browser.findElement(By.id("search-status"))).selectByValue("requested");
+        new Select(shown(By.id("search-agency"))).selectByValue("cics");
+        new Select(browser.findElement(By.id("search-status"))).selectByValue("requested");
         browser.findElement(By.cssSelector("#search-form button")).click();
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("search-count"), "Found: "));
         assertThat(browser.findElement(By.id("search-results")).getText()).contains(delivered).doesNotContain(dead);
@@ -203,7 +211,7 @@ class ConsoleIT {
         screenshot("07-audit");
 
         // French labels, kept on the next page too
-        new org.openqa.selenium.support.ui.Select(browser.findElement(By.id("language"))).selectByValue("fr");
+        new Select(browser.findElement(By.id("language"))).selectByValue("fr");
         wait.until(ExpectedConditions.textToBe(By.id("page-title"), "Historique de la configuration"));
         browser.findElement(By.linkText("Tableau de bord")).click();
         wait.until(ExpectedConditions.textToBe(By.id("page-title"), "Tableau de bord"));
@@ -255,12 +263,12 @@ class ConsoleIT {
 
         // the capacity switch
         browser.findElement(By.linkText("lakeshore-mentors")).click();
-        new org.openqa.selenium.support.ui.Select(shown(By.id("capacity"))).selectByValue("full");
+        new Select(shown(By.id("capacity"))).selectByValue("full");
         browser.findElement(By.cssSelector("#capacity-form button")).click();
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("capacity-outcome"), "Saved."));
         AdminClient admin = new AdminClient(hub.baseUrl(), LocalHub.demoAdminToken());
         assertThat(admin.get("/partners/lakeshore-mentors").body().at("/capacity/status").asText()).isEqualTo("full");
-        new org.openqa.selenium.support.ui.Select(browser.findElement(By.id("capacity"))).selectByValue("accepting");
+        new Select(browser.findElement(By.id("capacity"))).selectByValue("accepting");
         browser.findElement(By.cssSelector("#capacity-form button")).click();
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("capacity-outcome"), "Saved."));
 
@@ -268,7 +276,7 @@ class ConsoleIT {
         browser.findElement(By.linkText("Routing")).click();
         fill("rule-id", "riverdale-to-lakeshore");
         fill("rule-agencies", "riverdale-settlement");
-        new org.openqa.selenium.support.ui.Select(shown(By.id("rule-partner"))).selectByValue("lakeshore-mentors");
+        new Select(shown(By.id("rule-partner"))).selectByValue("lakeshore-mentors");
         browser.findElement(By.cssSelector("#rule-form button[type=submit]")).click();
         wait.until(ExpectedConditions.attributeToBe(By.cssSelector("#rules li:first-child"), "data-rule", "riverdale-to-lakeshore"));
         browser.findElement(By.cssSelector("#rules li:first-child button[aria-label^='Move down']")).click();
@@ -278,15 +286,15 @@ class ConsoleIT {
         assertThat(admin.get("/routing").body().at("/rules/0/id").asText()).isEqualTo("riverdale-to-lakeshore");
 
         // what would happen: the sample is routed to the new partner by the new rule; nothing stored
-        new org.openqa.selenium.support.ui.Select(browser.findElement(By.id("sandbox-agency"))).selectByValue("riverdale-settlement");
+        new Select(browser.findElement(By.id("sandbox-agency"))).selectByValue("riverdale-settlement");
         WebElement sample = browser.findElement(By.id("sandbox-sample"));
-        ((org.openqa.selenium.JavascriptExecutor) browser).executeScript("arguments[0].value = arguments[1];", sample,
+        ((JavascriptExecutor) browser).executeScript("arguments[0].value = arguments[1];", sample,
                 new String(HubClient.sample("cics-canonical.json"), StandardCharsets.UTF_8));
         browser.findElement(By.cssSelector("#sandbox-form button[type=submit]")).click();
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("sandbox-counts"), "accepted: 1"));
         assertThat(browser.findElement(By.id("sandbox-results")).getText())
                 .contains("lakeshore-mentors").contains("riverdale-to-lakeshore");
-        ((org.openqa.selenium.JavascriptExecutor) browser).executeScript(
+        ((JavascriptExecutor) browser).executeScript(
                 "document.getElementById('sandbox-results').scrollIntoView()");
         assertLabelled();
         screenshot("13-routing-and-sandbox");

@@ -18,9 +18,11 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.Logger;
@@ -60,7 +62,7 @@ class CrashRecoveryIT {
     private int smtpPort;
     private int imapPort;
 
-    @org.junit.jupiter.api.BeforeEach
+    @BeforeEach
     void ports() throws IOException {
         httpPort = LocalHub.freePort();
         dynamoPort = LocalHub.freePort();
@@ -82,7 +84,7 @@ class CrashRecoveryIT {
     @Test
     void aHubKilledMidFileAndMidDispatchStoresEveryRowOnceAndDeliversEveryReferralAfterRestart() throws Exception {
         partner = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        partner.setExecutor(java.util.concurrent.Executors.newFixedThreadPool(4));
+        partner.setExecutor(Executors.newFixedThreadPool(4));
         partner.createContext("/humber", exchange -> {
             exchange.getRequestBody().readAllBytes();
             requests.incrementAndGet();

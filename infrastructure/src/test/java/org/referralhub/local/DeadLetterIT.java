@@ -3,11 +3,18 @@ package org.referralhub.local;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import jakarta.mail.Message;
+import jakarta.mail.Session;
+import jakarta.mail.Transport;
+import jakarta.mail.internet.InternetAddress;
+import jakarta.mail.internet.MimeMessage;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Properties;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -97,22 +104,22 @@ class DeadLetterIT {
 
     @Test
     void aQuarantinedMessageIsListedAndReplayedOnceItsSenderIsAllowed() throws Exception {
-        var session = jakarta.mail.Session.getInstance(new java.util.Properties() {{
+        var session = Session.getInstance(new Properties() {{
             setProperty("mail.smtp.host", "127.0.0.1");
             setProperty("mail.smtp.port", Integer.toString(hub.smtpPort()));
         }});
-        var message = new jakarta.mail.internet.MimeMessage(session);
-        message.setFrom(new jakarta.mail.internet.InternetAddress("new.coach@partners-of-cics.example"));
-        message.setRecipient(jakarta.mail.Message.RecipientType.TO, new jakarta.mail.internet.InternetAddress(LocalHub.HUB_ADDRESS));
+        var message = new MimeMessage(session);
+        message.setFrom(new InternetAddress("new.coach@partners-of-cics.example"));
+        message.setRecipient(Message.RecipientType.TO, new InternetAddress(LocalHub.HUB_ADDRESS));
         String subject = "Referral " + UUID.randomUUID();
         message.setSubject(subject);
         message.setText("Reference: Q-" + UUID.randomUUID() + "\nFirst name: Ana\nLast name: Lima\nEmail: ana.q@example.br\n"
                 + "Consent: yes\n", "UTF-8");
-        jakarta.mail.Transport.send(message);
+        Transport.send(message);
 
-        java.time.Instant deadline = java.time.Instant.now().plusSeconds(20);
+        Instant deadline = Instant.now().plusSeconds(20);
         JsonNode quarantined = admin.get("/quarantine").body().get("quarantined");
-        while (quarantined.isEmpty() && java.time.Instant.now().isBefore(deadline)) {
+        while (quarantined.isEmpty() && Instant.now().isBefore(deadline)) {
             Thread.sleep(200);
             quarantined = admin.get("/quarantine").body().get("quarantined");
         }

@@ -2,17 +2,22 @@ package org.referralhub.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import java.util.Map;
+import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 import org.referralhub.config.ApiKeys;
 import org.referralhub.config.ConfigurationLoader;
 import org.referralhub.config.HubConfiguration;
+import org.referralhub.config.Passwords;
+import org.referralhub.files.SftpLogin;
 
 class DemoCredentialsTest {
 
     /** Stand-ins for the demo's signing secrets, which live in a secret store, not in the configuration. */
-    public static final java.util.function.Function<String, String> DEMO_SECRETS =
-            name -> "whsec_" + java.util.Base64.getEncoder().encodeToString(name.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    public static final Function<String, String> DEMO_SECRETS =
+            name -> "whsec_" + Base64.getEncoder().encodeToString(name.getBytes(StandardCharsets.UTF_8));
 
 
     @Test
@@ -43,9 +48,9 @@ class DemoCredentialsTest {
         Map<String, String> passwords = LocalHub.demoSftpPasswords();
         assertThat(passwords).hasSize(8);
         passwords.forEach((user, password) -> {
-            var account = org.referralhub.files.SftpLogin.account(config, user).orElseThrow();
-            assertThat(org.referralhub.config.Passwords.matches(password, account.passwordHash())).isTrue();
-            assertThat(org.referralhub.config.Passwords.matches(password + "x", account.passwordHash())).isFalse();
+            var account = SftpLogin.account(config, user).orElseThrow();
+            assertThat(Passwords.matches(password, account.passwordHash())).isTrue();
+            assertThat(Passwords.matches(password + "x", account.passwordHash())).isFalse();
         });
     }
 

@@ -2,11 +2,17 @@ package org.referralhub.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
+import org.referralhub.admin.Administration;
+import org.referralhub.referral.CanonicalJson;
 
 /** An agency told by daily digest: every change of the day in one message, at its hour, on a clock the test moves. */
 class DigestNoticeIT extends HubOnMovableClock {
@@ -24,15 +30,15 @@ class DigestNoticeIT extends HubOnMovableClock {
             ids[i] = agencies.postJson(KEYS.get("cics"), json).body().get("referralId").asText();
         }
         // CICS is told by webhook in the demo; here it asks for a daily digest at 21:00 UTC instead
-        var patch = org.referralhub.referral.CanonicalJson.MAPPER.createObjectNode();
+        var patch = CanonicalJson.MAPPER.createObjectNode();
         patch.putObject("notifications").putObject("email").put("address", "digest@cics.example").put("digestHourUtc", 21);
-        hub.hub().services().administration().patch(org.referralhub.admin.Administration.Kind.AGENCIES, "cics", patch, "test", null);
+        hub.hub().services().administration().patch(Administration.Kind.AGENCIES, "cics", patch, "test", null);
         for (String id : ids) {
             agencies.awaitReferral(id, KEYS.get("cics"), r -> "delivered".equals(r.at("/delivery/state").asText()), Duration.ofSeconds(20));
-            var report = java.net.http.HttpRequest.newBuilder(java.net.URI.create(hub.baseUrl() + "/v1/partner/referrals/" + id + "/status"))
+            var report = HttpRequest.newBuilder(URI.create(hub.baseUrl() + "/v1/partner/referrals/" + id + "/status"))
                     .header("X-Api-Key", LocalHub.demoPartnerKeys().get("humber")).header("Content-Type", "application/json")
-                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"businessStatus\":\"contacted\"}")).build();
-            assertThat(java.net.http.HttpClient.newHttpClient().send(report, java.net.http.HttpResponse.BodyHandlers.ofString())
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"businessStatus\":\"contacted\"}")).build();
+            assertThat(HttpClient.newHttpClient().send(report, HttpResponse.BodyHandlers.ofString())
                     .statusCode()).isEqualTo(200);
         }
         Thread.sleep(1500);

@@ -3,6 +3,7 @@ package org.referralhub.local;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import jakarta.mail.Flags;
 import jakarta.mail.Folder;
 import jakarta.mail.Message;
 import jakarta.mail.Session;
@@ -13,9 +14,12 @@ import jakarta.mail.internet.MimeBodyPart;
 import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.internet.MimeMultipart;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
@@ -288,11 +292,11 @@ class EmailChannelIT {
         String body = text(reply("coach@nych.example", subject));
         assertThat(body).contains("received 1 referral");
         Thread.sleep(2000);
-        String password = new String(java.nio.file.Files.readAllBytes(data.resolve("keys").resolve("nych-imap-password")),
+        String password = new String(Files.readAllBytes(data.resolve("keys").resolve("nych-imap-password")),
                 StandardCharsets.UTF_8);
         for (Message m : inbox("referrals@nych.example", password)) {
             if (subject.equals(m.getSubject())) {
-                assertThat(m.isSet(jakarta.mail.Flags.Flag.SEEN)).isTrue();
+                assertThat(m.isSet(Flags.Flag.SEEN)).isTrue();
             }
         }
         long replies = 0;
@@ -305,13 +309,13 @@ class EmailChannelIT {
     }
 
     /** The messages of a mailbox, copied out over IMAP. */
-    private static java.util.List<MimeMessage> inbox(String address, String password) throws Exception {
+    private static List<MimeMessage> inbox(String address, String password) throws Exception {
         Store store = session().getStore("imap");
         store.connect(address, password);
         try {
             Folder inbox = store.getFolder("INBOX");
             inbox.open(Folder.READ_ONLY);
-            java.util.List<MimeMessage> copies = new java.util.ArrayList<>();
+            List<MimeMessage> copies = new ArrayList<>();
             for (Message m : inbox.getMessages()) {
                 copies.add(new MimeMessage((MimeMessage) m));
             }

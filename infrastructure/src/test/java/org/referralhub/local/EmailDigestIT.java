@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -39,7 +40,7 @@ class EmailDigestIT {
             HubClient agency = new HubClient(hub.baseUrl());
             List<String> ids = new ArrayList<>();
             // start right after a window opens, so both referrals fall in the same one
-            while (java.time.Instant.now().getEpochSecond() % 6 != 0) {
+            while (Instant.now().getEpochSecond() % 6 != 0) {
                 Thread.sleep(20);
             }
             for (int i = 0; i < 2; i++) {

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -241,7 +242,7 @@ class FileChannelIT {
     void anUploadCutOffByADroppedConnectionIsNeverRead() throws Exception {
         String ref = unique();
         SftpAgency agency = SftpAgency.withPassword(hub, "tropicana", PASSWORDS.get("tropicana"));
-        java.io.OutputStream out = agency.openForWrite("inbound/cut-" + ref + ".csv");
+        OutputStream out = agency.openForWrite("inbound/cut-" + ref + ".csv");
         out.write(("Reference,First Name,Last Name,Email,Consent\nX-" + ref + ",Half,").getBytes(StandardCharsets.UTF_8));
         out.flush();
         agency.dropConnection();

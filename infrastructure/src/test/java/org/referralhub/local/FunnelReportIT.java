@@ -5,6 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -99,9 +103,9 @@ class FunnelReportIT {
 
     @Test
     void theReportComesAsCsvAndThroughTheCommandLine() throws Exception {
-        java.net.http.HttpResponse<String> csv = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest
-                .newBuilder(java.net.URI.create(hub.baseUrl() + "/admin/v1/reports/funnel?format=csv"))
-                .header("Authorization", "Bearer " + LocalHub.demoAdminToken()).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> csv = HttpClient.newHttpClient().send(HttpRequest
+                .newBuilder(URI.create(hub.baseUrl() + "/admin/v1/reports/funnel?format=csv"))
+                .header("Authorization", "Bearer " + LocalHub.demoAdminToken()).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(csv.headers().firstValue("content-type").orElse("")).startsWith("text/csv");
         List<String> lines = csv.body().lines().toList();
         assertThat(lines.get(0)).startsWith("group,id,received,eligible,delivered,accepted,registered,matched,rejected");

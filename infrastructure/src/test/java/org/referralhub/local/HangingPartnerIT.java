@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -39,8 +40,8 @@ class HangingPartnerIT {
             assertThat(referral.at("/delivery/attempts/0/outcome").asText()).isEqualTo("failed");
             // the hung call lands when the partner wakes up, after the retry did
             List<JsonNode> received = new ArrayList<>();
-            java.time.Instant deadline = java.time.Instant.now().plusSeconds(15);
-            while (received.size() < 2 && java.time.Instant.now().isBefore(deadline)) {
+            Instant deadline = Instant.now().plusSeconds(15);
+            while (received.size() < 2 && Instant.now().isBefore(deadline)) {
                 Thread.sleep(200);
                 received.clear();
                 http.get("/sandbox/partners/humber/deliveries", null).body().get("deliveries").forEach(received::add);

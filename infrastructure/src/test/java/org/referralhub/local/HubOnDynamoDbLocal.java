@@ -1,6 +1,8 @@
 package org.referralhub.local;
 
+import java.net.URI;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
@@ -8,6 +10,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.io.TempDir;
+import org.referralhub.delivery.DirectorySecretStore;
 import org.referralhub.hub.Hub;
 import org.referralhub.hub.HubSettings;
 import org.referralhub.store.ReferralTableDefinition;
@@ -34,8 +37,8 @@ abstract class HubOnDynamoDbLocal {
     @BeforeEach
     void startHub() {
         String table = "referrals-" + UUID.randomUUID();
-        ReferralTableDefinition.ensureExists(java.net.URI.create(dynamo.endpoint()), table);
-        Map<String, String> settings = new java.util.HashMap<>(Map.of(
+        ReferralTableDefinition.ensureExists(URI.create(dynamo.endpoint()), table);
+        Map<String, String> settings = new HashMap<>(Map.of(
                 HubSettings.REFERRALS_TABLE, table,
                 HubSettings.ARCHIVE_DIR, data.resolve("archive").toString(),
                 HubSettings.FILE_DROP_DIR, data.resolve("drops").toString(),
@@ -46,7 +49,7 @@ abstract class HubOnDynamoDbLocal {
         settings.putAll(extraSettings());
         // the demo's signing secrets, as an operator would have put them in the secret store
         LocalHub.makeMissingSigningSecrets(settings.getOrDefault(HubSettings.HUB_CONFIG, HubSettings.DEFAULT_CONFIG),
-                new org.referralhub.delivery.DirectorySecretStore(data.resolve("keys")));
+                new DirectorySecretStore(data.resolve("keys")));
         hub = Hub.start(HubSettings.of(settings));
     }
 

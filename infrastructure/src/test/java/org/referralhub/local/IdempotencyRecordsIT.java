@@ -3,8 +3,10 @@ package org.referralhub.local;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.URI;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -127,7 +129,7 @@ class IdempotencyRecordsIT {
 
     @Test
     void asACamelIdempotentRepositoryAKeyIsTakenOnceAndGivenBackOnFailure() throws Exception {
-        var clock = java.time.Clock.fixed(t0, java.time.ZoneOffset.UTC);
+        var clock = Clock.fixed(t0, ZoneOffset.UTC);
         try (var first = new DynamoDbIdempotentRepository(records, "pull:cics", LEASE, KEEP, clock);
              var second = new DynamoDbIdempotentRepository(records, "pull:cics", LEASE, KEEP, clock)) {
             assertThat(first.add("a.csv-120-1700000000")).isTrue();

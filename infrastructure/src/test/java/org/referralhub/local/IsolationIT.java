@@ -2,6 +2,8 @@ package org.referralhub.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -102,7 +104,7 @@ class IsolationIT {
             for (String path : new String[]{"../cics/inbound", "/../cics/results", "../../cics"}) {
                 try {
                     assertThat(cet.list(path)).as(path).noneMatch(n -> n.startsWith("iso-"));
-                } catch (java.io.IOException | java.io.UncheckedIOException refused) {
+                } catch (IOException | UncheckedIOException refused) {
                     // refused outright: as good
                 }
             }

@@ -3,10 +3,15 @@ package org.referralhub.local;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -184,14 +189,14 @@ class LocalHubIT {
 
     @Test
     void theSandboxRefusesAForgedSignature() throws Exception {
-        var http = java.net.http.HttpClient.newHttpClient();
+        var http = HttpClient.newHttpClient();
         String body = "{\"referralId\": \"x\"}";
-        var request = java.net.http.HttpRequest.newBuilder(java.net.URI.create(hub.baseUrl() + "/sandbox/partners/jobstart/webhook"))
+        var request = HttpRequest.newBuilder(URI.create(hub.baseUrl() + "/sandbox/partners/jobstart/webhook"))
                 .header(WebhookSignature.ID_HEADER, "dlv_forged")
-                .header(WebhookSignature.TIMESTAMP_HEADER, Long.toString(java.time.Instant.now().getEpochSecond()))
+                .header(WebhookSignature.TIMESTAMP_HEADER, Long.toString(Instant.now().getEpochSecond()))
                 .header(WebhookSignature.SIGNATURE_HEADER, "v1,AAAA")
-                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)).build();
-        assertThat(http.send(request, java.net.http.HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(401);
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+        assertThat(http.send(request, HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(401);
         assertThat(sandboxDeliveries("jobstart", "dlv_forged")).singleElement()
                 .satisfies(d -> assertThat(d.get("signatureVerified").asBoolean()).isFalse());
     }

@@ -7,9 +7,12 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Comparator;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.referralhub.functions.AwsEvents;
@@ -46,18 +49,18 @@ class ReferralApiFunctionIT extends HubOnDynamoDbLocal {
 
     @Test
     void whenTheArchiveCannotTakeThePayloadTheAnswerIs503WithRetryAfterAndNothingIsStored() throws Exception {
-        java.nio.file.Path archive = data.resolve("archive");
-        if (java.nio.file.Files.exists(archive)) {
-            try (var files = java.nio.file.Files.walk(archive)) {
-                files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        Path archive = data.resolve("archive");
+        if (Files.exists(archive)) {
+            try (var files = Files.walk(archive)) {
+                files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
             }
         }
-        java.nio.file.Files.writeString(archive, "not a directory: the archive's disk is gone");
+        Files.writeString(archive, "not a directory: the archive's disk is gone");
         APIGatewayV2HTTPResponse refused = invoke("apigw-post-referral.json");
         assertThat(refused.getStatusCode()).isEqualTo(503);
         assertThat(refused.getHeaders()).containsEntry("Retry-After", "5");
         assertThat(body(refused).get("type").asText()).isEqualTo("/problems/unavailable");
-        assertThat(hub.services().store().agencyPage("cet", java.time.Instant.EPOCH, java.time.Instant.now().plusSeconds(5),
+        assertThat(hub.services().store().agencyPage("cet", Instant.EPOCH, Instant.now().plusSeconds(5),
                 null, 10, r -> true).referrals()).as("nothing half-written").isEmpty();
     }
 
@@ -78,7 +81,7 @@ class ReferralApiFunctionIT extends HubOnDynamoDbLocal {
         assertThat(referral.at("/source/agencyReference").asText()).isEqualTo("cet-7f3a9c21");
         assertThat(referral.at("/delivery/state").asText()).isEqualTo("pending");
         String raw = referral.at("/source/rawPayloadRef").asText();
-        assertThat(Files.readString(Path.of(java.net.URI.create(raw)))).contains("\"form_response\"");
+        assertThat(Files.readString(Path.of(URI.create(raw)))).contains("\"form_response\"");
     }
 
     @Test

@@ -15,7 +15,9 @@ import org.junit.jupiter.api.Test;
 import org.referralhub.referral.Channel;
 import org.referralhub.referral.Client;
 import org.referralhub.referral.Delivery;
+import org.referralhub.referral.DeliveryAttempt;
 import org.referralhub.referral.Referral;
+import org.referralhub.referral.ReferralIds;
 import org.referralhub.referral.ReferralSource;
 import org.referralhub.referral.ReferralStatus;
 import org.referralhub.referral.RoutingDecision;
@@ -82,16 +84,16 @@ class ReferralStoreIT {
     private static Referral pending() {
         Client client = new Client("A", "B", null, "a@example.org", null, "en", List.of(), null, "M2N6K1", null, null,
                 null, null, null, null, null);
-        String id = org.referralhub.referral.ReferralIds.newId(NOW);
+        String id = ReferralIds.newId(NOW);
         return new Referral(Referral.SCHEMA_VERSION, id, "p", new ReferralSource("cics", Channel.WEBHOOK,
                 "REF-" + UUID.randomUUID(), NOW, "x"), client, null, null, new RoutingDecision("humber", "rule", NOW, null),
                 null, null, null, List.of(), Delivery.pending("dlv_" + id, NOW))
                 .movedTo(ReferralStatus.REQUESTED, null, null, NOW, "agency:cics");
     }
 
-    private static org.referralhub.referral.DeliveryAttempt failedAttempt() {
-        return new org.referralhub.referral.DeliveryAttempt(1, NOW, Channel.WEBHOOK, "humber",
-                org.referralhub.referral.DeliveryAttempt.Outcome.FAILED, 503, 5, null);
+    private static DeliveryAttempt failedAttempt() {
+        return new DeliveryAttempt(1, NOW, Channel.WEBHOOK, "humber",
+                DeliveryAttempt.Outcome.FAILED, 503, 5, null);
     }
 
     @Test

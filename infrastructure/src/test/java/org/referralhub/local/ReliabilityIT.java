@@ -4,19 +4,24 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import jakarta.mail.Message;
+import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
 import jakarta.mail.Transport;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Random;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Callable;
@@ -134,14 +139,14 @@ class ReliabilityIT {
                     return null;
                 });
             }
-            java.util.Collections.shuffle(work, new java.util.Random(7));
+            Collections.shuffle(work, new Random(7));
             for (Future<Void> f : pool.invokeAll(work)) {
                 f.get();
             }
         } finally {
             pool.shutdownNow();
         }
-        double sendingSeconds = java.time.Duration.between(started, Instant.now()).toMillis() / 1000.0;
+        double sendingSeconds = Duration.between(started, Instant.now()).toMillis() / 1000.0;
 
         // e-mail: each message answered once; a malformed one answered with its problem
         // the local mail server takes messages as fast as they come and the hub reads them a few at a time: wait for
@@ -268,7 +273,7 @@ class ReliabilityIT {
                     return reply;
                 }
                 retriesAfter503.incrementAndGet();
-            } catch (java.io.IOException lost) {
+            } catch (IOException lost) {
                 if (attempt == 30) {
                     throw lost;
                 }
@@ -372,7 +377,7 @@ class ReliabilityIT {
                 transport.connect();
                 transport.sendMessage(message, message.getAllRecipients());
                 return null;
-            } catch (jakarta.mail.MessagingException refused) {
+            } catch (MessagingException refused) {
                 if (attempt == 20) {
                     throw refused;
                 }

@@ -53,7 +53,7 @@ class RetentionIT {
             Files.createDirectories(leftMail.getParent());
             Files.writeString(leftMail, "Subject: too large to take\r\n\r\n...");
             Files.setLastModifiedTime(leftMail, FileTime.from(Instant.now().minus(LocalHub.MAIL_DROP_RETENTION).minusSeconds(60)));
-            int[] deleted = new LocalRetentionSweep(hub.hub().dynamo(), table, java.util.Map.of(data.resolve("archive"),
+            int[] deleted = new LocalRetentionSweep(hub.hub().dynamo(), table, Map.of(data.resolve("archive"),
                     LocalHub.ARCHIVE_RETENTION, data.resolve("mail"), LocalHub.MAIL_DROP_RETENTION), later).run();
             assertThat(leftMail).as("mail left in the mail drop goes after 30 days").doesNotExist();
             assertThat(deleted[0]).isPositive();

@@ -13,6 +13,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.referralhub.delivery.SecretStore;
 import org.referralhub.delivery.SecretsManagerSecretStore;
 import org.referralhub.referral.CanonicalJson;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -57,7 +58,7 @@ class SecretsManagerSecretStoreIT {
         return store(name -> "read".getBytes(StandardCharsets.UTF_8));
     }
 
-    private SecretsManagerSecretStore store(org.referralhub.delivery.SecretStore extension) {
+    private SecretsManagerSecretStore store(SecretStore extension) {
         return new SecretsManagerSecretStore(extension,
                 URI.create("http://127.0.0.1:" + server.getAddress().getPort()), "ca-central-1",
                 StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDEXAMPLE", "example-secret-key")),

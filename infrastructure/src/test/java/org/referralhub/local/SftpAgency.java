@@ -2,17 +2,21 @@ package org.referralhub.local;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.PublicKey;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import org.apache.sshd.client.SshClient;
 import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.common.config.keys.KeyUtils;
+import org.apache.sshd.common.config.keys.PublicKeyEntry;
 import org.apache.sshd.server.keyprovider.SimpleGeneratorHostKeyProvider;
 import org.apache.sshd.sftp.client.SftpClient;
 import org.apache.sshd.sftp.client.SftpClientFactory;
+import org.apache.sshd.sftp.common.SftpException;
 
 /**
  * An agency's SFTP client for the integration tests: a real SSH client that checks the server's host key against
@@ -102,14 +106,14 @@ final class SftpAgency implements AutoCloseable {
     List<String> list(String directory) throws IOException {
         for (int attempt = 1; ; attempt++) {
             try {
-                List<String> names = new java.util.ArrayList<>();
+                List<String> names = new ArrayList<>();
                 for (SftpClient.DirEntry entry : sftp.readDir(directory)) {
                     if (!entry.getFilename().startsWith(".")) {
                         names.add(entry.getFilename());
                     }
                 }
                 return names;
-            } catch (java.io.UncheckedIOException | org.apache.sshd.sftp.common.SftpException raced) {
+            } catch (UncheckedIOException | SftpException raced) {
                 if (attempt == 5) {
                     throw raced;
                 }
@@ -118,7 +122,7 @@ final class SftpAgency implements AutoCloseable {
     }
 
     static String openSshPublicKey(KeyPair key) throws IOException {
-        return org.apache.sshd.common.config.keys.PublicKeyEntry.toString(key.getPublic());
+        return PublicKeyEntry.toString(key.getPublic());
     }
 
     static Path home(LocalHub hub, String user) {

@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.referralhub.admin.Administration;
 import org.referralhub.functions.SftpLoginFunction;
 import org.referralhub.referral.CanonicalJson;
 
@@ -56,7 +57,7 @@ class SftpLoginFunctionIT extends HubOnDynamoDbLocal {
         String key = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGNpY3MtY29hY2gtbGFwdG9wLWtleS1mb3ItdGVzdHM= coach@cics";
         var patch = CanonicalJson.MAPPER.createObjectNode();
         patch.putObject("sftp").putArray("authorizedKeys").add(key);
-        hub.services().administration().patch(org.referralhub.admin.Administration.Kind.AGENCIES, "cics", patch, "test", null);
+        hub.services().administration().patch(Administration.Kind.AGENCIES, "cics", patch, "test", null);
         Map<String, Object> granted = function.handleRequest(event("transfer-family-key-login.json"),
                 new LocalLambdaContext("SftpLoginFunction"));
         assertThat(granted).containsEntry("PublicKeys", List.of(key)).containsEntry("Role", ROLE);

@@ -2,6 +2,7 @@ package org.referralhub.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -75,13 +76,13 @@ class SignInLimitIT {
         for (int i = 0; i < 20; i++) {
             try (SftpAgency ignored = SftpAgency.withPassword(hub, "cet", "wrong-" + i)) {
                 throw new AssertionError("a wrong password was let in");
-            } catch (java.io.IOException refused) {
+            } catch (IOException refused) {
                 // as expected
             }
         }
         try (SftpAgency ignored = SftpAgency.withPassword(hub, "cet", LocalHub.demoSftpPasswords().get("cet"))) {
             throw new AssertionError("a blocked address was let in");
-        } catch (java.io.IOException refused) {
+        } catch (IOException refused) {
             assertThat(refused).isNotNull();
         }
     }

@@ -2,6 +2,7 @@ package org.referralhub.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import org.junit.jupiter.api.Test;
 
@@ -25,7 +26,7 @@ class SnapshotPrimingIT extends HubOnDynamoDbLocal {
         assertThat(archivedFiles()).as("nothing archived").isEqualTo(archived);
     }
 
-    private long archivedFiles() throws java.io.IOException {
+    private long archivedFiles() throws IOException {
         if (!Files.exists(data.resolve("archive"))) {
             return 0;
         }

@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
+import org.referralhub.functions.AdminApiFunction;
 import org.referralhub.functions.ReferralApiFunction;
 import org.referralhub.hub.HubSettings;
 import org.referralhub.store.ReferralTableDefinition;
@@ -21,6 +22,7 @@ import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.AbstractConstruct;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.ScalarNode;
 import org.yaml.snakeyaml.nodes.SequenceNode;
@@ -52,7 +54,7 @@ class TemplateTest {
                     @Override
                     public Object construct(Node node) {
                         Object value = node instanceof ScalarNode s ? s.getValue()
-                                : node instanceof SequenceNode q ? constructSequence(q) : constructMapping((org.yaml.snakeyaml.nodes.MappingNode) node);
+                                : node instanceof SequenceNode q ? constructSequence(q) : constructMapping((MappingNode) node);
                         return Map.of(tag.equals("Ref") ? "Ref" : "Fn::" + tag, value);
                     }
                 });
@@ -108,7 +110,7 @@ class TemplateTest {
     @SuppressWarnings("unchecked")
     void theHttpApiRoutesAreTheOnesTheHandlersServe() {
         assertThat(routeKeys("ReferralApiFunction")).isEqualTo(ReferralApiFunction.ROUTES.keySet());
-        assertThat(routeKeys("AdminApiFunction")).isEqualTo(org.referralhub.functions.AdminApiFunction.ROUTES.keySet());
+        assertThat(routeKeys("AdminApiFunction")).isEqualTo(AdminApiFunction.ROUTES.keySet());
         Map<String, Object> admin = resources("AWS::Serverless::Function").get("AdminApiFunction");
         ((Map<String, Object>) admin.get("Events")).values().forEach(e -> {
             Map<String, Object> properties = (Map<String, Object>) ((Map<String, Object>) e).get("Properties");

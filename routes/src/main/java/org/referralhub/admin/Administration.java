@@ -17,11 +17,14 @@ import java.util.function.Consumer;
 import org.referralhub.config.ApiKeys;
 import org.referralhub.config.ConfigurationLoader;
 import org.referralhub.config.ConfigurationView;
-import org.referralhub.config.PartnerChannel;
-import org.referralhub.config.SecretPlace;
-import org.referralhub.referral.Channel;
+import org.referralhub.config.HubConfiguration;
 import org.referralhub.config.InvalidConfigurationException;
+import org.referralhub.config.PartnerChannel;
 import org.referralhub.config.Passwords;
+import org.referralhub.config.SecretPlace;
+import org.referralhub.delivery.ConfigurationSecrets;
+import org.referralhub.referral.CanonicalJson;
+import org.referralhub.referral.Channel;
 import org.referralhub.store.ConfigurationStore;
 
 /**
@@ -41,7 +44,7 @@ public final class Administration {
 
     private final ConfigurationStore store;
     private final Map<String, String> placeholders;
-    private final org.referralhub.delivery.ConfigurationSecrets secrets;
+    private final ConfigurationSecrets secrets;
     private final Runnable changed;
     private final Clock clock;
 
@@ -50,7 +53,7 @@ public final class Administration {
      * @param changed      called after every saved change (the local configuration cache forgets what it read)
      */
     public Administration(ConfigurationStore store, Map<String, String> placeholders,
-                          org.referralhub.delivery.ConfigurationSecrets secrets, Runnable changed, Clock clock) {
+                          ConfigurationSecrets secrets, Runnable changed, Clock clock) {
         this.store = store;
         this.placeholders = Map.copyOf(placeholders);
         this.secrets = secrets;
@@ -329,7 +332,7 @@ public final class Administration {
      * The configuration in force with a proposed change merged in (JSON merge patch), checked as a save would check
      * it, and not saved: what the sandbox runs a sample against.
      */
-    public org.referralhub.config.HubConfiguration propose(ObjectNode mergePatch) {
+    public HubConfiguration propose(ObjectNode mergePatch) {
         ObjectNode next = current().configuration().deepCopy();
         mergePatch(next, mergePatch);
         try {
@@ -440,7 +443,7 @@ public final class Administration {
             }
             try {
                 ConfigurationStore.Version saved = store.save(current.number(), next, new ConfigurationStore.Audit(by,
-                        clock.instant(), summary, org.referralhub.referral.CanonicalJson.MAPPER.valueToTree(recorded(changes)),
+                        clock.instant(), summary, CanonicalJson.MAPPER.valueToTree(recorded(changes)),
                         restoredFrom));
                 changed.run();
                 return saved;
@@ -461,13 +464,13 @@ public final class Administration {
      * one would not fit beside the configuration in its version's item; then the first ones and how many in all.
      */
     static List<Map<String, Object>> recorded(List<Map<String, Object>> changes) {
-        if (org.referralhub.referral.CanonicalJson.write(changes).length() <= MAX_AUDIT_CHARS) {
+        if (CanonicalJson.write(changes).length() <= MAX_AUDIT_CHARS) {
             return changes;
         }
         List<Map<String, Object>> kept = new ArrayList<>();
         int size = 0;
         for (Map<String, Object> change : changes) {
-            size += org.referralhub.referral.CanonicalJson.write(change).length();
+            size += CanonicalJson.write(change).length();
             if (size > MAX_AUDIT_CHARS / 2) {
                 break;
             }

@@ -1,7 +1,7 @@
 package org.referralhub.admin;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
@@ -9,27 +9,26 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
-import org.referralhub.config.Agency;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.Map;
 import java.util.function.Function;
+import org.referralhub.config.Agency;
 import org.referralhub.config.ConfigurationSource;
 import org.referralhub.config.FieldMappingSet;
 import org.referralhub.config.HubConfiguration;
-import org.referralhub.routing.PartnerLoad;
-import org.referralhub.routing.PartnerTally;
-import org.referralhub.email.EmailImport;
-import org.referralhub.email.InboundEmail;
-import org.referralhub.files.AgencyFileReader;
+import org.referralhub.email.MessageReader;
 import org.referralhub.files.FileLimits;
-import org.referralhub.files.UnreadableFileException;
+import org.referralhub.files.FileRowsReader;
+import org.referralhub.intake.ChannelReader;
 import org.referralhub.intake.FieldError;
 import org.referralhub.intake.InvalidReferralException;
 import org.referralhub.intake.ReferralDraft;
 import org.referralhub.intake.ReferralIntake;
-import org.referralhub.referral.CanonicalJson;
+import org.referralhub.intake.WebhookReader;
 import org.referralhub.referral.Channel;
 import org.referralhub.referral.Referral;
 import org.referralhub.referral.ReferralIds;
+import org.referralhub.routing.PartnerLoad;
+import org.referralhub.routing.PartnerTally;
 
 /**
  * What would happen to a sample, without storing or delivering anything: the canonical referrals an agency's
@@ -92,6 +91,16 @@ public final class Sandbox {
         }
     }
 
+    private static final int MAX_ATTACHMENTS = 10;
+    /** The sandbox's names of the channels (a file comes by SFTP, as the channel records it). */
+    private static final Map<String, Channel> CHANNELS = Map.of("webhook", Channel.WEBHOOK, "file", Channel.SFTP,
+            "sftp", Channel.SFTP, "email", Channel.EMAIL);
+    /** Each channel's reader, the very one its intake reads with, for the sample's intake (its configuration). */
+    private static final Map<Channel, Function<ReferralIntake, ChannelReader>> READERS = Map.of(
+            Channel.WEBHOOK, WebhookReader::new,
+            Channel.SFTP, intake -> new FileRowsReader(intake, FileLimits.DEFAULT),
+            Channel.EMAIL, intake -> new MessageReader(intake, MAX_ATTACHMENTS));
+
     public Result run(Request request) {
         HubConfiguration config = request.proposed() == null ? live.current() : propose.apply(request.proposed());
         ReferralIntake intake = new ReferralIntake(ConfigurationSource.of(config), new PartnerTally(load));
@@ -103,59 +112,28 @@ public final class Sandbox {
             throw new BadSample("no mapping '" + request.mapping() + "' (propose it in 'proposed.mappings')");
         }
         byte[] bytes = bytes(request);
-        String channel = request.channel() == null ? "webhook" : request.channel();
+        String channel = request.channel() == null ? Channel.WEBHOOK.code() : request.channel();
+        Channel kind = CHANNELS.get(channel);
+        if (kind == null) {
+            throw new BadSample("channel must be webhook, file or email");
+        }
         List<Item> items = new ArrayList<>();
         List<String> problems = new ArrayList<>();
         Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
-        switch (channel) {
-            case "webhook" -> {
-                JsonNode payload;
-                try {
-                    payload = CanonicalJson.MAPPER.readTree(bytes);
-                } catch (java.io.IOException e) {
-                    throw new BadSample("the sample is not valid JSON");
+        try {
+            READERS.get(kind).apply(intake).read(agency, request.fileName(), bytes, new ChannelReader.Found() {
+                @Override
+                public void draft(ChannelReader.Labelled draft) {
+                    items.add(item(intake, agency, kind, draft.where(), draft.draft(), now));
                 }
-                items.add(item(intake, agency, Channel.WEBHOOK, "the payload", intake.draft(agency.webhookMapping(), payload), now));
-            }
-            case "file" -> {
-                try (AgencyFileReader reader = AgencyFileReader.open(intake, agency,
-                        request.fileName() == null ? "sample.csv" : request.fileName(), bytes, FileLimits.DEFAULT)) {
-                    while (reader.hasNext()) {
-                        AgencyFileReader.Row row = reader.next();
-                        items.add(item(intake, agency, Channel.SFTP, "row " + row.number(), row.draft(), now));
-                    }
-                } catch (UnreadableFileException e) {
-                    problems.add(e.getMessage());
+
+                @Override
+                public void problem(String problem) {
+                    problems.add(problem);
                 }
-            }
-            case "email" -> {
-                InboundEmail email;
-                try {
-                    email = InboundEmail.parse(bytes, 10, FileLimits.DEFAULT.maxUnzippedBytes());
-                } catch (InboundEmail.UnreadableEmailException e) {
-                    throw new BadSample(e.getMessage());
-                }
-                if (agency.email() == null || !agency.email().allows(email.from())) {
-                    problems.add("the sender's address is not one this agency allows: the message would be quarantined");
-                }
-                List<ReferralDraft> forms = EmailImport.formDrafts(intake, agency, email.body());
-                for (int i = 0; i < forms.size(); i++) {
-                    items.add(item(intake, agency, Channel.EMAIL, "form " + (i + 1), forms.get(i), now));
-                }
-                for (InboundEmail.Attachment attachment : email.attachments()) {
-                    try (AgencyFileReader reader = AgencyFileReader.open(intake, agency, attachment.fileName(),
-                            attachment.content(), FileLimits.DEFAULT)) {
-                        while (reader.hasNext()) {
-                            AgencyFileReader.Row row = reader.next();
-                            items.add(item(intake, agency, Channel.EMAIL, "row " + row.number() + " of " + attachment.fileName(),
-                                    row.draft(), now));
-                        }
-                    } catch (UnreadableFileException e) {
-                        problems.add(attachment.fileName() + ": " + e.getMessage());
-                    }
-                }
-            }
-            default -> throw new BadSample("channel must be webhook, file or email");
+            });
+        } catch (ChannelReader.Unreadable unreadable) {
+            throw new BadSample(unreadable.getMessage());
         }
         int accepted = (int) items.stream().filter(i -> i.referral() != null).count();
         return new Result(agency.id(), channel, accepted, items.size() - accepted, items, problems);

@@ -1,6 +1,7 @@
 package org.referralhub.archive;
 
 import java.net.URI;
+import java.util.Map;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
@@ -21,7 +22,7 @@ public final class S3RawArchive implements RawArchive {
         s3.putObject(r -> r.bucket(bucket).key(payload.key())
                         .contentType(payload.contentType() == null ? "application/octet-stream" : payload.contentType())
                         .serverSideEncryption(ServerSideEncryption.AWS_KMS)
-                        .metadata(java.util.Map.of("channel", payload.channel().code(), "receipt-id", payload.id())),
+                        .metadata(Map.of("channel", payload.channel().code(), "receipt-id", payload.id())),
                 RequestBody.fromBytes(payload.body()));
         return "s3://" + bucket + "/" + payload.key();
     }

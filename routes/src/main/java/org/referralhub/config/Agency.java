@@ -1,6 +1,8 @@
 package org.referralhub.config;
 
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 
 /**
  * A referral agency.
@@ -20,7 +22,7 @@ import java.util.List;
  * @param signedWebhooks the secret its webhook calls are signed with, for an agency that signs rather than sends a key
  */
 public record Agency(String id, String name, String program, List<String> apiKeyHashes, String webhookMapping,
-                     String fileMapping, java.util.Map<String, String> fileMappings, String fileSheet,
+                     String fileMapping, Map<String, String> fileMappings, String fileSheet,
                      SftpAccount sftp, FilePull pull, EmailSenders email, Mailbox mailbox, Notify notifications,
                      SignedWebhooks signedWebhooks) {
 
@@ -36,7 +38,7 @@ public record Agency(String id, String name, String program, List<String> apiKey
         apiKeyHashes = apiKeyHashes == null ? List.of() : List.copyOf(apiKeyHashes);
         webhookMapping = webhookMapping == null ? FieldMappingSet.CANONICAL : webhookMapping;
         fileMapping = fileMapping == null ? FieldMappingSet.CANONICAL : fileMapping;
-        fileMappings = fileMappings == null ? java.util.Map.of() : java.util.Map.copyOf(fileMappings);
+        fileMappings = fileMappings == null ? Map.of() : Map.copyOf(fileMappings);
     }
 
     /**
@@ -81,11 +83,11 @@ public record Agency(String id, String name, String program, List<String> apiKey
      */
     public record EmailSenders(List<String> senders, String mapping) {
         public EmailSenders {
-            senders = senders == null ? List.of() : senders.stream().map(s -> s.trim().toLowerCase(java.util.Locale.ROOT)).toList();
+            senders = senders == null ? List.of() : senders.stream().map(s -> s.trim().toLowerCase(Locale.ROOT)).toList();
         }
 
         public boolean allows(String address) {
-            String a = address.toLowerCase(java.util.Locale.ROOT);
+            String a = address.toLowerCase(Locale.ROOT);
             return senders.stream().anyMatch(s -> s.startsWith("@") ? a.endsWith(s) : a.equals(s));
         }
     }

@@ -1,6 +1,7 @@
 package org.referralhub.config;
 
 import java.security.SecureRandom;
+import org.referralhub.referral.Sha256;
 
 /**
  * Agency API keys: {@code rhk_<agency>_<32 random base62 characters>}, so a leaked key says whose it is. Only the
@@ -32,6 +33,6 @@ public final class ApiKeys {
     }
 
     public static String hash(String key) {
-        return org.referralhub.referral.Sha256.hex(key);
+        return Sha256.hex(key);
     }
 }

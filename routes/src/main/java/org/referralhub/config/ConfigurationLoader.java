@@ -1,10 +1,13 @@
 package org.referralhub.config;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.TextNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
 import java.io.InputStream;
@@ -13,14 +16,18 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import org.referralhub.intake.ReferralMapper;
+import org.referralhub.referral.Client;
 import org.referralhub.routing.ReferralRouter;
 
 /**
@@ -152,16 +159,16 @@ public final class ConfigurationLoader {
 
     /** Where a tree failed to read as a configuration and why, in the administrator's words, without the value. */
     private static String describe(IOException e) {
-        if (e instanceof com.fasterxml.jackson.databind.JsonMappingException mapping) {
+        if (e instanceof JsonMappingException mapping) {
             StringBuilder path = new StringBuilder();
-            for (com.fasterxml.jackson.databind.JsonMappingException.Reference ref : mapping.getPath()) {
+            for (JsonMappingException.Reference ref : mapping.getPath()) {
                 if (ref.getFieldName() != null) {
                     path.append(path.isEmpty() ? "" : ".").append(ref.getFieldName());
                 } else if (ref.getIndex() >= 0) {
                     path.append('[').append(ref.getIndex()).append(']');
                 }
             }
-            if (e instanceof com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException unknown) {
+            if (e instanceof UnrecognizedPropertyException unknown) {
                 return "'" + path + "' is not a setting the hub knows (known here: " + unknown.getKnownPropertyIds() + ")";
             }
             return "'" + path + "' has a value of the wrong kind";
@@ -187,7 +194,7 @@ public final class ConfigurationLoader {
                     missingSecrets.add(secret.group(1));
                     return node;
                 }
-                return com.fasterxml.jackson.databind.node.TextNode.valueOf(value);
+                return TextNode.valueOf(value);
             }
             Matcher m = PLACEHOLDER.matcher(text);
             StringBuilder filled = new StringBuilder();
@@ -200,7 +207,7 @@ public final class ConfigurationLoader {
                 m.appendReplacement(filled, Matcher.quoteReplacement(value));
             }
             m.appendTail(filled);
-            return com.fasterxml.jackson.databind.node.TextNode.valueOf(filled.toString());
+            return TextNode.valueOf(filled.toString());
         }
         if (node.isObject()) {
             ObjectNode object = (ObjectNode) node;
@@ -349,8 +356,8 @@ public final class ConfigurationLoader {
     }
 
     /** The client fields of the partner view a partner may select. */
-    static final Set<String> PARTNER_FIELDS = java.util.Arrays.stream(org.referralhub.referral.Client.class.getRecordComponents())
-            .map(c -> "client." + c.getName()).collect(java.util.stream.Collectors.toUnmodifiableSet());
+    static final Set<String> PARTNER_FIELDS = Arrays.stream(Client.class.getRecordComponents())
+            .map(c -> "client." + c.getName()).collect(Collectors.toUnmodifiableSet());
 
     private static void checkRouting(HubConfiguration config, List<String> problems) {
         Set<String> ruleIds = new HashSet<>();
@@ -420,7 +427,7 @@ public final class ConfigurationLoader {
         if (later.isEmpty()) {
             return false;
         }
-        java.util.function.Function<String, String> norm = v -> v.replace(" ", "").toUpperCase(java.util.Locale.ROOT);
+        Function<String, String> norm = v -> v.replace(" ", "").toUpperCase(Locale.ROOT);
         return later.stream().allMatch(l -> earlier.stream().anyMatch(e -> prefixes
                 ? norm.apply(l).startsWith(norm.apply(e)) : e.equals(l)));
     }

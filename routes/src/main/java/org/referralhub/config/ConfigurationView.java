@@ -2,13 +2,16 @@ package org.referralhub.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * The configuration as administrators may see it — secrets out — and the difference between two versions, as the
@@ -175,7 +178,7 @@ public final class ConfigurationView {
     }
 
     private static JsonNode arrayOf(List<String> ids) {
-        ArrayNode array = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.arrayNode();
+        ArrayNode array = JsonNodeFactory.instance.arrayNode();
         ids.forEach(array::add);
         return array;
     }
@@ -185,7 +188,7 @@ public final class ConfigurationView {
         if (!node.isArray() || node.isEmpty()) {
             return false;
         }
-        java.util.Set<String> ids = new java.util.HashSet<>();
+        Set<String> ids = new HashSet<>();
         for (JsonNode entry : node) {
             if (!entry.isObject() || !entry.path("id").isTextual() || !ids.add(entry.get("id").asText())) {
                 return false;

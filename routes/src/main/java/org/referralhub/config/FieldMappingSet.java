@@ -1,5 +1,6 @@
 package org.referralhub.config;
 
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -13,6 +14,6 @@ public record FieldMappingSet(String description, Map<String, FieldMapping> fiel
     public static final String CANONICAL = "canonical";
 
     public FieldMappingSet {
-        fields = fields == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(fields));
+        fields = fields == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(fields));
     }
 }

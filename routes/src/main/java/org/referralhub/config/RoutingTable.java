@@ -1,5 +1,6 @@
 package org.referralhub.config;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import java.util.List;
 
 /** Ordered routing rules: the first that matches decides; no match goes to the fallback partner. */
@@ -49,7 +50,7 @@ public record RoutingTable(List<RoutingRule> rules, String fallbackPartner) {
         }
 
         /** The partners the rule may choose from, in order. */
-        @com.fasterxml.jackson.annotation.JsonIgnore
+        @JsonIgnore
         public List<String> candidates() {
             if (!partners.isEmpty()) {
                 return partners;
@@ -58,7 +59,7 @@ public record RoutingTable(List<RoutingRule> rules, String fallbackPartner) {
         }
 
         /** No condition at all: the rule matches every referral. */
-        @com.fasterxml.jackson.annotation.JsonIgnore
+        @JsonIgnore
         public boolean matchesEverything() {
             return agencies.isEmpty() && postalPrefixes.isEmpty() && occupationCodes.isEmpty() && sectors.isEmpty()
                     && languages.isEmpty();

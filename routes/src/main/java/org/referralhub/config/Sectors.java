@@ -3,6 +3,7 @@ package org.referralhub.config;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Occupational sectors as routing rules and partners name them: the ten broad occupational categories of the
@@ -29,7 +30,7 @@ public final class Sectors {
     }
 
     /** Every sector name the hub knows. */
-    public static java.util.Set<String> names() {
+    public static Set<String> names() {
         return FIRST_DIGIT.keySet();
     }
 

@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.function.Predicate;
 import org.referralhub.config.ConfigurationSource;
 import org.referralhub.config.Partner;
@@ -53,7 +54,7 @@ public final class DeadLetters {
                     List<DeliveryAttempt> attempts = r.delivery().attempts();
                     DeliveryAttempt last = attempts.isEmpty() ? null : attempts.get(attempts.size() - 1);
                     out.add(new Entry("delivery", r.referralId(), r.referralId(), r.agencyId(), r.partnerId(),
-                            last == null ? null : last.channel().name().toLowerCase(java.util.Locale.ROOT), attempts.size(),
+                            last == null ? null : last.channel().name().toLowerCase(Locale.ROOT), attempts.size(),
                             last == null ? null : last.at(), last == null ? null
                             : (last.responseStatus() == null ? "" : "HTTP " + last.responseStatus() + " ")
                             + (last.detail() == null ? "" : last.detail())));

@@ -1,7 +1,12 @@
 package org.referralhub.delivery;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.referralhub.referral.CanonicalJson;
 import org.referralhub.referral.Client;
 import org.referralhub.referral.Consent;
 import org.referralhub.referral.Referral;
@@ -31,18 +36,18 @@ public record PartnerReferral(String type, String schemaVersion, String delivery
      * The same, with only the client fields a partner's configuration selects ({@code client.email}, ...); every
      * field the consent shares when the selection is empty. The selection narrows the consent scope, never widens it.
      */
-    public PartnerReferral selecting(java.util.List<String> fields) {
+    public PartnerReferral selecting(List<String> fields) {
         if (fields == null || fields.isEmpty() || client == null) {
             return this;
         }
-        com.fasterxml.jackson.databind.node.ObjectNode tree = org.referralhub.referral.CanonicalJson.MAPPER.valueToTree(client);
-        java.util.List<String> names = new java.util.ArrayList<>();
+        ObjectNode tree = CanonicalJson.MAPPER.valueToTree(client);
+        List<String> names = new ArrayList<>();
         tree.fieldNames().forEachRemaining(names::add);
         names.stream().filter(n -> !fields.contains("client." + n)).forEach(tree::remove);
         Client selected;
         try {
-            selected = org.referralhub.referral.CanonicalJson.MAPPER.treeToValue(tree, Client.class);
-        } catch (java.io.IOException e) {
+            selected = CanonicalJson.MAPPER.treeToValue(tree, Client.class);
+        } catch (IOException e) {
             throw new IllegalStateException("a client does not read back", e);
         }
         return new PartnerReferral(type, schemaVersion, deliveryId, referralId, program, agencyId, agencyName,

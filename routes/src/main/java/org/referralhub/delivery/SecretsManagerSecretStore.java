@@ -10,6 +10,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.referralhub.referral.CanonicalJson;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
@@ -91,7 +92,7 @@ public final class SecretsManagerSecretStore implements SecretStore {
         HttpRequest.Builder out = HttpRequest.newBuilder(signed.request().getUri()).timeout(Duration.ofSeconds(10))
                 .POST(HttpRequest.BodyPublishers.ofByteArray(payload));
         for (Map.Entry<String, List<String>> header : signed.request().headers().entrySet()) {
-            if (!RESTRICTED.contains(header.getKey().toLowerCase(java.util.Locale.ROOT))) {
+            if (!RESTRICTED.contains(header.getKey().toLowerCase(Locale.ROOT))) {
                 header.getValue().forEach(v -> out.header(header.getKey(), v));
             }
         }

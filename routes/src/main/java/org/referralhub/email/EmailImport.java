@@ -1,32 +1,31 @@
 package org.referralhub.email;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import jakarta.mail.MessagingException;
+import jakarta.mail.internet.InternetHeaders;
+import java.io.ByteArrayInputStream;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.function.Function;
 import org.referralhub.archive.RawArchive;
 import org.referralhub.archive.RawPayload;
 import org.referralhub.config.Agency;
-import org.referralhub.config.FieldMappingSet;
 import org.referralhub.config.ConfigurationSource;
 import org.referralhub.files.FileDropStore;
 import org.referralhub.files.FileLimits;
-import org.referralhub.files.AgencyFileReader;
-import org.referralhub.files.UnreadableFileException;
+import org.referralhub.intake.ChannelReader;
 import org.referralhub.intake.FieldError;
 import org.referralhub.intake.InvalidReferralException;
 import org.referralhub.intake.ReferralDraft;
 import org.referralhub.intake.ReferralIntake;
+import org.referralhub.referral.CanonicalJson;
 import org.referralhub.referral.Channel;
 import org.referralhub.referral.Referral;
-import org.referralhub.referral.CanonicalJson;
 import org.referralhub.referral.ReferralIds;
 import org.referralhub.referral.Sha256;
 import org.referralhub.store.IdempotencyRecords;
@@ -55,11 +54,12 @@ public final class EmailImport {
     private final Clock clock;
     private final long maxMessageBytes;
     private final int maxAttachments;
+    private final MessageReader reader;
     private final IdempotencyRecords records;
 
     private static final String SCOPE = "email";
-    private static final java.time.Duration LEASE = java.time.Duration.ofMinutes(5);
-    private static final java.time.Duration REMEMBER = java.time.Duration.ofDays(30);
+    private static final Duration LEASE = Duration.ofMinutes(5);
+    private static final Duration REMEMBER = Duration.ofDays(30);
 
     public EmailImport(ConfigurationSource config, ReferralIntake intake, ReferralStore store, RawArchive archive,
                        FileDropStore mailDrop, MailSender mail, String hubAddress, Clock clock, long maxMessageBytes,
@@ -75,6 +75,7 @@ public final class EmailImport {
         this.clock = clock;
         this.maxMessageBytes = maxMessageBytes;
         this.maxAttachments = maxAttachments;
+        this.reader = new MessageReader(intake, maxAttachments);
     }
 
     /** What became of one message. */
@@ -144,7 +145,7 @@ public final class EmailImport {
      */
     static String messageKey(byte[] raw) {
         try {
-            var headers = new jakarta.mail.internet.InternetHeaders(new java.io.ByteArrayInputStream(raw));
+            var headers = new InternetHeaders(new ByteArrayInputStream(raw));
             String id = headers.getHeader("Message-ID", null);
             if (id != null && !id.isBlank()) {
                 String from = headers.getHeader("From", null);
@@ -156,7 +157,7 @@ public final class EmailImport {
                 }
                 return key.append("|body:").append(Sha256.hex(body(raw))).toString();
             }
-        } catch (jakarta.mail.MessagingException unreadable) {
+        } catch (MessagingException unreadable) {
             // no headers to go by: the bytes are the message
         }
         return "sha256:" + Sha256.hex(raw);
@@ -167,7 +168,7 @@ public final class EmailImport {
         for (int i = 0; i + 1 < raw.length; i++) {
             if (raw[i] == '\n' && (raw[i + 1] == '\n' || raw[i + 1] == '\r' && i + 2 < raw.length && raw[i + 2] == '\n')) {
                 int start = raw[i + 1] == '\n' ? i + 2 : i + 3;
-                return java.util.Arrays.copyOfRange(raw, start, raw.length);
+                return Arrays.copyOfRange(raw, start, raw.length);
             }
         }
         return new byte[0];
@@ -215,26 +216,20 @@ public final class EmailImport {
     private Outcome referrals(Agency agency, InboundEmail email, String receiptId, String rawRef, Instant now) {
         List<String> accepted = new ArrayList<>();
         List<String> problems = new ArrayList<>();
-        int found = 0;
-        List<ReferralDraft> forms = formDrafts(intake, agency, email.body());
-        for (int i = 0; i < forms.size(); i++) {
-            found++;
-            String where = forms.size() == 1 ? "the referral in the message" : "referral " + (i + 1) + " in the message";
-            store(agency, forms.get(i), rawRef + "#form=" + (i + 1), now, where, accepted, problems);
-        }
-        for (InboundEmail.Attachment attachment : email.attachments()) {
-            try (AgencyFileReader reader = AgencyFileReader.open(intake, agency, attachment.fileName(),
-                    attachment.content(), FileLimits.DEFAULT)) {
-                while (reader.hasNext()) {
-                    AgencyFileReader.Row row = reader.next();
-                    found++;
-                    store(agency, row.draft(), rawRef + "#attachment=" + attachment.fileName() + "&row="
-                            + row.number(), now, "row " + row.number() + " of " + attachment.fileName(), accepted, problems);
-                }
-            } catch (UnreadableFileException e) {
-                problems.add(attachment.fileName() + ": " + e.getMessage());
+        int[] drafts = {0};
+        reader.read(agency, email, new ChannelReader.Found() {
+            @Override
+            public void draft(ChannelReader.Labelled draft) {
+                drafts[0]++;
+                store(agency, draft.draft(), rawRef + "#" + draft.place(), now, draft.where(), accepted, problems);
             }
-        }
+
+            @Override
+            public void problem(String problem) {
+                problems.add(problem);
+            }
+        });
+        int found = drafts[0];
         if (found == 0 && problems.isEmpty()) {
             problems.add("no referral was found: write one \"Label: value\" line per field (for example "
                     + "\"First name: ...\", \"Email: ...\", \"Consent: yes\"), or attach a CSV, XLSX or JSON file");
@@ -244,17 +239,6 @@ public final class EmailImport {
         LOG.info("e-mail {} from agency {}: {} referrals stored, {} problems", receiptId, agency.id(), accepted.size(),
                 problems.size());
         return new Outcome(receiptId, disposition, agency.id(), accepted, problems.size(), null);
-    }
-
-    /** The referral forms of a message body, read through the agency's label mapping. */
-    public static List<ReferralDraft> formDrafts(ReferralIntake intake, Agency agency, String body) {
-        List<ObjectNode> forms = FormBody.parse(body);
-        String mapping = agency.email() == null || agency.email().mapping() == null ? FieldMappingSet.CANONICAL
-                : agency.email().mapping();
-        LinkedHashSet<String> labels = new LinkedHashSet<>();
-        forms.forEach(f -> f.fieldNames().forEachRemaining(labels::add));
-        Function<JsonNode, ReferralDraft> mapper = intake.mapperFor(mapping, new ArrayList<>(labels));
-        return forms.stream().map(mapper).toList();
     }
 
     private void store(Agency agency, ReferralDraft draft, String rawRef, Instant now, String where,

@@ -2,12 +2,16 @@ package org.referralhub.email;
 
 import jakarta.mail.Message;
 import jakarta.mail.MessagingException;
+import jakarta.mail.Part;
 import jakarta.mail.Session;
 import jakarta.mail.Transport;
 import jakarta.mail.internet.InternetAddress;
+import jakarta.mail.internet.MimeBodyPart;
 import jakarta.mail.internet.MimeMessage;
+import jakarta.mail.internet.MimeMultipart;
 import java.nio.charset.StandardCharsets;
 import java.util.Properties;
+import java.util.function.Supplier;
 
 /**
  * SMTP with Jakarta Mail: the local hub's own SMTP server, or SES's SMTP endpoint (STARTTLS, SMTP credentials) in
@@ -17,11 +21,11 @@ public final class SmtpMailSender implements MailSender {
 
     private final Session session;
     private final String username;
-    private final java.util.function.Supplier<String> password;
+    private final Supplier<String> password;
 
     /** @param password read when the first message is sent, so a function that never sends mail never fetches it */
     public SmtpMailSender(String host, int port, boolean startTls, String username,
-                          java.util.function.Supplier<String> password) {
+                          Supplier<String> password) {
         Properties properties = new Properties();
         properties.setProperty("mail.smtp.host", host);
         properties.setProperty("mail.smtp.port", Integer.toString(port));
@@ -58,13 +62,13 @@ public final class SmtpMailSender implements MailSender {
             if (email.attachment() == null) {
                 message.setText(email.text(), StandardCharsets.UTF_8.name());
             } else {
-                jakarta.mail.internet.MimeMultipart mixed = new jakarta.mail.internet.MimeMultipart("mixed");
-                jakarta.mail.internet.MimeBodyPart text = new jakarta.mail.internet.MimeBodyPart();
+                MimeMultipart mixed = new MimeMultipart("mixed");
+                MimeBodyPart text = new MimeBodyPart();
                 text.setText(email.text(), StandardCharsets.UTF_8.name());
-                jakarta.mail.internet.MimeBodyPart file = new jakarta.mail.internet.MimeBodyPart();
+                MimeBodyPart file = new MimeBodyPart();
                 file.setContent(email.attachment(), "text/csv; charset=UTF-8");
                 file.setFileName(email.attachmentName());
-                file.setDisposition(jakarta.mail.Part.ATTACHMENT);
+                file.setDisposition(Part.ATTACHMENT);
                 mixed.addBodyPart(text);
                 mixed.addBodyPart(file);
                 message.setContent(mixed);

@@ -19,6 +19,7 @@ import java.util.NoSuchElementException;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
+import org.apache.commons.csv.DuplicateHeaderMode;
 
 /**
  * CSV with a header row. Encoding: a UTF-8 BOM, else UTF-8 if the first 64 KiB decode as UTF-8, else
@@ -60,7 +61,7 @@ final class CsvReferralReader implements ReferralFileReader {
                 .setIgnoreEmptyLines(true)
                 .setIgnoreSurroundingSpaces(true)
                 .setAllowMissingColumnNames(true)
-                .setDuplicateHeaderMode(org.apache.commons.csv.DuplicateHeaderMode.ALLOW_ALL)
+                .setDuplicateHeaderMode(DuplicateHeaderMode.ALLOW_ALL)
                 .get();
         try {
             this.parser = CSVParser.builder().setReader(reader).setFormat(format).get();

@@ -1,10 +1,14 @@
 package org.referralhub.files;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 
 /** The local hub's file drop: the SFTP server's root directory, one home directory per user. */
 public final class DirectoryFileDropStore implements FileDropStore {
@@ -62,8 +66,8 @@ public final class DirectoryFileDropStore implements FileDropStore {
     }
 
     @Override
-    public java.util.List<String> leftIn(String folder, java.time.Instant before, int limit) {
-        java.util.List<String> keys = new java.util.ArrayList<>();
+    public List<String> leftIn(String folder, Instant before, int limit) {
+        List<String> keys = new ArrayList<>();
         try (var users = Files.list(root)) {
             for (Path user : (Iterable<Path>) users.filter(Files::isDirectory).sorted()::iterator) {
                 Path dir = user.resolve(folder);
@@ -76,7 +80,7 @@ public final class DirectoryFileDropStore implements FileDropStore {
                             return keys;
                         }
                         if (Files.getLastModifiedTime(file).toInstant().isBefore(before)) {
-                            keys.add(root.relativize(file).toString().replace(java.io.File.separatorChar, '/'));
+                            keys.add(root.relativize(file).toString().replace(File.separatorChar, '/'));
                         }
                     }
                 }
@@ -93,17 +97,17 @@ public final class DirectoryFileDropStore implements FileDropStore {
     }
 
     @Override
-    public java.util.List<String> erase(String prefix) {
+    public List<String> erase(String prefix) {
         Path dir = resolve(prefix.substring(0, Math.max(1, prefix.lastIndexOf('/'))));
         String start = prefix.substring(prefix.lastIndexOf('/') + 1);
-        java.util.List<String> erased = new java.util.ArrayList<>();
+        List<String> erased = new ArrayList<>();
         if (!Files.isDirectory(dir)) {
             return erased;
         }
         try (var listed = Files.list(dir)) {
             for (Path file : (Iterable<Path>) listed.filter(f -> f.getFileName().toString().startsWith(start))::iterator) {
                 if (Files.deleteIfExists(file)) {
-                    erased.add(root.relativize(file).toString().replace(java.io.File.separatorChar, '/'));
+                    erased.add(root.relativize(file).toString().replace(File.separatorChar, '/'));
                 }
             }
         } catch (IOException e) {

@@ -1,5 +1,8 @@
 package org.referralhub.files;
 
+import java.time.Instant;
+import java.util.List;
+
 /**
  * Where agencies' files land and their results go: S3 behind Transfer Family in AWS, the local SFTP server's
  * directory locally. Keys are {@code <sftp user>/<folder>/<file name>}.
@@ -21,13 +24,13 @@ public interface FileDropStore {
      * Deletes, for good, every file whose key starts with {@code prefix} (a folder, then the start of a name) — every
      * stored version too where the store keeps versions — and answers their keys: an erasure.
      */
-    java.util.List<String> erase(String prefix);
+    List<String> erase(String prefix);
 
     /**
      * Keys of the files in {@code <user>/<folder>/} of every user last written before {@code before}: files that
      * should have been taken long ago (the hub was stopped, or crashed, while taking them). At most {@code limit}.
      */
-    java.util.List<String> leftIn(String folder, java.time.Instant before, int limit);
+    List<String> leftIn(String folder, Instant before, int limit);
 
     /** A file over the size limit. */
     final class TooLargeException extends RuntimeException {

@@ -3,10 +3,15 @@ package org.referralhub.files;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Collectors;
 import org.referralhub.archive.RawArchive;
 import org.referralhub.archive.RawPayload;
@@ -149,7 +154,7 @@ public final class FileImport {
         if (!files.exists(key)) {
             return Summary.ignored(key, "ignored: already moved");
         }
-        Instant now = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         String receiptId = ReferralIds.newId(now);
         ResultsFile results = new ResultsFile();
         if (!drop.hasAcceptableName()) {
@@ -215,7 +220,7 @@ public final class FileImport {
      */
     public List<String> eraseProcessedCopies(Agency agency, String receiptId) {
         List<String> erased = new ArrayList<>();
-        java.util.Set<String> homes = new java.util.LinkedHashSet<>();
+        Set<String> homes = new LinkedHashSet<>();
         if (agency.sftp() != null && agency.sftp().username() != null) {
             homes.add(agency.sftp().username());
         }
@@ -262,7 +267,7 @@ public final class FileImport {
             store.quarantine(reading.receiptId, Channel.SFTP.code(), reading.agency.id(), "rejected-rows",
                     results.rejected() + " of " + (results.rejected() + results.accepted() + results.duplicates())
                             + " rows rejected; first: " + results.firstProblem(),
-                    rawRef, clock.instant(), java.util.Map.of("fileName", fileName, "dropUser", dropUser));
+                    rawRef, clock.instant(), Map.of("fileName", fileName, "dropUser", dropUser));
         }
     }
 
@@ -356,11 +361,11 @@ public final class FileImport {
         if (batch.isEmpty()) {
             return;
         }
-        java.util.Map<String, Referral> before = reading.resumed
-                ? store.findAll(batch.stream().map(Referral::referralId).toList()) : java.util.Map.of();
+        Map<String, Referral> before = reading.resumed
+                ? store.findAll(batch.stream().map(Referral::referralId).toList()) : Map.of();
         List<Referral> fresh = new ArrayList<>(batch.size());
         batch.stream().filter(r -> !before.containsKey(r.referralId())).forEach(fresh::add);
-        java.util.Iterator<ReferralStore.Stored> stored = store.insertAll(fresh, reading.receivedAt).iterator();
+        Iterator<ReferralStore.Stored> stored = store.insertAll(fresh, reading.receivedAt).iterator();
         for (int i = 0; i < batch.size(); i++) {
             Referral mine = batch.get(i);
             Referral earlier = before.get(mine.referralId());

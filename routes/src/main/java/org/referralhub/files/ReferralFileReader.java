@@ -4,6 +4,7 @@ import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -17,8 +18,8 @@ public interface ReferralFileReader extends Iterator<FileRow>, AutoCloseable {
     String format();
 
     /** The header row's column names (empty for JSON, whose records name their own keys). */
-    default java.util.List<String> headers() {
-        return java.util.List.of();
+    default List<String> headers() {
+        return List.of();
     }
 
     @Override

@@ -2,7 +2,9 @@ package org.referralhub.files;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * The answer to an agency file: one CSV row per input row (row number, outcome, referral id, status, reasons),
@@ -16,7 +18,7 @@ public final class ResultsFile {
         ACCEPTED, DUPLICATE, REJECTED;
 
         String code() {
-            return name().toLowerCase(java.util.Locale.ROOT);
+            return name().toLowerCase(Locale.ROOT);
         }
     }
 
@@ -57,7 +59,7 @@ public final class ResultsFile {
 
     /** The first rejected row and why (field names and rules, never values), or empty. */
     public String firstProblem() {
-        return lines.stream().filter(l -> l.outcome() == Outcome.REJECTED).min(java.util.Comparator.comparingInt(Line::row))
+        return lines.stream().filter(l -> l.outcome() == Outcome.REJECTED).min(Comparator.comparingInt(Line::row))
                 .map(l -> "row " + l.row() + ": " + l.reasons()).orElse("");
     }
 
@@ -68,7 +70,7 @@ public final class ResultsFile {
     public byte[] toCsv() {
         StringBuilder out = new StringBuilder("row,outcome,referralId,status,reasons\r\n");
         List<Line> inOrder = new ArrayList<>(lines);
-        inOrder.sort(java.util.Comparator.comparingInt(Line::row));
+        inOrder.sort(Comparator.comparingInt(Line::row));
         for (Line line : inOrder) {
             out.append(line.row()).append(',').append(line.outcome().code()).append(',')
                     .append(cell(line.referralId())).append(',').append(cell(line.status())).append(',')

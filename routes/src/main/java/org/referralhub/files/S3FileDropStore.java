@@ -1,5 +1,10 @@
 package org.referralhub.files;
 
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
@@ -37,8 +42,8 @@ public final class S3FileDropStore implements FileDropStore {
     }
 
     @Override
-    public java.util.List<String> leftIn(String folder, java.time.Instant before, int limit) {
-        java.util.List<String> keys = new java.util.ArrayList<>();
+    public List<String> leftIn(String folder, Instant before, int limit) {
+        List<String> keys = new ArrayList<>();
         for (var users : s3.listObjectsV2Paginator(r -> r.bucket(bucket).delimiter("/"))) {
             for (var user : users.commonPrefixes()) {
                 for (var page : s3.listObjectsV2Paginator(r -> r.bucket(bucket).prefix(user.prefix() + folder + "/")
@@ -68,8 +73,8 @@ public final class S3FileDropStore implements FileDropStore {
     }
 
     @Override
-    public java.util.List<String> erase(String prefix) {
-        java.util.Set<String> erased = new java.util.LinkedHashSet<>();
+    public List<String> erase(String prefix) {
+        Set<String> erased = new LinkedHashSet<>();
         // the bucket keeps versions: every one of them goes, and the markers that hid them
         for (var page : s3.listObjectVersionsPaginator(r -> r.bucket(bucket).prefix(prefix))) {
             for (var version : page.versions()) {
@@ -80,6 +85,6 @@ public final class S3FileDropStore implements FileDropStore {
                 s3.deleteObject(r -> r.bucket(bucket).key(marker.key()).versionId(marker.versionId()));
             }
         }
-        return java.util.List.copyOf(erased);
+        return List.copyOf(erased);
     }
 }

@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipException;
@@ -191,7 +192,7 @@ final class XlsxReferralReader extends LookaheadReader {
         if (code == null) {
             return false;
         }
-        String plain = code.replaceAll("\"[^\"]*\"|\\[[^]]*]|\\\\.", "").toLowerCase(java.util.Locale.ROOT);
+        String plain = code.replaceAll("\"[^\"]*\"|\\[[^]]*]|\\\\.", "").toLowerCase(Locale.ROOT);
         return plain.matches(".*[dy].*") || plain.matches(".*m.*") && !plain.matches(".*[0#].*");
     }
 

@@ -7,7 +7,9 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -66,6 +68,7 @@ import org.referralhub.files.FileImport;
 import org.referralhub.files.FileLimits;
 import org.referralhub.files.S3FileDropStore;
 import org.referralhub.intake.ReferralIntake;
+import org.referralhub.intake.WebhookReader;
 import org.referralhub.outcome.NoticeSending;
 import org.referralhub.outcome.PartnerMessages;
 import org.referralhub.outcome.PartnerStatusFiles;
@@ -105,7 +108,7 @@ public final class HubAssembly {
 
     private final HubSettings settings;
     private final Clock clock;
-    private final Map<String, Long> phases = new java.util.LinkedHashMap<>();
+    private final Map<String, Long> phases = new LinkedHashMap<>();
     private long lastPhase = System.nanoTime();
 
     // clients
@@ -220,7 +223,7 @@ public final class HubAssembly {
                 signedCalls, clock);
         if (wings.contains(Wing.AGENCY_API)) {
             AgencyDoor door = new AgencyDoor(config, signIns, archive, clock, settings.maxBodyBytes());
-            routes.add(new WebhookIntakeRoutes(door, intake));
+            routes.add(new WebhookIntakeRoutes(door, new WebhookReader(intake), intake));
             routes.add(new AgencyReadRoutes(door, store, clock));
             routes.add(new StoreReferralRoutes(store, clock));
         }
@@ -271,7 +274,7 @@ public final class HubAssembly {
     }
 
     Map<String, Long> phases() {
-        return java.util.Collections.unmodifiableMap(phases);
+        return Collections.unmodifiableMap(phases);
     }
 
     public ReferralStore store() {

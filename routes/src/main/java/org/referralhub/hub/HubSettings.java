@@ -1,5 +1,6 @@
 package org.referralhub.hub;
 
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -162,16 +163,16 @@ public final class HubSettings {
         return get(AUTH_FAILURE_LIMIT).map(Integer::parseInt).orElse(20);
     }
 
-    public java.time.Duration authFailureWindow() {
-        return java.time.Duration.ofSeconds(get(AUTH_FAILURE_WINDOW_SECONDS).map(Long::parseLong).orElse(600L));
+    public Duration authFailureWindow() {
+        return Duration.ofSeconds(get(AUTH_FAILURE_WINDOW_SECONDS).map(Long::parseLong).orElse(600L));
     }
 
-    public java.time.Duration intakeLease() {
-        return java.time.Duration.ofSeconds(get(INTAKE_LEASE_SECONDS).map(Long::parseLong).orElse(120L));
+    public Duration intakeLease() {
+        return Duration.ofSeconds(get(INTAKE_LEASE_SECONDS).map(Long::parseLong).orElse(120L));
     }
 
-    public java.time.Duration configCacheAge() {
-        return java.time.Duration.ofSeconds(get(CONFIG_CACHE_SECONDS).map(Long::parseLong).orElse(30L));
+    public Duration configCacheAge() {
+        return Duration.ofSeconds(get(CONFIG_CACHE_SECONDS).map(Long::parseLong).orElse(30L));
     }
 
     public String configLocation() {

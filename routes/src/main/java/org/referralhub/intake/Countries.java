@@ -3,6 +3,7 @@ package org.referralhub.intake;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.MissingResourceException;
 import java.util.Optional;
 
 /**
@@ -19,7 +20,7 @@ public final class Countries {
             LOOKUP.put(Languages.key(code), code);
             try {
                 LOOKUP.put(Languages.key(country.getISO3Country()), code);
-            } catch (java.util.MissingResourceException ignored) {
+            } catch (MissingResourceException ignored) {
                 // no alpha-3 known
             }
             LOOKUP.putIfAbsent(Languages.key(country.getDisplayCountry(Locale.ENGLISH)), code);

@@ -4,6 +4,7 @@ import java.text.Normalizer;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.MissingResourceException;
 import java.util.Optional;
 
 /**
@@ -21,7 +22,7 @@ public final class Languages {
             LOOKUP.put(code, code);
             try {
                 LOOKUP.put(language.getISO3Language(), code);
-            } catch (java.util.MissingResourceException ignored) {
+            } catch (MissingResourceException ignored) {
                 // no three-letter code known for this one
             }
             for (Locale in : displayIn) {

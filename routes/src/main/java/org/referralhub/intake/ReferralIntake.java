@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 import org.referralhub.config.Agency;
 import org.referralhub.config.ConfigurationSource;
 import org.referralhub.config.HubConfiguration;
@@ -87,7 +88,7 @@ public final class ReferralIntake {
     }
 
     /** The mapping of one file, bound once to its header row (see {@link ReferralMapper#forHeaders}). */
-    public java.util.function.Function<JsonNode, ReferralDraft> mapperFor(String mappingId, List<String> headers) {
+    public Function<JsonNode, ReferralDraft> mapperFor(String mappingId, List<String> headers) {
         return mapper().forHeaders(mappingId, headers);
     }
 

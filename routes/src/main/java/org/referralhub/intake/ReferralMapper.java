@@ -5,9 +5,12 @@ import com.fasterxml.jackson.databind.node.MissingNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import org.referralhub.config.FieldMapping;
 import org.referralhub.config.FieldMappingSet;
 
@@ -21,7 +24,7 @@ public final class ReferralMapper {
     private static final FieldMappingSet CANONICAL_SET = canonicalSet();
 
     private final Map<String, FieldMappingSet> mappings;
-    private final Map<String, Map<CanonicalField, CompiledMapping>> compiled = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, Map<CanonicalField, CompiledMapping>> compiled = new ConcurrentHashMap<>();
 
     public ReferralMapper(Map<String, FieldMappingSet> mappings) {
         Map<String, FieldMappingSet> all = new LinkedHashMap<>(mappings);
@@ -53,8 +56,8 @@ public final class ReferralMapper {
      * A mapping bound to one file's header row: each source name that matches a header regardless of case, accents
      * and spacing ("prenom" and "Prénom ") is read from that header. Done once per file, not once per row.
      */
-    public java.util.function.Function<JsonNode, ReferralDraft> forHeaders(String mappingId, List<String> headers) {
-        Map<String, String> byFolded = new java.util.HashMap<>();
+    public Function<JsonNode, ReferralDraft> forHeaders(String mappingId, List<String> headers) {
+        Map<String, String> byFolded = new HashMap<>();
         for (String header : headers) {
             byFolded.putIfAbsent(Languages.key(header), header);
         }

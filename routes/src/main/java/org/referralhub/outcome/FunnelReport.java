@@ -5,12 +5,17 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Function;
+import java.util.function.Predicate;
+import org.referralhub.files.CsvText;
 import org.referralhub.referral.Delivery;
+import org.referralhub.referral.DeliveryAttempt;
 import org.referralhub.referral.Referral;
 import org.referralhub.referral.ReferralStatus;
 import org.referralhub.referral.Screening;
@@ -76,7 +81,7 @@ public final class FunnelReport {
                 reasons.merge(reason, 1L, Long::sum);
             }
         }
-        Map<String, Double> rates = new java.util.LinkedHashMap<>();
+        Map<String, Double> rates = new LinkedHashMap<>();
         rates.put("eligible", rate(eligible, received));
         rates.put("deliveredOfEligible", rate(delivered, eligible));
         rates.put("acceptedOfDelivered", rate(accepted, delivered));
@@ -86,14 +91,14 @@ public final class FunnelReport {
         rates.put("matchedOfReceived", rate(matched, received));
         return new Row(group, id, received, eligible, delivered, accepted, registered, matched, rejectedOnes.size(),
                 reasons, rates,
-                median(referrals.stream().map(r -> daysTo(r, h -> isPartner(h))).filter(java.util.Objects::nonNull).toList()),
+                median(referrals.stream().map(r -> daysTo(r, h -> isPartner(h))).filter(Objects::nonNull).toList()),
                 median(referrals.stream().map(r -> daysTo(r, h -> h.businessStatus() != null
-                        && REGISTERED.contains(h.businessStatus()))).filter(java.util.Objects::nonNull).toList()));
+                        && REGISTERED.contains(h.businessStatus()))).filter(Objects::nonNull).toList()));
     }
 
     private static boolean delivered(Referral r) {
         return r.delivery() != null && (r.delivery().state() == Delivery.State.DELIVERED
-                || r.delivery().attempts().stream().anyMatch(a -> a.outcome() == org.referralhub.referral.DeliveryAttempt.Outcome.DELIVERED));
+                || r.delivery().attempts().stream().anyMatch(a -> a.outcome() == DeliveryAttempt.Outcome.DELIVERED));
     }
 
     private static boolean isPartner(StatusChange h) {
@@ -119,7 +124,7 @@ public final class FunnelReport {
     }
 
     /** Days from the referral to the first step the predicate picks, or null when there is none. */
-    private static Double daysTo(Referral r, java.util.function.Predicate<StatusChange> step) {
+    private static Double daysTo(Referral r, Predicate<StatusChange> step) {
         return r.statusHistory().stream().filter(step).findFirst()
                 .map(h -> Math.max(0, Duration.between(r.source().receivedAt(), h.at()).toMinutes()) / 1440.0).orElse(null);
     }
@@ -151,10 +156,10 @@ public final class FunnelReport {
         for (Row r : all) {
             String reasons = String.join("; ", r.rejectedReasons().entrySet().stream()
                     .map(e -> e.getKey() + ": " + e.getValue()).toList());
-            out.append(String.join(",", List.of(r.group(), org.referralhub.files.CsvText.cell(r.id()),
+            out.append(String.join(",", List.of(r.group(), CsvText.cell(r.id()),
                     Long.toString(r.received()), Long.toString(r.eligible()), Long.toString(r.delivered()),
                     Long.toString(r.accepted()), Long.toString(r.registered()), Long.toString(r.matched()),
-                    Long.toString(r.rejected()), org.referralhub.files.CsvText.cell(reasons),
+                    Long.toString(r.rejected()), CsvText.cell(reasons),
                     text(r.rates().get("eligible")), text(r.rates().get("acceptedOfDelivered")),
                     text(r.rates().get("registeredOfReceived")), text(r.rates().get("matchedOfReceived")),
                     text(r.medianDaysToFirstContact()), text(r.medianDaysToRegistration())))).append("\r\n");

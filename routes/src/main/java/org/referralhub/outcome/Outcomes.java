@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import org.referralhub.referral.Delivery;
 import org.referralhub.referral.Referral;
 import org.referralhub.referral.ReferralStatus;
@@ -88,7 +89,7 @@ public final class Outcomes {
                     + " to " + target.code() + "; from " + referral.status().code() + " it can go to "
                     + referral.status().next().stream().map(ReferralStatus::code).toList() + ".");
         }
-        if (target == referral.status() && java.util.Objects.equals(business, referral.businessStatus())) {
+        if (target == referral.status() && Objects.equals(business, referral.businessStatus())) {
             return referral;
         }
         String reason = update.reason() == null || update.reason().isBlank() ? null : update.reason().trim();

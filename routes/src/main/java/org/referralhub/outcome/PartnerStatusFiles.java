@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -108,7 +109,7 @@ public final class PartnerStatusFiles {
                 > l.chars().filter(c -> c == ',').count() ? ';' : ',').orElse(',');
         try (CSVParser csv = CSVParser.parse(new StringReader(text), CSVFormat.RFC4180.builder().setDelimiter(delimiter)
                 .setHeader().setSkipHeaderRecord(true).setIgnoreEmptyLines(true).setTrim(true).get())) {
-            Map<String, String> columns = new java.util.HashMap<>();
+            Map<String, String> columns = new HashMap<>();
             for (String header : csv.getHeaderNames()) {
                 String known = HEADERS.get(header.toLowerCase(Locale.ROOT).replaceAll("[^a-z]", ""));
                 if (known != null) {

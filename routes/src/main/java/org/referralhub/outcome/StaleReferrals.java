@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -83,7 +84,7 @@ public final class StaleReferrals {
         Set<String> staleWith = referral.statusHistory().stream()
                 .filter(h -> BY.equals(h.by()) && h.reason() != null && h.reason().startsWith("rerouted from "))
                 .map(h -> h.reason().substring("rerouted from ".length()).split(" ")[0]).collect(Collectors.toSet());
-        Set<String> excluded = new java.util.HashSet<>(staleWith);
+        Set<String> excluded = new HashSet<>(staleWith);
         excluded.add(referral.partnerId());
         long waited = businessDaysBetween(deliveredAt(referral).orElse(now), now);
         ReferralRouter.Route route = router.route(config.routing(), config::partner, referral.referralId(),

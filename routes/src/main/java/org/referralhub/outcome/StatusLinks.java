@@ -1,6 +1,8 @@
 package org.referralhub.outcome;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
@@ -65,7 +67,7 @@ public final class StatusLinks {
             Payload p = CanonicalJson.MAPPER.readValue(payload, Payload.class);
             Instant expires = Instant.ofEpochSecond(p.e());
             return now.isAfter(expires) ? Optional.empty() : Optional.of(new Claim(p.r(), p.p(), p.s(), expires));
-        } catch (IllegalArgumentException | java.io.IOException e) {
+        } catch (IllegalArgumentException | IOException e) {
             return Optional.empty();
         }
     }
@@ -75,7 +77,7 @@ public final class StatusLinks {
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(new SecretKeySpec(key.get(), "HmacSHA256"));
             return mac.doFinal(payload);
-        } catch (java.security.GeneralSecurityException e) {
+        } catch (GeneralSecurityException e) {
             throw new IllegalStateException("HMAC-SHA256 is not available", e);
         }
     }

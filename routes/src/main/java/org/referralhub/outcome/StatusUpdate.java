@@ -1,6 +1,9 @@
 package org.referralhub.outcome;
 
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
 
 /**
  * What a partner reports about a referral it received: a lifecycle {@code status} (accepted, rejected, in-progress,
@@ -24,10 +27,10 @@ public record StatusUpdate(String referralId, String status, String businessStat
         }
         try {
             return Instant.parse(text.trim());
-        } catch (java.time.format.DateTimeParseException notInstant) {
+        } catch (DateTimeParseException notInstant) {
             try {
-                return java.time.LocalDate.parse(text.trim()).atStartOfDay().toInstant(java.time.ZoneOffset.UTC);
-            } catch (java.time.format.DateTimeParseException notDate) {
+                return LocalDate.parse(text.trim()).atStartOfDay().toInstant(ZoneOffset.UTC);
+            } catch (DateTimeParseException notDate) {
                 throw new IllegalArgumentException("a date is ISO-8601: 2026-11-23 or 2026-11-23T14:00:00Z");
             }
         }

@@ -1,7 +1,9 @@
 package org.referralhub.referral;
 
+import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Instant;
+import java.util.Arrays;
 
 /**
  * Referral ids are ULIDs: 26 characters of Crockford base32, a 48-bit millisecond timestamp followed by
@@ -27,8 +29,8 @@ public final class ReferralIds {
      * or in a replay, gets the same id, so it cannot be stored twice.
      */
     public static String derivedId(Instant at, String seed) {
-        byte[] digest = Sha256.digest(seed.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        return id(at, java.util.Arrays.copyOf(digest, 10));
+        byte[] digest = Sha256.digest(seed.getBytes(StandardCharsets.UTF_8));
+        return id(at, Arrays.copyOf(digest, 10));
     }
 
     private static String id(Instant at, byte[] random) {

@@ -8,10 +8,11 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
 import org.referralhub.config.Partner;
-import org.referralhub.config.RoutingTable;
 import org.referralhub.config.RoutingTable.RoutingRule;
+import org.referralhub.config.RoutingTable;
 import org.referralhub.config.Sectors;
 import org.referralhub.referral.Client;
 
@@ -34,7 +35,7 @@ public final class ReferralRouter {
     /** The route; with no partner ({@link Route#found()} false) when no rule nor the fallback can take it. */
     public Route route(RoutingTable table, Function<String, Optional<Partner>> partners, String referralId,
                        String agencyId, Client client, Instant now, PartnerLoad load) {
-        return route(table, partners, referralId, agencyId, client, now, load, java.util.Set.of());
+        return route(table, partners, referralId, agencyId, client, now, load, Set.of());
     }
 
     /**
@@ -42,7 +43,7 @@ public final class ReferralRouter {
      * over as "did not answer".
      */
     public Route route(RoutingTable table, Function<String, Optional<Partner>> partners, String referralId,
-                       String agencyId, Client client, Instant now, PartnerLoad load, java.util.Set<String> excluded) {
+                       String agencyId, Client client, Instant now, PartnerLoad load, Set<String> excluded) {
         YearMonth month = YearMonth.from(now.atZone(ZoneOffset.UTC));
         List<String> passedOver = new ArrayList<>();
         for (RoutingRule rule : table.rules()) {
@@ -73,7 +74,7 @@ public final class ReferralRouter {
     private static Optional<String> choose(String ruleId, List<String> candidates, String strategy,
                                            Function<String, Optional<Partner>> partners, Client client,
                                            YearMonth month, PartnerLoad load, List<String> passedOver,
-                                           java.util.Set<String> excluded) {
+                                           Set<String> excluded) {
         List<String> accepting = new ArrayList<>();
         List<String> waitlist = new ArrayList<>();
         for (String id : candidates) {

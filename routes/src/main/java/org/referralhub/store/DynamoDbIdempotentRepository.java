@@ -2,7 +2,9 @@ package org.referralhub.store;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.camel.spi.IdempotentRepository;
 import org.apache.camel.support.service.ServiceSupport;
 
@@ -21,7 +23,7 @@ public final class DynamoDbIdempotentRepository extends ServiceSupport implement
     private final Clock clock;
     private final String owner = "poller-" + UUID.randomUUID();
     /** Who holds each key this poller took: itself, or the poller that died and whose record it took over. */
-    private final java.util.Map<String, String> held = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, String> held = new ConcurrentHashMap<>();
 
     public DynamoDbIdempotentRepository(IdempotencyRecords records, String scope, Duration lease, Duration keep,
                                         Clock clock) {

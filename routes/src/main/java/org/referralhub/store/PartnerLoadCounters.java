@@ -4,8 +4,12 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.YearMonth;
+import java.time.ZoneOffset;
+import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
 import org.referralhub.config.ConfigurationSource;
 import org.referralhub.config.HubConfiguration;
 import org.referralhub.config.RoutingTable;
@@ -75,9 +79,9 @@ public final class PartnerLoadCounters implements PartnerLoad {
      * them. Only the counts something decides on are kept — a month's for a partner with a quota or in a
      * least-loaded rule, a rule's for a round-robin rule — in one write per counter.
      */
-    public void settled(java.util.List<Referral> referrals, java.util.function.Predicate<Referral> stored) {
+    public void settled(List<Referral> referrals, Predicate<Referral> stored) {
         HubConfiguration config = configs.current();
-        Map<String, Long> additions = new java.util.TreeMap<>();
+        Map<String, Long> additions = new TreeMap<>();
         for (Referral referral : referrals) {
             pending.remove(referral.referralId());
             if (!stored.test(referral) || referral.routing() == null) {
@@ -85,7 +89,7 @@ public final class PartnerLoadCounters implements PartnerLoad {
             }
             String partner = referral.routing().partnerId();
             String rule = referral.routing().ruleId();
-            YearMonth month = YearMonth.from(referral.routing().decidedAt().atZone(java.time.ZoneOffset.UTC));
+            YearMonth month = YearMonth.from(referral.routing().decidedAt().atZone(ZoneOffset.UTC));
             boolean quota = config.partner(partner).map(p -> p.capacity().monthlyQuota() != null).orElse(false);
             boolean leastLoaded = config.routing().rules().stream().anyMatch(r ->
                     RoutingTable.RoutingRule.LEAST_LOADED.equals(r.strategy()) && r.candidates().contains(partner));

@@ -1,12 +1,27 @@
 package org.referralhub.store;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
+import org.referralhub.outcome.Notice;
 import org.referralhub.referral.CanonicalJson;
 import org.referralhub.referral.Channel;
 import org.referralhub.referral.Delivery;
@@ -23,11 +38,13 @@ import software.amazon.awssdk.enhanced.dynamodb.model.Page;
 import software.amazon.awssdk.enhanced.dynamodb.model.PutItemEnhancedRequest;
 import software.amazon.awssdk.enhanced.dynamodb.model.QueryConditional;
 import software.amazon.awssdk.enhanced.dynamodb.model.QueryEnhancedRequest;
+import software.amazon.awssdk.enhanced.dynamodb.model.ReadBatch;
 import software.amazon.awssdk.enhanced.dynamodb.model.TransactPutItemEnhancedRequest;
 import software.amazon.awssdk.enhanced.dynamodb.model.TransactWriteItemsEnhancedRequest;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.DynamoDbException;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 
 /**
@@ -48,15 +65,15 @@ public final class ReferralStore {
     private static final Expression ITEM_ABSENT = Expression.builder()
             .expression("attribute_not_exists(#pk)").putExpressionName("#pk", ReferralItem.PK).build();
 
-    private static final java.time.format.DateTimeFormatter SORTABLE_TIME =
-            java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(java.time.ZoneOffset.UTC);
+    private static final DateTimeFormatter SORTABLE_TIME =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
 
     private final DynamoDbEnhancedClient enhanced;
     private final DynamoDbTable<ReferralItem> table;
     private final RecentWrites recent = new RecentWrites(4096);
 
     private volatile Settlement settlement = (referrals, stored) -> { };
-    private volatile java.util.function.Function<Referral, Instant> retainUntil = referral -> null;
+    private volatile Function<Referral, Instant> retainUntil = referral -> null;
 
     /** The table this store writes to. */
     public String tableName() {
@@ -71,7 +88,7 @@ public final class ReferralStore {
     /** Told of every new referral once it is stored, or found to be a duplicate (partners' load counts them). */
     @FunctionalInterface
     public interface Settlement {
-        void settled(List<Referral> referrals, java.util.function.Predicate<Referral> stored);
+        void settled(List<Referral> referrals, Predicate<Referral> stored);
     }
 
     public void onSettled(Settlement settlement) {
@@ -79,7 +96,7 @@ public final class ReferralStore {
     }
 
     /** Until when a closed referral is kept (its item's TTL); null: for good. */
-    public void retainClosedReferralsUntil(java.util.function.Function<Referral, Instant> retainUntil) {
+    public void retainClosedReferralsUntil(Function<Referral, Instant> retainUntil) {
         this.retainUntil = retainUntil;
     }
 
@@ -162,7 +179,7 @@ public final class ReferralStore {
             actions += needed;
         }
         out.addAll(insertChunk(chunk, now));
-        java.util.Set<String> stored = new java.util.HashSet<>();
+        Set<String> stored = new HashSet<>();
         out.stream().filter(s -> !s.duplicate()).forEach(s -> stored.add(s.referral().referralId()));
         settlement.settled(referrals, r -> stored.contains(r.referralId()));
         return out;
@@ -186,7 +203,7 @@ public final class ReferralStore {
                 enhanced.transactWriteItems(tx.build());
                 chunk.forEach(r -> recent.wrote(r, 1L));
                 return chunk.stream().map(r -> new Stored(r, false)).toList();
-            } catch (software.amazon.awssdk.services.dynamodb.model.DynamoDbException e) {
+            } catch (DynamoDbException e) {
                 // cancelled on a claim, or refused for two writes to one item: both are answered row by row
                 if (!(e instanceof TransactionCanceledException) && e.statusCode() >= 500) {
                     throw e;
@@ -204,7 +221,7 @@ public final class ReferralStore {
      */
     public Map<String, Object> erase(Referral referral, String by, String reason, List<String> removed,
                                      List<String> partnersTold, Instant now) {
-        Map<String, Object> record = new java.util.LinkedHashMap<>();
+        Map<String, Object> record = new LinkedHashMap<>();
         record.put("referralId", referral.referralId());
         record.put("agencyId", referral.agencyId());
         record.put("partnerId", referral.partnerId());
@@ -244,8 +261,8 @@ public final class ReferralStore {
     }
 
     /** Stored referrals by id (those that exist), read 100 at a time. */
-    public Map<String, Referral> findAll(java.util.Collection<String> referralIds) {
-        Map<String, Referral> out = new java.util.HashMap<>();
+    public Map<String, Referral> findAll(Collection<String> referralIds) {
+        Map<String, Referral> out = new HashMap<>();
         documents(referralIds.stream().map(id -> REFERRAL_PREFIX + id).toList())
                 .values().forEach(r -> out.put(r.referralId(), r));
         return out;
@@ -271,7 +288,7 @@ public final class ReferralStore {
         item.setAgencyId(agencyId);
         item.setStatus(reason);
         item.setReceivedAt(sortable(now));
-        Map<String, Object> record = new java.util.LinkedHashMap<>(Map.of("receiptId", receiptId, "channel", channel,
+        Map<String, Object> record = new LinkedHashMap<>(Map.of("receiptId", receiptId, "channel", channel,
                 "reason", reason, "detail", detail, "rawPayloadRef", rawPayloadRef == null ? "" : rawPayloadRef,
                 "at", now.toString()));
         if (agencyId != null) {
@@ -358,7 +375,7 @@ public final class ReferralStore {
      * @throws IllegalArgumentException when the cursor is not one this agency was given
      */
     public AgencyPage agencyPage(String agencyId, Instant from, Instant to, String cursor, int limit,
-                           java.util.function.Predicate<Referral> filter) {
+                           Predicate<Referral> filter) {
         String partition = "AGENCY#" + agencyId;
         Map<String, AttributeValue> start = cursor == null ? null : Cursors.read(cursor, partition);
         QueryConditional range = QueryConditional.sortBetween(
@@ -367,7 +384,7 @@ public final class ReferralStore {
         List<Referral> out = new ArrayList<>();
         DynamoDbIndex<ReferralItem> index = table.index(ReferralItem.BY_AGENCY_DATE);
         for (int round = 0; round < 20; round++) {
-            var request = software.amazon.awssdk.enhanced.dynamodb.model.QueryEnhancedRequest.builder()
+            var request = QueryEnhancedRequest.builder()
                     .queryConditional(range).scanIndexForward(false).limit(Math.max(limit, 25)).exclusiveStartKey(start).build();
             var page = index.query(request).iterator().next();
             Map<String, Referral> documents = documents(page.items().stream().map(ReferralItem::getPk).toList());
@@ -389,7 +406,7 @@ public final class ReferralStore {
     }
 
     /** Every referral of an agency received in [{@code from}, {@code to}), read by the index, then in batches. */
-    public void forEachOfAgency(String agencyId, Instant from, Instant to, java.util.function.Consumer<Referral> each) {
+    public void forEachOfAgency(String agencyId, Instant from, Instant to, Consumer<Referral> each) {
         String partition = "AGENCY#" + agencyId;
         QueryConditional range = QueryConditional.sortBetween(
                 Key.builder().partitionValue(partition).sortValue(sortable(from)).build(),
@@ -414,9 +431,9 @@ public final class ReferralStore {
 
     /** Referrals by item key, read 100 at a time (unprocessed keys are read again by the SDK's iterable). */
     private Map<String, Referral> documents(List<String> pks) {
-        Map<String, Referral> out = new java.util.LinkedHashMap<>();
+        Map<String, Referral> out = new LinkedHashMap<>();
         for (int i = 0; i < pks.size(); i += 100) {
-            var batch = software.amazon.awssdk.enhanced.dynamodb.model.ReadBatch.builder(ReferralItem.class)
+            var batch = ReadBatch.builder(ReferralItem.class)
                     .mappedTableResource(table);
             pks.subList(i, Math.min(pks.size(), i + 100)).forEach(pk -> batch.addGetItem(key(pk, REFERRAL_SK)));
             var read = batch.build();
@@ -438,32 +455,32 @@ public final class ReferralStore {
         }
 
         static String write(Map<String, AttributeValue> key) {
-            Map<String, String> plain = new java.util.TreeMap<>();
+            Map<String, String> plain = new TreeMap<>();
             key.forEach((k, v) -> plain.put(k, v.s()));
-            return java.util.Base64.getUrlEncoder().withoutPadding()
-                    .encodeToString(CanonicalJson.write(plain).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return Base64.getUrlEncoder().withoutPadding()
+                    .encodeToString(CanonicalJson.write(plain).getBytes(StandardCharsets.UTF_8));
         }
 
         static Map<String, AttributeValue> read(String cursor, String partition) {
             try {
-                Map<?, ?> plain = CanonicalJson.MAPPER.readValue(java.util.Base64.getUrlDecoder().decode(cursor), Map.class);
+                Map<?, ?> plain = CanonicalJson.MAPPER.readValue(Base64.getUrlDecoder().decode(cursor), Map.class);
                 if (!partition.equals(plain.get("gsi2pk")) || plain.size() != 4) {
                     throw new IllegalArgumentException("not your cursor");
                 }
-                Map<String, AttributeValue> key = new java.util.HashMap<>();
+                Map<String, AttributeValue> key = new HashMap<>();
                 plain.forEach((k, v) -> key.put(String.valueOf(k), AttributeValue.fromS(String.valueOf(v))));
                 if (!String.valueOf(plain.get(ReferralItem.PK)).startsWith(REFERRAL_PREFIX)) {
                     throw new IllegalArgumentException("not a referral cursor");
                 }
                 return key;
-            } catch (java.io.IOException | RuntimeException e) {
+            } catch (IOException | RuntimeException e) {
                 throw new IllegalArgumentException("the cursor is not one this agency was given");
             }
         }
     }
 
     /** A notice to write with a change, and when to send it on which channel. */
-    public record NoticeDue(org.referralhub.outcome.Notice notice, Channel channel, Instant at) {
+    public record NoticeDue(Notice notice, Channel channel, Instant at) {
     }
 
     /**
@@ -471,7 +488,7 @@ public final class ReferralStore {
      * transaction: the agency is told of a change if and only if it happened.
      */
     public Optional<Referral> update(String referralId, UnaryOperator<Referral> change,
-                                     java.util.function.Function<Referral, List<NoticeDue>> notices) {
+                                     Function<Referral, List<NoticeDue>> notices) {
         // this process's own last write of the referral, if it has one, saves the read; a no-op decided on it is
         // checked against a fresh read, and a write on it is refused if anyone wrote since
         RecentWrites.Written known = recent.take(referralId);

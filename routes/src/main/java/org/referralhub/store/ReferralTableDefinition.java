@@ -1,6 +1,11 @@
 package org.referralhub.store;
 
+import java.net.URI;
 import java.util.List;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
@@ -46,12 +51,12 @@ public final class ReferralTableDefinition {
     }
 
     /** The same, against a local endpoint (DynamoDB Local), before any hub runs on the table. */
-    public static void ensureExists(java.net.URI localEndpoint, String tableName) {
+    public static void ensureExists(URI localEndpoint, String tableName) {
         try (DynamoDbClient dynamo = DynamoDbClient.builder().endpointOverride(localEndpoint)
-                .region(software.amazon.awssdk.regions.Region.CA_CENTRAL_1)
-                .credentialsProvider(software.amazon.awssdk.auth.credentials.StaticCredentialsProvider.create(
-                        software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create("local", "local")))
-                .httpClient(software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient.create())
+                .region(Region.CA_CENTRAL_1)
+                .credentialsProvider(StaticCredentialsProvider.create(
+                        AwsBasicCredentials.create("local", "local")))
+                .httpClient(UrlConnectionHttpClient.create())
                 .build()) {
             ensureExists(dynamo, tableName);
         }

@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.function.Function;
 import org.referralhub.config.ConfigurationLoader;
 import org.referralhub.config.ConfigurationSource;
 import org.referralhub.config.HubConfiguration;
@@ -22,7 +23,7 @@ public final class StoredConfiguration implements ConfigurationSource {
 
     private final ConfigurationStore store;
     private final Map<String, String> placeholders;
-    private final java.util.function.Function<String, String> secrets;
+    private final Function<String, String> secrets;
     private final Duration maxAge;
     private final Clock clock;
     private volatile Loaded loaded;
@@ -32,7 +33,7 @@ public final class StoredConfiguration implements ConfigurationSource {
 
     /** @param secrets the values of the {@code {{secret:name}}} the configuration holds (null: none) */
     public StoredConfiguration(ConfigurationStore store, Map<String, String> placeholders,
-                               java.util.function.Function<String, String> secrets, Duration maxAge, Clock clock) {
+                               Function<String, String> secrets, Duration maxAge, Clock clock) {
         this.store = store;
         this.placeholders = Map.copyOf(placeholders);
         this.secrets = secrets;
@@ -46,7 +47,7 @@ public final class StoredConfiguration implements ConfigurationSource {
     }
 
     /** Where this hub reads the configuration's {@code {{secret:name}}} from. */
-    public java.util.function.Function<String, String> secrets() {
+    public Function<String, String> secrets() {
         return secrets;
     }
 

@@ -7,7 +7,9 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Map;
+import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.Test;
+import org.referralhub.Samples;
 import org.referralhub.config.ConfigurationLoader;
 import org.referralhub.config.HubConfiguration;
 
@@ -23,7 +25,7 @@ class SandboxTest {
                 ((ObjectNode) a).putObject("fileMappings").put("csv", "csv-fr-v1");
             }
         });
-        return ConfigurationLoader.resolve(raw, Map.of("hubBaseUrl", "http://localhost:8080"), org.referralhub.Samples.DEMO_SECRETS);
+        return ConfigurationLoader.resolve(raw, Map.of("hubBaseUrl", "http://localhost:8080"), Samples.DEMO_SECRETS);
     }
 
     @Test
@@ -45,7 +47,7 @@ class SandboxTest {
     void aFormatWithoutAMappingOrAnUnknownFormatIsRefused() {
         ObjectNode raw = ConfigurationLoader.read("classpath:hub-config.yaml");
         ((ObjectNode) raw.withArray("agencies").get(0)).putObject("fileMappings").put("pdf", "nope");
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> ConfigurationLoader.resolve(raw, Map.of("hubBaseUrl", "x"), org.referralhub.Samples.DEMO_SECRETS))
+        Assertions.assertThatThrownBy(() -> ConfigurationLoader.resolve(raw, Map.of("hubBaseUrl", "x"), Samples.DEMO_SECRETS))
                 .hasMessageContaining("agency 'cics' maps file format 'pdf'; the formats are csv, xlsx, json and jsonl")
                 .hasMessageContaining("agency 'cics' uses mapping 'nope', which does not exist");
     }

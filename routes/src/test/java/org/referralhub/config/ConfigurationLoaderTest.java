@@ -3,10 +3,11 @@ package org.referralhub.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.referralhub.config.PartnerChannel;
 import org.referralhub.Samples;
+import org.referralhub.config.PartnerChannel;
 
 class ConfigurationLoaderTest {
 
@@ -95,8 +96,8 @@ class ConfigurationLoaderTest {
 
     @Test
     void aNarrowerRuleBeforeABroaderOneIsReachable() {
-        RoutingTable.RoutingRule narrow = new RoutingTable.RoutingRule("n", null, java.util.List.of("M2"), null, null, "x");
-        RoutingTable.RoutingRule broad = new RoutingTable.RoutingRule("b", null, java.util.List.of("M"), null, null, "x");
+        RoutingTable.RoutingRule narrow = new RoutingTable.RoutingRule("n", null, List.of("M2"), null, null, "x");
+        RoutingTable.RoutingRule broad = new RoutingTable.RoutingRule("b", null, List.of("M"), null, null, "x");
         assertThat(ConfigurationLoader.catchesAll(narrow, broad)).isFalse();
         assertThat(ConfigurationLoader.catchesAll(broad, narrow)).isTrue();
     }

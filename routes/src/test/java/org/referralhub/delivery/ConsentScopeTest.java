@@ -2,6 +2,7 @@ package org.referralhub.delivery;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Instant;
 import java.time.LocalDate;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -37,7 +38,7 @@ class ConsentScopeTest {
     @Test
     void aPartnersFieldSelectionNarrowsWhatTheConsentShares() {
         PartnerReferral full = new PartnerReferral(PartnerReferral.TYPE, "1.0", "dlv", "r", "p", "a", "Agency", "ref",
-                java.time.Instant.EPOCH, ConsentScope.visible(CLIENT, List.of("background")), null, null);
+                Instant.EPOCH, ConsentScope.visible(CLIENT, List.of("background")), null, null);
         PartnerReferral selected = full.selecting(List.of("client.firstName", "client.lastName", "client.email",
                 "client.postalCode"));
         assertThat(selected.client().firstName()).isEqualTo("Dara");

@@ -1,9 +1,13 @@
 package org.referralhub.email;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import java.util.ArrayList;
+import java.util.List;
+import org.assertj.core.api.Assertions;
 import org.referralhub.Samples;
 import org.referralhub.config.Agency;
 import org.referralhub.config.HubConfiguration;
+import org.referralhub.intake.ChannelReader;
 import org.referralhub.intake.ReferralIntake;
 
 /**
@@ -19,7 +23,7 @@ class InboundEmailFuzzTest {
     @FuzzTest(maxDuration = "5m")
     void aMessageIsReadOrCleanlyRefused(byte[] raw) {
         // a repeat of the message must find the same key
-        org.assertj.core.api.Assertions.assertThat(EmailImport.messageKey(raw)).isEqualTo(EmailImport.messageKey(raw.clone()))
+        Assertions.assertThat(EmailImport.messageKey(raw)).isEqualTo(EmailImport.messageKey(raw.clone()))
                 .matches(k -> k.startsWith("message-id:") || k.startsWith("sha256:"));
         InboundEmail email;
         try {
@@ -29,8 +33,17 @@ class InboundEmailFuzzTest {
         }
         email.from();
         email.senderForged();
-        if (email.body() != null) {
-            EmailImport.formDrafts(INTAKE, AGENCY, email.body());
-        }
+        List<String> found = new ArrayList<>();
+        new MessageReader(INTAKE, 10).read(AGENCY, email, new ChannelReader.Found() {
+            @Override
+            public void draft(ChannelReader.Labelled draft) {
+                found.add(draft.where());
+            }
+
+            @Override
+            public void problem(String problem) {
+                found.add(problem);
+            }
+        });
     }
 }

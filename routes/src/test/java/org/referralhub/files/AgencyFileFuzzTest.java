@@ -3,6 +3,7 @@ package org.referralhub.files;
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import java.time.Instant;
+import org.assertj.core.api.Assertions;
 import org.referralhub.Samples;
 import org.referralhub.config.Agency;
 import org.referralhub.config.HubConfiguration;
@@ -35,14 +36,14 @@ class AgencyFileFuzzTest {
             while (reader.hasNext()) {
                 AgencyFileReader.Row row = reader.next();
                 // rows are answered by number in the results file: numbers only go up, within the row limit
-                org.assertj.core.api.Assertions.assertThat(row.number()).isGreaterThan(last);
+                Assertions.assertThat(row.number()).isGreaterThan(last);
                 last = row.number();
                 try {
                     INTAKE.assemble(new ReferralIntake.Receipt(ReferralIds.newId(NOW), AGENCY, Channel.SFTP,
                             reader.mappingId(), NOW, "fuzz#row=" + row.number()), row.draft());
                 } catch (InvalidReferralException refused) {
                     // the row's field errors, for its line in the results file
-                    org.assertj.core.api.Assertions.assertThat(refused.errors()).isNotEmpty();
+                    Assertions.assertThat(refused.errors()).isNotEmpty();
                 }
             }
         } catch (UnreadableFileException unreadable) {

@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Instant;
+import java.util.List;
+import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.Test;
 import org.referralhub.Samples;
 import org.referralhub.config.Agency;
@@ -51,9 +53,9 @@ class ReferralIntakeTest {
     @Test
     void aClientWithoutKnownLanguagesIsPassedByALanguageRuleInsteadOfFailing() {
         // found by WebhookPayloadFuzzTest: List.contains(null) threw, and the agency got a 500
-        com.fasterxml.jackson.databind.node.ObjectNode payload = (com.fasterxml.jackson.databind.node.ObjectNode)
+        ObjectNode payload = (ObjectNode)
                 Samples.payload("college-boreal-crm.json");
-        ((com.fasterxml.jackson.databind.node.ObjectNode) payload.get("client")).remove(java.util.List.of("langue", "autres_langues"));
+        ((ObjectNode) payload.get("client")).remove(List.of("langue", "autres_langues"));
         Referral referral = assemble("college-boreal", payload);
         assertThat(referral.routing().ruleId()).isNotEqualTo("francophone-clients");
         assertThat(referral.status()).isEqualTo(ReferralStatus.REQUESTED);
@@ -106,9 +108,9 @@ class ReferralIntakeTest {
                 .isInstanceOfSatisfying(InvalidReferralException.class, e -> assertThat(e.errors())
                         .extracting(FieldError::field, FieldError::code)
                         .containsExactlyInAnyOrder(
-                                org.assertj.core.groups.Tuple.tuple("client.lastName", "required"),
-                                org.assertj.core.groups.Tuple.tuple("client.email", "contact-required"),
-                                org.assertj.core.groups.Tuple.tuple("client.arrivalDate", "future-date"),
-                                org.assertj.core.groups.Tuple.tuple("program", "unknown-program")));
+                                Tuple.tuple("client.lastName", "required"),
+                                Tuple.tuple("client.email", "contact-required"),
+                                Tuple.tuple("client.arrivalDate", "future-date"),
+                                Tuple.tuple("program", "unknown-program")));
     }
 }

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
+import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.Test;
 import org.referralhub.Samples;
 import org.referralhub.config.FieldMapping;
@@ -84,8 +85,8 @@ class ReferralMapperTest {
         ReferralDraft draft = demo.map("crm-fr-v1", payload);
         assertThat(draft.errors()).extracting(FieldError::field, FieldError::source, FieldError::code)
                 .containsExactlyInAnyOrder(
-                        org.assertj.core.groups.Tuple.tuple("client.email", "client.courriel", "invalid-email"),
-                        org.assertj.core.groups.Tuple.tuple("client.arrivalDate", "client.date_arrivee", "invalid-date"));
+                        Tuple.tuple("client.email", "client.courriel", "invalid-email"),
+                        Tuple.tuple("client.arrivalDate", "client.date_arrivee", "invalid-date"));
         assertThat(draft.errors()).allSatisfy(e -> assertThat(e.message()).doesNotContain("pas-un-courriel"));
     }
 

@@ -3,6 +3,7 @@ package org.referralhub.outcome;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class FunnelReportTest {
@@ -20,7 +21,7 @@ class FunnelReportTest {
         assertThat(row.received()).isZero();
         assertThat(row.rates().get("eligible")).isNull();
         assertThat(row.medianDaysToFirstContact()).isNull();
-        assertThat(FunnelReport.csv(FunnelReport.of(null, null, java.util.Map.of(), List.of())).lines().skip(1).findFirst().orElseThrow())
+        assertThat(FunnelReport.csv(FunnelReport.of(null, null, Map.of(), List.of())).lines().skip(1).findFirst().orElseThrow())
                 .startsWith("all,all,0,0,0,0,0,0,0,,,,,,");
     }
 }

@@ -6,8 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.referralhub.referral.Channel;
 import org.referralhub.referral.Client;
 import org.referralhub.referral.Delivery;
+import org.referralhub.referral.DeliveryAttempt;
 import org.referralhub.referral.Referral;
 import org.referralhub.referral.ReferralSource;
 import org.referralhub.referral.ReferralStatus;
@@ -26,8 +28,8 @@ class OutcomesTest {
                 new RoutingDecision("humber", "rule", RECEIVED), null, null, null, List.of(), null)
                 .movedTo(ReferralStatus.REQUESTED, null, null, RECEIVED, "agency:cics");
         Delivery pending = Delivery.pending("dlv", RECEIVED);
-        return r.withDelivery(pending.delivered(new org.referralhub.referral.DeliveryAttempt(1, RECEIVED,
-                org.referralhub.referral.Channel.WEBHOOK, "humber", org.referralhub.referral.DeliveryAttempt.Outcome.DELIVERED, 200, 5, null)));
+        return r.withDelivery(pending.delivered(new DeliveryAttempt(1, RECEIVED,
+                Channel.WEBHOOK, "humber", DeliveryAttempt.Outcome.DELIVERED, 200, 5, null)));
     }
 
     private static Referral apply(Referral r, String status, String business) {

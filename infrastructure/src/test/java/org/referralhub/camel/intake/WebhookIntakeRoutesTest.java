@@ -19,6 +19,7 @@ import org.referralhub.camel.ApiRequest;
 import org.referralhub.camel.Endpoints;
 import org.referralhub.camel.WingParts;
 import org.referralhub.intake.ReferralIntake;
+import org.referralhub.intake.WebhookReader;
 import org.referralhub.referral.CanonicalJson;
 import org.referralhub.referral.Referral;
 
@@ -33,7 +34,7 @@ class WebhookIntakeRoutesTest extends CamelTestSupport {
     protected RoutesBuilder[] createRouteBuilders() {
         parts = new WingParts(folder);
         AgencyDoor door = new AgencyDoor(parts.configs, parts.signIns(), parts.archive, parts.clock, 256 * 1024);
-        return new RoutesBuilder[] {new ApiErrorHandling(), new WebhookIntakeRoutes(door, new ReferralIntake(parts.config)),
+        return new RoutesBuilder[] {new ApiErrorHandling(), new WebhookIntakeRoutes(door, new WebhookReader(new ReferralIntake(parts.config)), new ReferralIntake(parts.config)),
                 new StoreReferralRoutes(parts.store, parts.clock), new AgencyReadRoutes(door, parts.store, parts.clock)};
     }
 

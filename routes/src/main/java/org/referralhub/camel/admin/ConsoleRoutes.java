@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 import org.apache.camel.Exchange;
+import org.apache.camel.InvalidPayloadException;
 import org.apache.camel.builder.RouteBuilder;
 import org.referralhub.camel.ApiErrorHandling;
 import org.referralhub.camel.ApiProblem;
@@ -38,7 +39,7 @@ public final class ConsoleRoutes extends RouteBuilder {
                 .process(this::serve);
     }
 
-    private void serve(Exchange exchange) throws org.apache.camel.InvalidPayloadException {
+    private void serve(Exchange exchange) throws InvalidPayloadException {
         ApiRequest request = exchange.getMessage().getMandatoryBody(ApiRequest.class);
         exchange.setProperty(ApiRequest.PROPERTY, request);
         String name = request.pathParameters() == null ? null : request.pathParameters().get("file");

@@ -8,6 +8,7 @@ import java.util.List;
 import org.apache.camel.ConsumerTemplate;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
+import org.apache.camel.Service;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.spi.Registry;
 import org.referralhub.camel.Endpoints;
@@ -138,7 +139,7 @@ public final class FilePullRoutes extends RouteBuilder {
                 + "&readLockCheckInterval=500&readLockTimeout=20000";
     }
 
-    private static void stopQuietly(org.apache.camel.Service service) {
+    private static void stopQuietly(Service service) {
         try {
             service.stop();
         } catch (RuntimeException e) {

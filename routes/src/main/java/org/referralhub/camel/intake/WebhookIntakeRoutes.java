@@ -1,9 +1,8 @@
 package org.referralhub.camel.intake;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import java.io.IOException;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.apache.camel.Exchange;
@@ -16,8 +15,8 @@ import org.referralhub.camel.ApiRequest;
 import org.referralhub.camel.Endpoints;
 import org.referralhub.config.Agency;
 import org.referralhub.delivery.WebhookSignature;
+import org.referralhub.intake.ChannelReader;
 import org.referralhub.intake.ReferralIntake;
-import org.referralhub.intake.WebhookPayload;
 import org.referralhub.referral.Channel;
 import org.referralhub.referral.Referral;
 import org.referralhub.referral.ReferralIds;
@@ -25,18 +24,20 @@ import org.referralhub.store.ReferralStore;
 
 /**
  * The webhook channel: agencies post referrals as JSON in their own shape. Through the agency door (who calls, the
- * size, the raw archive), then the JSON read, mapped and assembled, and stored once.
+ * size, the raw archive), then read by the webhook's reader, assembled, and stored once.
  */
 public final class WebhookIntakeRoutes extends RouteBuilder {
 
     public static final String IDEMPOTENCY_KEY_HEADER = "idempotency-key";
-    private static final String PAYLOAD = "payload";
 
     private final AgencyDoor door;
+    private final ChannelReader reader;
     private final ReferralIntake intake;
 
-    public WebhookIntakeRoutes(AgencyDoor door, ReferralIntake intake) {
+    /** @param reader the webhook's reading (one JSON object through the agency's webhook mapping) */
+    public WebhookIntakeRoutes(AgencyDoor door, ChannelReader reader, ReferralIntake intake) {
         this.door = door;
+        this.reader = reader;
         this.intake = intake;
     }
 
@@ -46,7 +47,6 @@ public final class WebhookIntakeRoutes extends RouteBuilder {
                 .process(door::signIn)
                 .process(door::admit)
                 .process(this::checkContentType)
-                .process(this::parse)
                 .process(this::assemble)
                 .to(Endpoints.STORE_REFERRAL)
                 .process(this::replyAccepted);
@@ -61,32 +61,31 @@ public final class WebhookIntakeRoutes extends RouteBuilder {
         }
     }
 
-    private void parse(Exchange exchange) {
-        try {
-            JsonNode payload = WebhookPayload.read(AgencyDoor.request(exchange).body());
-            if (payload == null || !payload.isObject()) {
-                throw new ApiProblem(400, "malformed", "Malformed referral", "The body must be one JSON object.");
-            }
-            exchange.setProperty(PAYLOAD, payload);
-        } catch (JsonProcessingException e) {
-            // Jackson's own message can quote the input; say only where it broke.
-            String where = e.getLocation() == null ? ""
-                    : " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")";
-            throw new ApiProblem(400, "malformed", "Malformed referral", "The body is not valid JSON" + where + ".");
-        } catch (IOException e) {
-            throw new ApiProblem(400, "malformed", "Malformed referral", "The body could not be read as JSON.");
-        }
-    }
-
+    /** The body read through the agency's webhook mapping into one draft, assembled into a referral. */
     private void assemble(Exchange exchange) {
         AgencyDoor.Caller caller = AgencyDoor.caller(exchange);
         AgencyDoor.Arrival arrival = AgencyDoor.arrival(exchange);
+        ApiRequest request = AgencyDoor.request(exchange);
         Agency agency = caller.agency();
+        List<ChannelReader.Labelled> drafts = new ArrayList<>();
+        try {
+            reader.read(agency, null, request.body(), new ChannelReader.Found() {
+                @Override
+                public void draft(ChannelReader.Labelled draft) {
+                    drafts.add(draft);
+                }
+
+                @Override
+                public void problem(String problem) {
+                    throw new ChannelReader.Unreadable(problem);
+                }
+            });
+        } catch (ChannelReader.Unreadable unreadable) {
+            throw new ApiProblem(400, "malformed", "Malformed referral", unreadable.getMessage());
+        }
         ReferralIntake.Receipt receipt = new ReferralIntake.Receipt(ReferralIds.newId(arrival.receivedAt()), agency,
                 Channel.WEBHOOK, agency.webhookMapping(), arrival.receivedAt(), arrival.rawPayloadRef());
-        Referral referral = intake.assemble(receipt, exchange.getProperty(PAYLOAD, JsonNode.class));
-        exchange.getMessage().setBody(referral);
-        ApiRequest request = AgencyDoor.request(exchange);
+        exchange.getMessage().setBody(intake.assemble(receipt, drafts.get(0).draft()));
         String idempotencyKey = request.header(IDEMPOTENCY_KEY_HEADER);
         if ((idempotencyKey == null || idempotencyKey.isBlank()) && caller.signed()) {
             // a signed call's message id serves as its Idempotency-Key: a replayed or retried call has no second effect
