@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -14,6 +15,7 @@ import java.util.Random;
 import org.referralhub.config.Agency;
 import org.referralhub.hub.Hub;
 import org.referralhub.hub.HubSettings;
+import org.referralhub.hub.Wing;
 import org.referralhub.intake.InvalidReferralException;
 import org.referralhub.intake.ReferralIntake;
 import org.referralhub.outcome.Outcomes;
@@ -150,12 +152,16 @@ public final class DemoData {
         long seed = args.length > 1 ? Long.parseLong(args[1]) : 2026;
         String port = System.getenv().getOrDefault("HUB_DYNAMODB_PORT", "8000");
         Path data = Path.of(System.getenv().getOrDefault("HUB_DATA_DIR", "data"));
+        // the running hub's own table and its own key store (the configuration names secrets kept there); no routes:
+        // the referrals are written straight into the table, and the running hub delivers them
         try (Hub hub = Hub.start(HubSettings.of(Map.of(
                 HubSettings.REFERRALS_TABLE, "referrals",
                 HubSettings.AWS_ENDPOINT_URL, "http://localhost:" + port,
                 HubSettings.ARCHIVE_DIR, data.resolve("archive").toString(),
                 HubSettings.FILE_DROP_DIR, data.resolve("sftp").toString(),
-                HubSettings.HUB_BASE_URL, "http://localhost:" + System.getenv().getOrDefault("HUB_PORT", "8080"))))) {
+                HubSettings.KEY_STORE_DIR, data.resolve("keys").toString(),
+                HubSettings.HUB_BASE_URL, "http://localhost:" + System.getenv().getOrDefault("HUB_PORT", "8080"))),
+                EnumSet.noneOf(Wing.class))) {
             List<Referral> stored = seed(hub, Instant.now(), count, seed);
             LOG.info("seeded {} referrals over the last year (seed {}); try: ./referral-hub report funnel", stored.size(), seed);
         }

@@ -99,7 +99,7 @@ class ReferralStoreIT {
     @Test
     void aClaimAfterItsOwnWriteSkipsTheReadAndAChangeMadeElsewhereIsKept() {
         Referral referral = pending();
-        first.insert(referral, null, NOW);
+        first.insert(referral, NOW);
         assertThat(first.claimDelivery(referral.referralId(), NOW, LEASE)).isPresent();
         assertThat(reads).as("reads for a claim after the process's own write").hasValue(0);
 
@@ -115,7 +115,7 @@ class ReferralStoreIT {
     @Test
     void aNothingToDoDecidedOnItsOwnCopyIsCheckedAgainstTheTable() {
         Referral referral = pending();
-        first.insert(referral, null, NOW);
+        first.insert(referral, NOW);
         assertThat(first.claimDelivery(referral.referralId(), NOW, LEASE)).isPresent();
         // the other dispatcher's lease ran out, it took the delivery over and released it for a retry now
         Instant later = NOW.plus(LEASE).plusSeconds(1);

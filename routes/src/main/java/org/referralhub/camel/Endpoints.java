@@ -16,12 +16,15 @@ public final class Endpoints {
     public static final String REFERRAL_LIST = "direct:referral-list";
     /**
      * Store a referral an HTTP door assembled, de-duplicated by its agency reference and the sender's Idempotency-Key
-     * (body: Referral, header {@code IDEMPOTENCY_KEY}; answers ReferralStore.Stored). Files and e-mail store their
+     * (body: Referral, headers {@code IDEMPOTENCY_KEY} and {@code REQUEST_FINGERPRINT}; answers ReferralStore.Stored,
+     * or a 422 problem when the key came with another request before). Files and e-mail store their
      * rows in transactions of their own, through the same store and its de-duplication.
      */
     public static final String STORE_REFERRAL = "direct:store-referral";
     /** The header of {@link #STORE_REFERRAL} with the sender's Idempotency-Key, if any. */
     public static final String IDEMPOTENCY_KEY = "ReferralHubIdempotencyKey";
+    /** The header of {@link #STORE_REFERRAL} with a digest of the request the key came with. */
+    public static final String REQUEST_FINGERPRINT = "ReferralHubRequestFingerprint";
     /** An agency file landed in an inbound folder (body: its drop key; answers FileImport.Summary). */
     public static final String FILE_INTAKE = "direct:file-intake";
     /** Who may log in to the SFTP server (body: SftpLogin.Attempt; answers Transfer Family's response map). */

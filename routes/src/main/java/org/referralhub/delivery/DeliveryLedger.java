@@ -3,7 +3,9 @@ package org.referralhub.delivery;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 import org.referralhub.config.DeliveryPolicy;
 import org.referralhub.config.Partner;
 import org.referralhub.referral.Channel;
@@ -11,6 +13,7 @@ import org.referralhub.referral.Delivery;
 import org.referralhub.referral.DeliveryAttempt;
 import org.referralhub.referral.Referral;
 import org.referralhub.referral.ReferralStatus;
+import org.referralhub.referral.StatusChange;
 import org.referralhub.store.ReferralStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,18 +24,30 @@ import org.slf4j.LoggerFactory;
  */
 public final class DeliveryLedger {
 
+    private static final String BY = "hub:dispatch";
+
+    /** The reason a referral failed when its delivery was given up for good. */
+    public static final String GAVE_UP = "delivery-failed";
+
     private static final Logger LOG = LoggerFactory.getLogger(DeliveryLedger.class);
 
     private final ReferralStore store;
     private final DeliveryPolicy policy;
     private final RetrySchedule schedule;
     private final Clock clock;
+    private final Function<Referral, List<ReferralStore.NoticeDue>> notices;
 
-    public DeliveryLedger(ReferralStore store, DeliveryPolicy policy, Clock clock) {
+    /**
+     * @param notices the referring agency's notices of a change (a delivery given up for good is one), written with
+     *                the change
+     */
+    public DeliveryLedger(ReferralStore store, DeliveryPolicy policy, Clock clock,
+                          Function<Referral, List<ReferralStore.NoticeDue>> notices) {
         this.store = store;
         this.policy = policy;
         this.schedule = new RetrySchedule(policy);
         this.clock = clock;
+        this.notices = notices;
     }
 
     public Optional<Referral> delivered(String referralId, Partner partner, Channel channel, Instant startedAt,
@@ -53,11 +68,21 @@ public final class DeliveryLedger {
         });
     }
 
+    /** Whether this change is the one that gave the delivery up: the referral failed by the dispatcher, just now. */
+    private static boolean gaveUpNow(Referral changed, Instant now) {
+        if (changed.statusHistory().isEmpty()) {
+            return false;
+        }
+        StatusChange last = changed.statusHistory().get(changed.statusHistory().size() - 1);
+        return last.status() == ReferralStatus.FAILED && GAVE_UP.equals(last.reason()) && BY.equals(last.by())
+                && now.equals(last.at());
+    }
+
     public Optional<Referral> failed(String referralId, Partner partner, Channel channel, Instant startedAt,
                                      Integer responseStatus, String detail) {
         Instant now = clock.instant();
         int maxAttempts = partner != null && partner.maxAttempts() != null ? partner.maxAttempts() : policy.maxAttempts();
-        return store.modify(referralId, r -> {
+        return store.update(referralId, r -> {
             int number = r.delivery().attempts().size() + 1;
             DeliveryAttempt attempt = new DeliveryAttempt(number, startedAt, channel,
                     partner == null ? r.partnerId() : partner.id(), DeliveryAttempt.Outcome.FAILED, responseStatus,
@@ -66,13 +91,13 @@ public final class DeliveryLedger {
                 LOG.warn("referral {} could not be delivered after {} attempts: {}", referralId, number, detail);
                 Referral gaveUp = r.withDelivery(r.delivery().gaveUp(attempt));
                 return gaveUp.status().canMoveTo(ReferralStatus.FAILED)
-                        ? gaveUp.movedTo(ReferralStatus.FAILED, gaveUp.businessStatus(), "delivery-failed", now, "hub:dispatch")
+                        ? gaveUp.movedTo(ReferralStatus.FAILED, gaveUp.businessStatus(), GAVE_UP, now, BY)
                         : gaveUp;
             }
             Instant next = now.plus(schedule.delayAfter(number));
             LOG.info("referral {} delivery attempt {} failed ({}); next attempt at {}", referralId, number, detail, next);
             Delivery retry = r.delivery().retryAt(next, attempt);
             return r.withDelivery(retry);
-        });
+        }, changed -> gaveUpNow(changed, now) ? notices.apply(changed) : List.of());
     }
 }

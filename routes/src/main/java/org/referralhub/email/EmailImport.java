@@ -247,7 +247,7 @@ public final class EmailImport {
             // the id follows from the receipt and the place in the message: read again, it is the same referral
             Referral referral = intake.assemble(new ReferralIntake.Receipt(ReferralIds.derivedId(now, rawRef), agency,
                     Channel.EMAIL, null, now, rawRef), draft);
-            ReferralStore.Stored stored = store.insert(referral, null, now);
+            ReferralStore.Stored stored = store.insert(referral, now);
             Referral r = stored.referral();
             boolean duplicate = stored.duplicate() && !r.referralId().equals(referral.referralId());
             accepted.add(r.referralId() + (duplicate ? " (already referred; nothing new stored)" : "")

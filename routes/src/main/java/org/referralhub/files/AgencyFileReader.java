@@ -64,7 +64,8 @@ public final class AgencyFileReader implements Iterator<AgencyFileReader.Row>, A
             throw new NoSuchElementException();
         }
         FileRow row = reader.next();
-        return new Row(row.number(), mapper.apply(row.fields()));
+        ReferralDraft draft = mapper.apply(row.fields());
+        return new Row(row.number(), row.refused().isEmpty() ? draft : draft.withErrors(row.refused()));
     }
 
     @Override

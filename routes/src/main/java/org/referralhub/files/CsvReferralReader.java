@@ -20,6 +20,7 @@ import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
 import org.apache.commons.csv.DuplicateHeaderMode;
+import org.referralhub.intake.FieldError;
 
 /**
  * CSV with a header row. Encoding: a UTF-8 BOM, else UTF-8 if the first 64 KiB decode as UTF-8, else
@@ -163,16 +164,19 @@ final class CsvReferralReader implements ReferralFileReader {
             throw new UnreadableFileException("the file has more than " + limits.maxRows() + " rows");
         }
         ObjectNode fields = JsonNodeFactory.instance.objectNode();
+        List<FieldError> refused = new ArrayList<>();
         for (int i = 0; i < header.size() && i < record.size(); i++) {
             String value = record.get(i);
             if (value.length() > limits.maxCellChars()) {
-                value = value.substring(0, limits.maxCellChars());
+                refused.add(new FieldError(header.get(i), header.get(i), "cell-too-long", "is longer than "
+                        + limits.maxCellChars() + " characters: the row is refused rather than read with the cell cut"));
+                continue;
             }
             if (!header.get(i).isEmpty() && !value.isEmpty() && !fields.has(header.get(i))) {
                 fields.put(header.get(i), value);
             }
         }
-        return new FileRow(row, fields);
+        return new FileRow(row, fields, refused);
     }
 
     @Override

@@ -24,6 +24,7 @@ import javax.xml.stream.XMLInputFactory;
 import javax.xml.stream.XMLStreamConstants;
 import javax.xml.stream.XMLStreamException;
 import javax.xml.stream.XMLStreamReader;
+import org.referralhub.intake.FieldError;
 
 /**
  * An XLSX workbook, read without a spreadsheet library: the sheet's XML is streamed with StAX (DTDs and external
@@ -48,6 +49,9 @@ final class XlsxReferralReader extends LookaheadReader {
     private final InputStream sheetStream;
     private final XMLStreamReader sheet;
     private final List<String> header;
+    /** The workbook counts dates from 1904-01-01 (a Mac Excel setting), not from 1900. */
+    private boolean date1904;
+    private int dataRows;
 
     XlsxReferralReader(InputStream in, String sheetName, FileLimits limits) throws IOException {
         this.limits = limits;
@@ -107,7 +111,11 @@ final class XlsxReferralReader extends LookaheadReader {
         }
         Map<String, String> sheets = new LinkedHashMap<>();
         while (workbook.hasNext()) {
-            if (workbook.next() == XMLStreamConstants.START_ELEMENT && workbook.getLocalName().equals("sheet")) {
+            if (workbook.next() == XMLStreamConstants.START_ELEMENT && workbook.getLocalName().equals("workbookPr")) {
+                String system = workbook.getAttributeValue(null, "date1904");
+                date1904 = "1".equals(system) || "true".equalsIgnoreCase(system);
+            } else if (workbook.getEventType() == XMLStreamConstants.START_ELEMENT
+                    && workbook.getLocalName().equals("sheet")) {
                 String id = null;
                 for (int i = 0; i < workbook.getAttributeCount(); i++) {
                     if (workbook.getAttributeLocalName(i).equals("id")) {
@@ -236,6 +244,8 @@ final class XlsxReferralReader extends LookaheadReader {
 
     private int rowNumber;
     private List<String> lastCells;
+    /** The cells of the last row that hold no value the hub can pass on, by column: why. */
+    private Map<Integer, FieldError> lastProblems = new HashMap<>();
 
     /** Reads the next row element into {@link #lastCells}; answers its row number, or null at the end. */
     private Integer readRow() throws XMLStreamException {
@@ -253,6 +263,7 @@ final class XlsxReferralReader extends LookaheadReader {
 
     private List<String> cells() throws XMLStreamException {
         List<String> cells = new ArrayList<>();
+        lastProblems = new HashMap<>();
         int column = 0;
         String type = null;
         int style = 0;
@@ -290,7 +301,7 @@ final class XlsxReferralReader extends LookaheadReader {
                         while (cells.size() <= column) {
                             cells.add(null);
                         }
-                        cells.set(column, cellText(type, style, value.toString()));
+                        cells.set(column, cellText(column, type, style, value.toString()));
                     }
                     case "row" -> {
                         return cells;
@@ -302,8 +313,14 @@ final class XlsxReferralReader extends LookaheadReader {
         return cells;
     }
 
-    private String cellText(String type, int style, String raw) {
+    /** A cell's value as text, or null — then, when the cell held something the hub cannot pass on, why. */
+    private String cellText(int column, String type, int style, String raw) {
         if (raw.isEmpty()) {
+            return null;
+        }
+        if ("e".equals(type)) {
+            problem(column, "cell-error", "shows the spreadsheet error " + raw.strip()
+                    + ", which is no value: correct the cell or clear it");
             return null;
         }
         if ("s".equals(type)) {
@@ -321,17 +338,41 @@ final class XlsxReferralReader extends LookaheadReader {
                 return raw;
             }
             if (style < dateStyles.size() && dateStyles.get(style)) {
-                return excelDate(number.doubleValue());
+                String date = excelDate(number.doubleValue(), date1904);
+                if (date == null) {
+                    problem(column, "invalid-date", "holds a date the workbook's calendar does not have (Excel's "
+                            + "29 February 1900, or a day before its first): write the date again");
+                }
+                return date;
             }
             return number.stripTrailingZeros().toPlainString();
         }
         return raw;
     }
 
-    /** Excel's 1900 date system: day 1 is 1900-01-01, with its fictional 1900-02-29. */
+    private void problem(int column, String code, String message) {
+        // the header row itself is read before there is a header: its cells are names, said otherwise
+        if (header != null && column < header.size() && !header.get(column).isEmpty()) {
+            lastProblems.put(column, new FieldError(header.get(column), header.get(column), code, message));
+        }
+    }
+
+    /** A date in Excel's 1900 date system. */
     static String excelDate(double serial) {
+        return excelDate(serial, false);
+    }
+
+    /**
+     * A date serial as the workbook means it, or null for none: in the 1900 system day 1 is 1900-01-01 and day 60 the
+     * 29 February 1900 that Excel counts and no calendar has; in the 1904 system day 0 is 1904-01-01.
+     */
+    static String excelDate(double serial, boolean date1904) {
         long days = (long) Math.floor(serial);
-        LocalDate date = LocalDate.of(1899, 12, 30).plusDays(days);
+        if (days < 0 || !date1904 && days == 60) {
+            return null;
+        }
+        LocalDate date = date1904 ? LocalDate.of(1904, 1, 1).plusDays(days)
+                : LocalDate.of(1899, 12, days < 60 ? 31 : 30).plusDays(days);
         double fraction = serial - days;
         if (fraction < 1e-9) {
             return date.toString();
@@ -364,9 +405,6 @@ final class XlsxReferralReader extends LookaheadReader {
                 if (number == null) {
                     return null;
                 }
-                if (number - 1 > limits.maxRows()) {
-                    throw new UnreadableFileException("the sheet has more than " + limits.maxRows() + " rows");
-                }
                 ObjectNode fields = JsonNodeFactory.instance.objectNode();
                 for (int i = 0; i < header.size() && i < lastCells.size(); i++) {
                     String value = lastCells.get(i);
@@ -374,8 +412,12 @@ final class XlsxReferralReader extends LookaheadReader {
                         fields.put(header.get(i), value);
                     }
                 }
-                if (!fields.isEmpty()) {
-                    return new FileRow(number, fields);
+                // an empty row — however far down, formatted or not — is no row
+                if (!fields.isEmpty() || !lastProblems.isEmpty()) {
+                    if (++dataRows > limits.maxRows()) {
+                        throw new UnreadableFileException("the sheet has more than " + limits.maxRows() + " rows");
+                    }
+                    return new FileRow(number, fields, List.copyOf(lastProblems.values()));
                 }
             }
         } catch (XMLStreamException e) {

@@ -46,6 +46,7 @@ import org.referralhub.camel.intake.FilePullRoutes;
 import org.referralhub.camel.intake.StoreReferralRoutes;
 import org.referralhub.camel.intake.WebhookIntakeRoutes;
 import org.referralhub.camel.outcome.NoticeRoutes;
+import org.referralhub.camel.outcome.PartnerDoor;
 import org.referralhub.camel.outcome.PartnerStatusRoutes;
 import org.referralhub.camel.outcome.SignedCallRoutes;
 import org.referralhub.config.ConfigurationLoader;
@@ -228,7 +229,8 @@ public final class HubAssembly {
             routes.add(new StoreReferralRoutes(store, clock));
         }
         if (wings.contains(Wing.PARTNER_API)) {
-            routes.add(new PartnerStatusRoutes(config, signIns, archive, reports, links, records, clock));
+            routes.add(new PartnerStatusRoutes(new PartnerDoor(config, signIns), config, signIns, archive, reports, links,
+                    records, clock));
         }
         if (wings.contains(Wing.FILES)) {
             routes.add(new FileIntakeRoutes(files, new PartnerStatusFiles(reports, store, archive, fileDrop, clock, records),
@@ -240,7 +242,8 @@ public final class HubAssembly {
             routes.add(new EmailIntakeRoutes(email, new MailboxPull(config, email, mailDrop, secrets, records, clock)));
         }
         if (wings.contains(Wing.DISPATCH)) {
-            DeliveryLedger ledger = new DeliveryLedger(store, config.current().delivery(), clock);
+            DeliveryLedger ledger = new DeliveryLedger(store, config.current().delivery(), clock,
+                    changed -> reports.notices(changed, clock.instant()));
             routes.add(new DeliveryErrorHandling(ledger));
             routes.add(new DispatchRoutes(config, store, reports, clock));
             routes.add(new WebhookDeliveryRoutes(config, ledger, clock));

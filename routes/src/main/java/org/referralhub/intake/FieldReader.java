@@ -10,6 +10,7 @@ import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.time.format.ResolverStyle;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
@@ -153,9 +154,10 @@ final class FieldReader {
     private static LocalDate date(String text, String format) throws Unreadable {
         if (format != null) {
             try {
-                return LocalDate.parse(text, DateTimeFormatter.ofPattern(format, Locale.ROOT));
+                return LocalDate.parse(text, strict(format));
             } catch (DateTimeParseException e) {
-                throw new Unreadable("invalid-date", "is not a date in the format " + format);
+                throw new Unreadable("invalid-date", "is not a date in the format " + format
+                        + " (a day the month does not have is refused, never moved)");
             }
         }
         try {
@@ -163,6 +165,21 @@ final class FieldReader {
         } catch (DateTimeParseException e) {
             throw new Unreadable("invalid-date", "is not an ISO-8601 date (yyyy-MM-dd)");
         }
+    }
+
+    /**
+     * An agency's date format, read strictly: a day the month does not have (31/04, 29/02 of a common year) is refused
+     * rather than moved to the month's last day. Year letters are read as the proleptic year ({@code u}), which strict
+     * reading needs where {@code y} would want an era.
+     */
+    static DateTimeFormatter strict(String format) {
+        StringBuilder pattern = new StringBuilder(format.length());
+        boolean quoted = false;
+        for (char c : format.toCharArray()) {
+            quoted ^= c == '\'';
+            pattern.append(!quoted && c == 'y' ? 'u' : c);
+        }
+        return DateTimeFormatter.ofPattern(pattern.toString(), Locale.ROOT).withResolverStyle(ResolverStyle.STRICT);
     }
 
     private static Instant instant(String text, String format) throws Unreadable {

@@ -2,6 +2,7 @@ package org.referralhub.intake;
 
 import java.time.Instant;
 import java.time.LocalDate;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.List;
@@ -27,6 +28,15 @@ public final class ReferralDraft {
 
     public List<FieldError> errors() {
         return errors;
+    }
+
+    /** The same draft with more errors: what the channel could not read as sent (a cell too long, say). */
+    public ReferralDraft withErrors(List<FieldError> more) {
+        EnumMap<CanonicalField, Object> copy = new EnumMap<>(CanonicalField.class);
+        copy.putAll(values);
+        List<FieldError> all = new ArrayList<>(errors);
+        all.addAll(more);
+        return new ReferralDraft(copy, sources, all);
     }
 
     public Object value(CanonicalField field) {

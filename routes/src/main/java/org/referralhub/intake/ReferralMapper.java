@@ -3,6 +3,9 @@ package org.referralhub.intake;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.MissingNode;
 import com.fasterxml.jackson.databind.node.TextNode;
+import java.time.DateTimeException;
+import java.time.LocalDate;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
@@ -121,10 +124,29 @@ public final class ReferralMapper {
             set.fields().forEach((path, mapping) -> {
                 CanonicalField field = CanonicalField.byPath(path).orElseThrow(() -> new IllegalArgumentException(
                         "mapping '" + id + "' maps to '" + path + "', which is not a canonical field"));
+                checkDateFormat(id, path, mapping.dateFormat());
                 out.put(field, new CompiledMapping(mapping, mapping.from().stream().map(FieldPath::parse).toList()));
             });
             return out;
         });
+    }
+
+    /** A date format must name a whole day, month and year, and read back what it writes. */
+    private static void checkDateFormat(String mappingId, String path, String format) {
+        if (format == null) {
+            return;
+        }
+        LocalDate sample = LocalDate.of(2024, 3, 15);
+        try {
+            DateTimeFormatter strict = FieldReader.strict(format);
+            if (LocalDate.parse(strict.format(sample), strict).equals(sample)) {
+                return;
+            }
+        } catch (IllegalArgumentException | DateTimeException e) {
+            // said below
+        }
+        throw new IllegalArgumentException("mapping '" + mappingId + "' reads '" + path + "' with date format '" + format
+                + "', which is not a pattern of day, month and year (e.g. dd/MM/yyyy)");
     }
 
     private record CompiledMapping(FieldMapping config, List<FieldPath> paths) {

@@ -3,10 +3,15 @@ package org.referralhub.intake;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.referralhub.config.Agency;
 
 /** The webhook's reading: one JSON object, through the agency's webhook mapping, as one draft. */
 public final class WebhookReader implements ChannelReader {
+
+    /** Jackson's words for a key met twice, with the key: a structural name, said back (at most 64 characters). */
+    private static final Pattern DUPLICATE = Pattern.compile("^Duplicate field '([^'\\n]{1,64})'");
 
     private final ReferralIntake intake;
 
@@ -20,9 +25,18 @@ public final class WebhookReader implements ChannelReader {
         try {
             payload = WebhookPayload.read(bytes);
         } catch (JsonProcessingException e) {
-            // Jackson's own message can quote the input; say only where it broke.
+            // Jackson's own message can quote the input; say only what broke, and where
             String where = e.getLocation() == null ? ""
                     : " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")";
+            Matcher twice = DUPLICATE.matcher(String.valueOf(e.getOriginalMessage()));
+            if (twice.find()) {
+                throw new Unreadable("The body names '" + twice.group(1) + "' more than once in one object" + where
+                        + ": which value counts cannot be told. Send each key once.");
+            }
+            if (e instanceof WebhookPayload.TrailingContent) {
+                throw new Unreadable("The body has more after the JSON object" + where
+                        + ": send one JSON object, and nothing after it.");
+            }
             throw new Unreadable("The body is not valid JSON" + where + ".");
         } catch (IOException e) {
             throw new Unreadable("The body could not be read as JSON.");

@@ -105,17 +105,41 @@ public final class ReferralStore {
     }
 
     /**
-     * Stores a new referral unless its agency reference or Idempotency-Key was claimed before; then answers the
-     * referral that claimed it.
+     * Stores a new referral unless its agency reference was claimed before; then answers the referral that claimed
+     * it.
      */
-    public Stored insert(Referral referral, String idempotencyKey, Instant now) {
-        Stored stored = insertOne(referral, idempotencyKey, now);
+    public Stored insert(Referral referral, Instant now) {
+        return insert(referral, null, now);
+    }
+
+    /**
+     * The sender's Idempotency-Key and a fingerprint of the request it came with (a digest of the body as sent): the
+     * key answers the first referral only for the same request.
+     */
+    public record RequestKey(String key, String fingerprint) {
+    }
+
+    /** The sender's Idempotency-Key was used before for another request (another body): nothing is stored. */
+    public static final class IdempotencyKeyReused extends RuntimeException {
+        public IdempotencyKeyReused() {
+            super("the Idempotency-Key was used for another request", null, false, false);
+        }
+    }
+
+    /**
+     * Stores a new referral unless its agency reference or the sender's Idempotency-Key was claimed before; then
+     * answers the referral that claimed it. The key's first request is remembered by its fingerprint.
+     *
+     * @throws IdempotencyKeyReused when the key came with another request before
+     */
+    public Stored insert(Referral referral, RequestKey key, Instant now) {
+        Stored stored = insertOne(referral, key, now);
         settlement.settled(List.of(referral), r -> !stored.duplicate());
         return stored;
     }
 
-    private Stored insertOne(Referral referral, String idempotencyKey, Instant now) {
-        List<ReferralItem> claims = claims(referral, idempotencyKey, now);
+    private Stored insertOne(Referral referral, RequestKey key, Instant now) {
+        List<ReferralItem> claims = claims(referral, key, now);
         TransactWriteItemsEnhancedRequest.Builder tx = TransactWriteItemsEnhancedRequest.builder()
                 .addPutItem(table, TransactPutItemEnhancedRequest.builder(ReferralItem.class)
                         .item(toItem(referral, 1L)).conditionExpression(ITEM_ABSENT).build());
@@ -141,6 +165,11 @@ public final class ReferralStore {
                 if (reason != null && "ConditionalCheckFailed".equals(reason.code())) {
                     Key claimKey = key(claims.get(i).getPk(), CLAIM_SK);
                     ReferralItem existing = table.getItem(r -> r.key(claimKey).consistentRead(true));
+                    if (existing != null && "idempotency".equals(existing.getKind()) && key.fingerprint() != null
+                            && existing.getDocument() != null && !existing.getDocument().equals(key.fingerprint())) {
+                        LOG.info("an Idempotency-Key of agency {} came again with another request", referral.agencyId());
+                        throw new IdempotencyKeyReused();
+                    }
                     if (existing != null) {
                         Optional<Referral> original = find(existing.getReferralId());
                         if (original.isPresent()) {
@@ -585,12 +614,13 @@ public final class ReferralStore {
         return ids;
     }
 
-    private List<ReferralItem> claims(Referral referral, String idempotencyKey, Instant now) {
+    private List<ReferralItem> claims(Referral referral, RequestKey key, Instant now) {
         List<ReferralItem> claims = new ArrayList<>();
-        if (idempotencyKey != null && !idempotencyKey.isBlank()) {
-            // the webhook's idempotency record, born completed with the referral it stands for
-            ReferralItem record = IdempotencyRecords.completedItem(referral.agencyId(), idempotencyKey,
-                    referral.referralId(), null, now, IDEMPOTENCY_KEY_LIFETIME);
+        if (key != null && key.key() != null && !key.key().isBlank()) {
+            // the webhook's idempotency record, born completed with the referral it stands for and the request's
+            // fingerprint, so the same key with another request is told apart
+            ReferralItem record = IdempotencyRecords.completedItem(referral.agencyId(), key.key(),
+                    referral.referralId(), key.fingerprint(), now, IDEMPOTENCY_KEY_LIFETIME);
             record.setAgencyId(referral.agencyId());
             claims.add(record);
         }

@@ -64,6 +64,29 @@ class ReferralFileReaderTest {
     }
 
     @Test
+    void aCellLongerThanTheLimitRefusesItsRowByColumnInsteadOfBeingCut() {
+        String csv = "First Name,Notes\r\nAmara," + "x".repeat(10_001) + "\r\nLina,short\r\n";
+        List<FileRow> rows = read("referrals.csv", csv.getBytes(StandardCharsets.UTF_8));
+        assertThat(rows).hasSize(2);
+        assertThat(rows.get(0).refused()).singleElement().satisfies(e -> {
+            assertThat(e.source()).isEqualTo("Notes");
+            assertThat(e.code()).isEqualTo("cell-too-long");
+            assertThat(e.message()).contains("10000").contains("refused");
+        });
+        assertThat(rows.get(0).fields().has("Notes")).as("nothing cut is passed on").isFalse();
+        assertThat(rows.get(1).refused()).isEmpty();
+        assertThat(rows.get(1).fields().get("Notes").asText()).isEqualTo("short");
+
+        var agency = org.referralhub.Samples.demoConfiguration().agency("cics").orElseThrow();
+        try (AgencyFileReader reader = AgencyFileReader.open(new org.referralhub.intake.ReferralIntake(
+                org.referralhub.Samples.demoConfiguration()), agency, "referrals.csv", csv.getBytes(StandardCharsets.UTF_8),
+                FileLimits.DEFAULT)) {
+            assertThat(reader.next().draft().errors()).anySatisfy(e -> assertThat(e.code()).isEqualTo("cell-too-long"));
+            assertThat(reader.next().draft().errors()).noneSatisfy(e -> assertThat(e.code()).isEqualTo("cell-too-long"));
+        }
+    }
+
+    @Test
     void blankLinesAreSkippedAndEmptyCellsLeftOut() {
         List<FileRow> rows = read("x.csv", "a,b\n1,\n\n3,4\n".getBytes(StandardCharsets.UTF_8));
         assertThat(rows).hasSize(2);
@@ -191,6 +214,90 @@ class ReferralFileReaderTest {
                 .isInstanceOf(UnreadableFileException.class);
         assertThatThrownBy(() -> read("x.xlsx", "a,b\n1,2\n".getBytes(StandardCharsets.UTF_8)))
                 .isInstanceOf(UnreadableFileException.class).hasMessageContaining("spreadsheet");
+    }
+
+    /** A formatted but empty row at the sheet's very end (as LibreOffice saves one) is no row. */
+    @Test
+    void emptyRowsAtTheSheetsEndAreNotRowsHoweverFarDown() throws Exception {
+        try (XSSFWorkbook book = new XSSFWorkbook(); ByteArrayOutputStream out = new ByteArrayOutputStream()) {
+            Sheet sheet = book.createSheet("Referrals");
+            sheet.createRow(0).createCell(0).setCellValue("First Name");
+            sheet.createRow(1).createCell(0).setCellValue("Amara");
+            CellStyle bold = book.createCellStyle();
+            Row last = sheet.createRow(1_048_575);
+            last.setRowStyle(bold);
+            last.createCell(0).setCellStyle(bold);
+            book.write(out);
+            List<FileRow> rows = read("referrals.xlsx", out.toByteArray());
+            assertThat(rows).singleElement().satisfies(r -> assertThat(r.fields().get("First Name").asText()).isEqualTo("Amara"));
+        }
+    }
+
+    /** Dates read as Excel and POI read them: the 1904 date system, and serials before 1900-03-01. */
+    @Test
+    void datesAgreeWithPoiInBothDateSystemsAndBeforeMarch1900() throws Exception {
+        for (boolean date1904 : new boolean[] {false, true}) {
+            try (XSSFWorkbook book = new XSSFWorkbook(); ByteArrayOutputStream out = new ByteArrayOutputStream()) {
+                if (date1904) {
+                    book.getCTWorkbook().addNewWorkbookPr().setDate1904(true);
+                }
+                CellStyle date = book.createCellStyle();
+                date.setDataFormat(book.getCreationHelper().createDataFormat().getFormat("yyyy-mm-dd"));
+                Sheet sheet = book.createSheet("Referrals");
+                sheet.createRow(0).createCell(0).setCellValue("Arrival");
+                double[] serials = {1, 2, 31, 59, 61, 62, 366, 45366};
+                for (int i = 0; i < serials.length; i++) {
+                    var cell = sheet.createRow(i + 1).createCell(0);
+                    cell.setCellValue(serials[i]);
+                    cell.setCellStyle(date);
+                }
+                book.write(out);
+                List<FileRow> rows = read("referrals.xlsx", out.toByteArray());
+                assertThat(rows).hasSize(serials.length);
+                for (int i = 0; i < serials.length; i++) {
+                    LocalDate expected = org.apache.poi.ss.usermodel.DateUtil.getLocalDateTime(serials[i], date1904)
+                            .toLocalDate();
+                    assertThat(rows.get(i).fields().get("Arrival").asText()).as("serial " + serials[i]
+                            + (date1904 ? " (1904)" : " (1900)")).isEqualTo(expected.toString());
+                }
+            }
+        }
+    }
+
+    /** Excel's fictional 1900-02-29 (serial 60) is no date; a cell showing an error (#N/A) is no value. */
+    @Test
+    void anErrorCellOrTheFictionalLeapDayRefusesItsRowByColumn() throws Exception {
+        try (XSSFWorkbook book = new XSSFWorkbook(); ByteArrayOutputStream out = new ByteArrayOutputStream()) {
+            CellStyle date = book.createCellStyle();
+            date.setDataFormat(book.getCreationHelper().createDataFormat().getFormat("yyyy-mm-dd"));
+            Sheet sheet = book.createSheet("Referrals");
+            Row header = sheet.createRow(0);
+            header.createCell(0).setCellValue("First Name");
+            header.createCell(1).setCellValue("Arrival");
+            header.createCell(2).setCellValue("Years");
+            Row na = sheet.createRow(1);
+            na.createCell(0).setCellValue("Amara");
+            na.createCell(2).setCellErrorValue(org.apache.poi.ss.usermodel.FormulaError.NA.getCode());
+            Row leap = sheet.createRow(2);
+            leap.createCell(0).setCellValue("Lina");
+            var cell = leap.createCell(1);
+            cell.setCellValue(60);
+            cell.setCellStyle(date);
+            book.write(out);
+            List<FileRow> rows = read("referrals.xlsx", out.toByteArray());
+            assertThat(rows).hasSize(2);
+            assertThat(rows.get(0).fields().has("Years")).as("an error is no value").isFalse();
+            assertThat(rows.get(0).refused()).singleElement().satisfies(e -> {
+                assertThat(e.source()).isEqualTo("Years");
+                assertThat(e.code()).isEqualTo("cell-error");
+                assertThat(e.message()).contains("#N/A");
+            });
+            assertThat(rows.get(1).fields().has("Arrival")).isFalse();
+            assertThat(rows.get(1).refused()).singleElement().satisfies(e -> {
+                assertThat(e.source()).isEqualTo("Arrival");
+                assertThat(e.code()).isEqualTo("invalid-date");
+            });
+        }
     }
 
     @Test

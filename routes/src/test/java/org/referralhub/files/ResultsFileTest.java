@@ -11,10 +11,20 @@ class ResultsFileTest {
     void formulaPrefixesAreNeutralizedAndSeparatorsQuoted() {
         assertThat(CsvText.cell("=HYPERLINK(\"http://x\")")).isEqualTo("\"'=HYPERLINK(\"\"http://x\"\")\"");
         assertThat(CsvText.cell("+1 416")).isEqualTo("'+1 416");
-        assertThat(CsvText.cell("-5")).isEqualTo("'-5");
+        assertThat(CsvText.cell("-5+A1")).isEqualTo("'-5+A1");
         assertThat(CsvText.cell("@SUM(A1)")).isEqualTo("'@SUM(A1)");
         assertThat(CsvText.cell("a, b")).isEqualTo("\"a, b\"");
         assertThat(CsvText.cell("plain")).isEqualTo("plain");
+    }
+
+    /** A plain signed number — an E.164 phone, a negative amount — is data, not a formula: it goes out as it is. */
+    @Test
+    void aPlainSignedNumberIsLeftAsItIs() {
+        assertThat(CsvText.cell("+14165550123")).isEqualTo("+14165550123");
+        assertThat(CsvText.cell("-5")).isEqualTo("-5");
+        assertThat(CsvText.cell("-12.50")).isEqualTo("-12.50");
+        assertThat(CsvText.cell("+1-416-555-0123")).isEqualTo("'+1-416-555-0123");
+        assertThat(CsvText.cell("-")).isEqualTo("'-");
     }
 
     @Test

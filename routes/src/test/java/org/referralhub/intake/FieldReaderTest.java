@@ -9,6 +9,8 @@ import com.fasterxml.jackson.databind.node.IntNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.YearMonth;
+import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -98,6 +100,40 @@ class FieldReaderTest {
                 .isInstanceOf(FieldReader.Unreadable.class).hasMessageContaining("yyyy-MM-dd");
         assertThatThrownBy(() -> FieldReader.read(CanonicalField.ARRIVAL_DATE, TextNode.valueOf("2024-03-15"), "dd/MM/yyyy", null, Map.of()))
                 .isInstanceOf(FieldReader.Unreadable.class).hasMessageContaining("dd/MM/yyyy");
+    }
+
+    /** Every day a month lacks, in every format an agency may declare: refused, never moved to the month's end. */
+    @ParameterizedTest
+    @CsvSource({"dd/MM/yyyy", "MM/dd/yyyy", "yyyy/MM/dd", "dd.MM.yyyy", "d/M/yyyy", "dd-MM-yy", "yyyyMMdd"})
+    void aDayTheMonthDoesNotHaveIsRefusedInEveryFormat(String format) throws Exception {
+        DateTimeFormatter writer = DateTimeFormatter.ofPattern(format);
+        int refused = 0;
+        for (int year : new int[] {2023, 2024}) {
+            for (int month = 1; month <= 12; month++) {
+                int days = YearMonth.of(year, month).lengthOfMonth();
+                for (int day = days + 1; day <= 31; day++) {
+                    // written as the agency would write it: the impossible date in the declared format
+                    String text = format.replace("yyyy", String.valueOf(year)).replace("yy", String.valueOf(year % 100))
+                            .replace("dd", String.format("%02d", day)).replace("MM", String.format("%02d", month))
+                            .replace("d", String.valueOf(day)).replace("M", String.valueOf(month));
+                    assertThatThrownBy(() -> FieldReader.read(CanonicalField.ARRIVAL_DATE, TextNode.valueOf(text), format,
+                            null, Map.of())).as(text + " in " + format).isInstanceOf(FieldReader.Unreadable.class)
+                            .hasMessageContaining(format);
+                    refused++;
+                }
+                // the month's last day itself is read as written
+                LocalDate last = LocalDate.of(year, month, days);
+                assertThat(FieldReader.read(CanonicalField.ARRIVAL_DATE, TextNode.valueOf(writer.format(last)), format,
+                        null, Map.of())).isEqualTo(last);
+            }
+        }
+        assertThat(refused).as("impossible days tried: four 31sts, and the 29th to 31st of February").isEqualTo(13);
+        for (String text : new String[] {"00", "13"}) {
+            String month = format.replace("yyyy", "2024").replace("yy", "24").replace("dd", "10").replace("d", "10")
+                    .replace("MM", text).replace("M", text);
+            assertThatThrownBy(() -> FieldReader.read(CanonicalField.ARRIVAL_DATE, TextNode.valueOf(month), format, null,
+                    Map.of())).as(month).isInstanceOf(FieldReader.Unreadable.class);
+        }
     }
 
     @Test

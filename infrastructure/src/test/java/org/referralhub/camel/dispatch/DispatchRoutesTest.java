@@ -5,11 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.camel.RoutesBuilder;
 import org.apache.camel.builder.AdviceWith;
 import org.apache.camel.component.mock.MockEndpoint;
+import org.apache.camel.http.base.HttpOperationFailedException;
 import org.apache.camel.test.junit5.CamelTestSupport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -28,6 +30,8 @@ import org.referralhub.referral.Channel;
 import org.referralhub.referral.Delivery;
 import org.referralhub.referral.Referral;
 import org.referralhub.referral.ReferralIds;
+import org.referralhub.store.NoticeOutbox;
+import software.amazon.awssdk.enhanced.dynamodb.DynamoDbEnhancedClient;
 
 /**
  * The dispatch wing on its own: a stored referral whose delivery is due is claimed and handed to the route of its
@@ -48,13 +52,14 @@ class DispatchRoutesTest extends CamelTestSupport {
     @Override
     protected RoutesBuilder[] createRouteBuilders() {
         parts = new WingParts(folder);
-        DeliveryLedger ledger = new DeliveryLedger(parts.store, parts.config.delivery(), parts.clock);
+        StatusReports reports = new StatusReports(parts.configs, parts.store, parts.clock);
+        DeliveryLedger ledger = new DeliveryLedger(parts.store, parts.config.delivery(), parts.clock,
+                changed -> reports.notices(changed, parts.clock.instant()));
         return new RoutesBuilder[] {new DeliveryErrorHandling(ledger),
-                new DispatchRoutes(parts.configs, parts.store, new StatusReports(parts.configs, parts.store, parts.clock),
-                        parts.clock),
+                new DispatchRoutes(parts.configs, parts.store, reports, parts.clock),
                 new WebhookDeliveryRoutes(parts.configs, ledger, parts.clock),
                 new SftpDeliveryRoutes(parts.configs, name -> "key".getBytes(StandardCharsets.UTF_8), ledger),
-                new EmailDeliveryRoutes(parts.configs, sent::add, "referrals@hub.example",
+                new EmailDeliveryRoutes(parts.configs, this::send, "referrals@hub.example",
                         new StatusLinks(() -> new byte[32]), "http://localhost:9", ledger, parts.clock)};
     }
 
@@ -106,6 +111,52 @@ class DispatchRoutesTest extends CamelTestSupport {
         assertThat(sent).isEmpty();
     }
 
+    @Test
+    void aDeliveryGivenUpForGoodTellsTheReferringAgency() throws Exception {
+        AdviceWith.adviceWith(context, "deliver-webhook", a -> a.interceptSendToEndpoint("http*")
+                .skipSendToOriginalEndpoint().to("mock:partner-webhook"));
+        AdviceWith.adviceWith(context, "deliver-sftp", a -> a.interceptSendToEndpoint("sftp*")
+                .skipSendToOriginalEndpoint().to("mock:partner-sftp"));
+        context.start();
+        partnerDown = true;
+        for (String mock : new String[] {"mock:partner-webhook", "mock:partner-sftp"}) {
+            getMockEndpoint(mock).whenAnyExchangeReceived(e -> {
+                throw new HttpOperationFailedException("https://partner.example", 503, "Unavailable", null, null, null);
+            });
+        }
+        Referral referral = storedReferral();
+        int attempts = parts.config.partner(referral.partnerId()).orElseThrow().maxAttempts() != null
+                ? parts.config.partner(referral.partnerId()).orElseThrow().maxAttempts() : parts.config.delivery().maxAttempts();
+
+        for (int i = 0; i < attempts; i++) {
+            template.sendBody(Endpoints.DISPATCH, referral.referralId());
+            parts.advance(Duration.ofDays(1));
+        }
+
+        Referral after = parts.store.find(referral.referralId()).orElseThrow();
+        assertThat(after.delivery().state()).isEqualTo(Delivery.State.FAILED);
+        assertThat(after.delivery().attempts()).hasSize(attempts);
+        List<NoticeOutbox.Pending> told = new NoticeOutbox(DynamoDbEnhancedClient.builder().dynamoDbClient(parts.dynamo)
+                .build(), parts.table).due(parts.clock.instant(), 10);
+        assertThat(told).as("the referring agency (CICS, told by webhook) has a notice waiting").singleElement()
+                .satisfies(notice -> {
+                    assertThat(notice.notice().referralId()).isEqualTo(referral.referralId());
+                    assertThat(notice.notice().agencyId()).isEqualTo("cics");
+                    assertThat(notice.notice().status()).isEqualTo("failed");
+                    assertThat(notice.notice().reason()).isEqualTo("delivery-failed");
+                    assertThat(notice.channel()).isEqualTo(Channel.WEBHOOK);
+                });
+    }
+
+    private boolean partnerDown;
+
+    private void send(OutboundEmail email) {
+        if (partnerDown) {
+            throw new IllegalStateException("the partner's mail server refused the message");
+        }
+        sent.add(email);
+    }
+
     private Referral storedReferral() throws Exception {
         byte[] body;
         try (InputStream in = getClass().getClassLoader().getResourceAsStream("samples/cics-canonical.json")) {
@@ -115,6 +166,6 @@ class DispatchRoutesTest extends CamelTestSupport {
         Referral referral = new ReferralIntake(parts.config).assemble(new ReferralIntake.Receipt(
                 ReferralIds.newId(WingParts.NOW), agency, Channel.WEBHOOK, agency.webhookMapping(), WingParts.NOW, "test"),
                 CanonicalJson.MAPPER.readTree(body));
-        return parts.store.insert(referral, null, WingParts.NOW).referral();
+        return parts.store.insert(referral, WingParts.NOW).referral();
     }
 }

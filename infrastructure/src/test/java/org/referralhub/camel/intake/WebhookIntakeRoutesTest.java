@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -81,6 +82,41 @@ class WebhookIntakeRoutesTest extends CamelTestSupport {
         String receipt = CanonicalJson.MAPPER.readTree(reply.body()).path("receiptId").asText();
         assertThat(receipt).isNotEmpty();
         assertThat(Files.walk(folder.resolve("archive")).filter(Files::isRegularFile).count()).isEqualTo(1);
+    }
+
+    @Test
+    void anIdempotencyKeySentAgainWithAnotherBodyIsRefusedAndTheSameBodyAnswersTheFirst() throws IOException {
+        byte[] first = sample();
+        byte[] other = new String(first, StandardCharsets.UTF_8).replace("Okafor", "Okafor-Adeyemi")
+                .getBytes(StandardCharsets.UTF_8);
+        Map<String, String> headers = Map.of("X-Api-Key", WingParts.CICS_KEY, "Content-Type", "application/json",
+                "Idempotency-Key", "crm-7781");
+        ApiReply accepted = post(headers, first);
+        assertThat(accepted.status()).as(accepted.body()).isEqualTo(202);
+        String referralId = CanonicalJson.MAPPER.readTree(accepted.body()).path("referralId").asText();
+
+        ApiReply reused = post(headers, other);
+        assertThat(reused.status()).as(reused.body()).isEqualTo(422);
+        assertThat(reused.headers()).containsEntry("Content-Type", "application/problem+json");
+        JsonNode problem = CanonicalJson.MAPPER.readTree(reused.body());
+        assertThat(problem.path("type").asText()).isEqualTo("/problems/idempotency-key-reused");
+        assertThat(problem.path("receiptId").asText()).as("the second body is archived all the same").isNotEmpty();
+
+        ApiReply again = post(headers, first);
+        assertThat(again.status()).isEqualTo(202);
+        assertThat(CanonicalJson.MAPPER.readTree(again.body()).path("referralId").asText()).isEqualTo(referralId);
+        assertThat(CanonicalJson.MAPPER.readTree(again.body()).path("duplicate").asBoolean()).isTrue();
+    }
+
+    @Test
+    void aBodyWithAKeyTwiceOrContentAfterItIsAProblemNamingIt() throws IOException {
+        Map<String, String> headers = Map.of("X-Api-Key", WingParts.CICS_KEY, "Content-Type", "application/json");
+        ApiReply twice = post(headers, "{\"consent\": {\"given\": false, \"given\": true}}".getBytes(StandardCharsets.UTF_8));
+        assertThat(twice.status()).isEqualTo(400);
+        assertThat(CanonicalJson.MAPPER.readTree(twice.body()).path("detail").asText()).contains("'given'");
+        ApiReply trailing = post(headers, (new String(sample(), StandardCharsets.UTF_8) + "{}").getBytes(StandardCharsets.UTF_8));
+        assertThat(trailing.status()).isEqualTo(400);
+        assertThat(CanonicalJson.MAPPER.readTree(trailing.body()).path("detail").asText()).contains("after the JSON object");
     }
 
     private ApiReply post(Map<String, String> headers, byte[] body) {

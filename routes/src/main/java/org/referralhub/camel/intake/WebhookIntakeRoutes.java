@@ -20,6 +20,7 @@ import org.referralhub.intake.ReferralIntake;
 import org.referralhub.referral.Channel;
 import org.referralhub.referral.Referral;
 import org.referralhub.referral.ReferralIds;
+import org.referralhub.referral.Sha256;
 import org.referralhub.store.ReferralStore;
 
 /**
@@ -92,6 +93,7 @@ public final class WebhookIntakeRoutes extends RouteBuilder {
             idempotencyKey = request.header(WebhookSignature.ID_HEADER);
         }
         exchange.getMessage().setHeader(Endpoints.IDEMPOTENCY_KEY, idempotencyKey);
+        exchange.getMessage().setHeader(Endpoints.REQUEST_FINGERPRINT, Sha256.hex(request.body()));
     }
 
     private void replyAccepted(Exchange exchange) throws InvalidPayloadException {

@@ -19,15 +19,14 @@ import org.referralhub.camel.ApiReply;
 import org.referralhub.camel.ApiRequest;
 import org.referralhub.camel.Endpoints;
 import org.referralhub.camel.SignInLimit;
-import org.referralhub.config.ApiKeys;
 import org.referralhub.config.ConfigurationSource;
 import org.referralhub.config.Partner;
+import org.referralhub.intake.WebhookPayload;
 import org.referralhub.outcome.Outcomes;
 import org.referralhub.outcome.StatusLinkPage;
 import org.referralhub.outcome.StatusLinks;
 import org.referralhub.outcome.StatusReports;
 import org.referralhub.outcome.StatusUpdate;
-import org.referralhub.referral.CanonicalJson;
 import org.referralhub.referral.Channel;
 import org.referralhub.referral.Referral;
 import org.referralhub.referral.ReferralIds;
@@ -42,12 +41,12 @@ import org.slf4j.LoggerFactory;
  */
 public final class PartnerStatusRoutes extends RouteBuilder {
 
-    /** Failed sign-ins with partner keys are counted under this door; status links under their own. */
-    private static final String DOOR = "partner-key";
+    /** Failed status links are counted under their own door. */
     private static final String LINK_DOOR = "status-link";
     private static final Logger LOG = LoggerFactory.getLogger(PartnerStatusRoutes.class);
     private static final int MAX_STATUS_BYTES = 16 * 1024;
 
+    private final PartnerDoor door;
     private final ConfigurationSource configs;
     private final SignInLimit signIns;
     private final RawArchive archive;
@@ -56,8 +55,9 @@ public final class PartnerStatusRoutes extends RouteBuilder {
     private final IdempotencyRecords records;
     private final Clock clock;
 
-    public PartnerStatusRoutes(ConfigurationSource configs, SignInLimit signIns, RawArchive archive,
+    public PartnerStatusRoutes(PartnerDoor door, ConfigurationSource configs, SignInLimit signIns, RawArchive archive,
                                StatusReports reports, StatusLinks links, IdempotencyRecords records, Clock clock) {
+        this.door = door;
         this.configs = configs;
         this.signIns = signIns;
         this.archive = archive;
@@ -70,16 +70,16 @@ public final class PartnerStatusRoutes extends RouteBuilder {
     @Override
     public void configure() {
         from(Endpoints.PARTNER_STATUS).routeId("partner-status").routeConfigurationId(ApiErrorHandling.ID)
+                .process(door::signIn)
                 .process(this::reportStatus);
 
         from(Endpoints.STATUS_LINK).routeId("status-link").routeConfigurationId(ApiErrorHandling.ID)
                 .process(this::statusLink);
     }
 
-    private void reportStatus(Exchange exchange) throws InvalidPayloadException {
-        ApiRequest request = exchange.getMessage().getMandatoryBody(ApiRequest.class);
-        exchange.setProperty(ApiRequest.PROPERTY, request);
-        Partner partner = partner(request);
+    private void reportStatus(Exchange exchange) {
+        ApiRequest request = exchange.getProperty(ApiRequest.PROPERTY, ApiRequest.class);
+        Partner partner = PartnerDoor.partner(exchange);
         if (request.body().length > MAX_STATUS_BYTES) {
             throw new ApiProblem(413, "too-large", "Payload too large", "A status update is at most " + MAX_STATUS_BYTES + " bytes.");
         }
@@ -90,7 +90,7 @@ public final class PartnerStatusRoutes extends RouteBuilder {
         exchange.setProperty(ApiRequest.RECEIPT_ID, receiptId);
         JsonNode body;
         try {
-            body = CanonicalJson.MAPPER.readTree(request.body());
+            body = WebhookPayload.read(request.body());
         } catch (IOException e) {
             body = null;
         }
@@ -157,19 +157,6 @@ public final class PartnerStatusRoutes extends RouteBuilder {
                     status == 404 ? "No such referral" : "The update cannot be applied", status,
                     status == 404 ? "You have no referral with this id." : refused.getMessage(), null, null, null));
         }
-    }
-
-    private Partner partner(ApiRequest request) {
-        signIns.refuseIfBlocked(DOOR, request);
-        String key = request.header("x-api-key");
-        if (key == null || key.isBlank()) {
-            throw new ApiProblem(401, "unauthenticated", "Missing API key", "Send your partner API key in the X-Api-Key header.");
-        }
-        return configs.current().partnerByKeyHash(ApiKeys.hash(key.trim())).orElseThrow(() -> {
-            LOG.warn("refused an unknown partner API key from {}", request.sourceIp());
-            return signIns.failed(DOOR, request, new ApiProblem(401, "unauthenticated", "Unknown API key",
-                    "The X-Api-Key is not a current key of any partner."));
-        });
     }
 
     private static String text(JsonNode body, String name) {
