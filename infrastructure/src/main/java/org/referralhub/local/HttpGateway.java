@@ -10,6 +10,9 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.URLDecoder;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -163,12 +166,23 @@ final class HttpGateway implements AutoCloseable {
         }
     }
 
+    private static boolean utf8(byte[] body) {
+        try {
+            StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(body));
+            return true;
+        } catch (CharacterCodingException e) {
+            return false;
+        }
+    }
+
     private static APIGatewayV2HTTPEvent event(HttpExchange exchange, String routeKey, Map<String, String> pathParameters,
                                                byte[] body) {
         Map<String, String> headers = headers(exchange);
         String contentType = headers.getOrDefault("content-type", "");
-        boolean text = contentType.isEmpty() || contentType.startsWith("text/") || contentType.contains("json")
-                || contentType.contains("xml") || contentType.contains("x-www-form-urlencoded");
+        // text goes as text, as API Gateway passes it; bytes that are not UTF-8 go as Base64, so they arrive as sent
+        boolean text = (contentType.isEmpty() || contentType.startsWith("text/") || contentType.contains("json")
+                || contentType.contains("xml") || contentType.contains("x-www-form-urlencoded")) && utf8(body);
         String query = exchange.getRequestURI().getRawQuery();
         Instant now = Instant.now();
         return APIGatewayV2HTTPEvent.builder()

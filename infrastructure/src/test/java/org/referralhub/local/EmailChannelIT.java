@@ -251,6 +251,40 @@ class EmailChannelIT {
         assertThat(body.lines().filter(l -> l.startsWith("  - "))).hasSize(1);
     }
 
+    /** A label the agency's mapping does not know is named in the reply, with the field it probably is. */
+    @Test
+    void aLabelTheMappingDoesNotKnowIsNamedInTheReply() throws Exception {
+        String subject = "Niveau " + UUID.randomUUID();
+        MimeMessage message = message("coach@collegeboreal.example", subject);
+        message.setText("Prénom : Aimée\nNom : Diallo\nCourriel : aimee.diallo@exemple.ca\nNiveau CLB : 8\n"
+                + "Consentement : oui\n", "UTF-8");
+        Transport.send(message);
+        String body = text(reply("coach@collegeboreal.example", subject));
+        assertThat(body).contains("not read").contains("Niveau CLB (probably client.englishLevel)");
+    }
+
+    /** An allowed coach whose message cannot be read is told what went wrong and what to send instead. */
+    @Test
+    void aCoachWhoseMessageCannotBeReadIsToldWhy() throws Exception {
+        String subject = "Eleven files " + UUID.randomUUID();
+        MimeMessage message = message("coach@tropicana.example", subject);
+        MimeMultipart multipart = new MimeMultipart("mixed");
+        MimeBodyPart text = new MimeBodyPart();
+        text.setText("See the attached files.", "UTF-8");
+        multipart.addBodyPart(text);
+        for (int i = 1; i <= 11; i++) {
+            MimeBodyPart file = new MimeBodyPart();
+            file.setText("First Name,Last Name\nA,B\n", "UTF-8");
+            file.setFileName("week-" + i + ".csv");
+            multipart.addBodyPart(file);
+        }
+        message.setContent(multipart);
+        Transport.send(message);
+        String body = text(reply("coach@tropicana.example", subject));
+        assertThat(body).contains("could not read this message").contains("more than 10 attachments")
+                .contains("Nothing was stored").contains("Receipt: ");
+    }
+
     @Test
     void unknownSendersAndCorruptMessagesAreQuarantinedWithoutBlockingTheNext() throws Exception {
         long before = quarantined();

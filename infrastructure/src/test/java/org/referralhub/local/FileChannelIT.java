@@ -112,6 +112,32 @@ class FileChannelIT {
         }
     }
 
+    /**
+     * A French file whose English-level column the mapping does not know ("Niveau CLB"): the results file names the
+     * column and the field it probably is, and the eligible clients are held for the mapping, not rejected.
+     */
+    @Test
+    void aColumnTheMappingDoesNotKnowIsNamedAndItsRowsHeldNotRejected() throws Exception {
+        String ref = unique();
+        String csv = "Dossier;Prénom;Nom;Courriel;Téléphone;Langue;Code postal;Date d'arrivée;Années d'expérience;"
+                + "Niveau CLB;Consentement\r\n"
+                + "NC-" + ref + "-1;Aimée;Diallo;aimee." + ref + "@exemple.ca;416 555 0101;Français;m5v3l9;15/03/2024;9;8;Oui\r\n"
+                + "NC-" + ref + "-2;Karim;Haddad;karim." + ref + "@exemple.ca;416 555 0102;Français;m5v3l9;01/02/2023;12;9;Oui\r\n";
+        try (SftpAgency agency = SftpAgency.withPassword(hub, "college-boreal", PASSWORDS.get("college-boreal"))) {
+            agency.upload("inbound/niveau-" + ref + ".csv", csv.getBytes(StandardCharsets.UTF_8));
+            List<CSVRecord> rows = results(agency, "niveau-" + ref + ".csv");
+            assertThat(rows).extracting(r -> r.get("outcome")).containsExactly("held", "held", "not-read");
+            assertThat(rows.get(0).get("status")).isEqualTo("on-hold");
+            assertThat(rows.get(0).get("reasons")).contains("not understood: Niveau CLB (probably client.englishLevel)");
+            assertThat(rows.get(2).get("reasons"))
+                    .isEqualTo("columns the mapping does not read: Niveau CLB (probably client.englishLevel)");
+            JsonNode referral = http.get("/v1/referrals/" + rows.get(0).get("referralId"), KEYS.get("college-boreal")).body();
+            assertThat(referral.at("/status").asText()).isEqualTo("on-hold");
+            assertThat(referral.at("/statusReason").asText()).isEqualTo("not-understood");
+            assertThat(referral.at("/delivery/state").asText()).isEqualTo("withheld");
+        }
+    }
+
     @Test
     void aSemicolonWindows1252FileWithFrenchColumnsAndAccents() throws Exception {
         String ref = unique();

@@ -114,6 +114,20 @@ class LocalHubIT {
         assertThat(sandboxDeliveries("acces-employment", "dlv_" + id + "_acces-employment")).hasSize(1);
     }
 
+    /** Bytes that are not UTF-8 (a Latin-1 é in a JSON body) are archived as they came, not re-encoded. */
+    @Test
+    void aBodyInAnotherEncodingIsArchivedByteForByte() throws Exception {
+        byte[] latin1 = "{\"client\": {\"firstName\": \"Ren\u00e9e\"}}".getBytes(StandardCharsets.ISO_8859_1);
+        HubClient.Reply reply = agency.post(KEYS.get("nych"), "application/json", latin1, null);
+        assertThat(reply.status()).isEqualTo(400);
+        assertThat(reply.body().get("detail").asText()).contains("not UTF-8");
+        String receipt = reply.body().get("receiptId").asText();
+        try (Stream<Path> files = Files.walk(data.resolve("archive"))) {
+            Path archived = files.filter(f -> f.getFileName().toString().startsWith(receipt)).findFirst().orElseThrow();
+            assertThat(Files.readAllBytes(archived)).isEqualTo(latin1);
+        }
+    }
+
     @Test
     void aMalformedBodyGetsProblemJsonAndIsArchivedAsReceived() throws Exception {
         byte[] broken = "{\"client\": {\"firstName\": \"Amara\", ".getBytes(StandardCharsets.UTF_8);

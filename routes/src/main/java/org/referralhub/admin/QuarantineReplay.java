@@ -109,6 +109,6 @@ public final class QuarantineReplay {
         if (channel != Channel.EMAIL || email == null) {
             throw new AdminRefusal(409, "conflict", "Cannot be replayed", "This hub cannot replay this kind of input.");
         }
-        return email.replay(rawRef);
+        return email.replay(String.valueOf(record.get("receiptId")), rawRef);
     }
 }

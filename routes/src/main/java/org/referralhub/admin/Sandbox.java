@@ -8,8 +8,10 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 import org.referralhub.config.Agency;
 import org.referralhub.config.ConfigurationSource;
@@ -21,6 +23,7 @@ import org.referralhub.files.FileRowsReader;
 import org.referralhub.intake.ChannelReader;
 import org.referralhub.intake.FieldError;
 import org.referralhub.intake.InvalidReferralException;
+import org.referralhub.intake.NotRead;
 import org.referralhub.intake.ReferralDraft;
 import org.referralhub.intake.ReferralIntake;
 import org.referralhub.intake.WebhookReader;
@@ -81,7 +84,7 @@ public final class Sandbox {
 
     @JsonInclude(JsonInclude.Include.NON_EMPTY)
     public record Result(String agencyId, String channel, int accepted, int rejected, List<Item> referrals,
-                         List<String> problems) {
+                         List<String> problems, List<NotRead> notRead) {
     }
 
     /** A request the sandbox cannot run; the message is fit for the administrator. */
@@ -119,11 +122,13 @@ public final class Sandbox {
         }
         List<Item> items = new ArrayList<>();
         List<String> problems = new ArrayList<>();
+        Set<NotRead> notRead = new LinkedHashSet<>();
         Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         try {
             READERS.get(kind).apply(intake).read(agency, request.fileName(), bytes, new ChannelReader.Found() {
                 @Override
                 public void draft(ChannelReader.Labelled draft) {
+                    notRead.addAll(draft.draft().notRead());
                     items.add(item(intake, agency, kind, draft.where(), draft.draft(), now));
                 }
 
@@ -136,7 +141,7 @@ public final class Sandbox {
             throw new BadSample(unreadable.getMessage());
         }
         int accepted = (int) items.stream().filter(i -> i.referral() != null).count();
-        return new Result(agency.id(), channel, accepted, items.size() - accepted, items, problems);
+        return new Result(agency.id(), channel, accepted, items.size() - accepted, items, problems, List.copyOf(notRead));
     }
 
     private static Agency withMapping(Agency a, String mapping) {

@@ -9,9 +9,11 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 import org.referralhub.archive.RawArchive;
 import org.referralhub.archive.RawPayload;
 import org.referralhub.config.Agency;
@@ -21,12 +23,14 @@ import org.referralhub.files.FileLimits;
 import org.referralhub.intake.ChannelReader;
 import org.referralhub.intake.FieldError;
 import org.referralhub.intake.InvalidReferralException;
+import org.referralhub.intake.NotRead;
 import org.referralhub.intake.ReferralDraft;
 import org.referralhub.intake.ReferralIntake;
 import org.referralhub.referral.CanonicalJson;
 import org.referralhub.referral.Channel;
 import org.referralhub.referral.Referral;
 import org.referralhub.referral.ReferralIds;
+import org.referralhub.referral.ReferralStatus;
 import org.referralhub.referral.Sha256;
 import org.referralhub.store.IdempotencyRecords;
 import org.referralhub.store.ReferralStore;
@@ -185,9 +189,9 @@ public final class EmailImport {
      * A quarantined message run again from its archived copy — once the cause is fixed (its sender allowed, say). It
      * gets a new receipt; the archive copy stays the one it pointed to.
      */
-    public Outcome replay(String rawRef) {
-        Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
-        return process(archive.read(rawRef), ReferralIds.newId(now), rawRef, now);
+    public Outcome replay(String receiptId, String rawRef) {
+        // read under its first receipt and at its first time: each referral in it keeps its id
+        return process(archive.read(rawRef), receiptId, rawRef, ReferralIds.timeOf(receiptId));
     }
 
     private Outcome process(byte[] raw, String receiptId, String rawRef, Instant now) {
@@ -195,7 +199,9 @@ public final class EmailImport {
         try {
             email = InboundEmail.parse(raw, maxAttachments, FileLimits.DEFAULT.maxUnzippedBytes());
         } catch (InboundEmail.UnreadableEmailException e) {
-            return quarantine(receiptId, null, "unreadable", e.getMessage(), rawRef, now);
+            Outcome quarantined = quarantine(receiptId, null, "unreadable", e.getMessage(), rawRef, now);
+            answerUnreadable(e, receiptId);
+            return quarantined;
         }
         if ("FAIL".equalsIgnoreCase(email.spamVerdict()) || "FAIL".equalsIgnoreCase(email.virusVerdict())) {
             return quarantine(receiptId, null, "failed-checks", "SES marked the message as spam or carrying a virus",
@@ -216,12 +222,15 @@ public final class EmailImport {
     private Outcome referrals(Agency agency, InboundEmail email, String receiptId, String rawRef, Instant now) {
         List<String> accepted = new ArrayList<>();
         List<String> problems = new ArrayList<>();
+        List<String> held = new ArrayList<>();
+        Set<NotRead> notRead = new LinkedHashSet<>();
         int[] drafts = {0};
         reader.read(agency, email, new ChannelReader.Found() {
             @Override
             public void draft(ChannelReader.Labelled draft) {
                 drafts[0]++;
-                store(agency, draft.draft(), rawRef + "#" + draft.place(), now, draft.where(), accepted, problems);
+                notRead.addAll(draft.draft().notRead());
+                store(agency, draft.draft(), rawRef + "#" + draft.place(), now, draft.where(), accepted, problems, held);
             }
 
             @Override
@@ -234,7 +243,13 @@ public final class EmailImport {
             problems.add("no referral was found: write one \"Label: value\" line per field (for example "
                     + "\"First name: ...\", \"Email: ...\", \"Consent: yes\"), or attach a CSV, XLSX or JSON file");
         }
-        reply(agency, email, receiptId, accepted, problems);
+        if (!held.isEmpty()) {
+            // listed for administrators: replayed once the mapping reads these labels, the same referrals are read again
+            store.quarantine(receiptId, Channel.EMAIL.code(), agency.id(), "held-for-mapping", held.size()
+                    + " referral(s) held for the mapping; not read: " + String.join("; ",
+                    notRead.stream().map(NotRead::toString).toList()), rawRef, now);
+        }
+        reply(agency, email, receiptId, accepted, problems, List.copyOf(notRead));
         String disposition = accepted.isEmpty() ? "rejected" : "accepted";
         LOG.info("e-mail {} from agency {}: {} referrals stored, {} problems", receiptId, agency.id(), accepted.size(),
                 problems.size());
@@ -242,13 +257,24 @@ public final class EmailImport {
     }
 
     private void store(Agency agency, ReferralDraft draft, String rawRef, Instant now, String where,
-                       List<String> accepted, List<String> problems) {
+                       List<String> accepted, List<String> problems, List<String> held) {
         try {
             // the id follows from the receipt and the place in the message: read again, it is the same referral
             Referral referral = intake.assemble(new ReferralIntake.Receipt(ReferralIds.derivedId(now, rawRef), agency,
                     Channel.EMAIL, null, now, rawRef), draft);
             ReferralStore.Stored stored = store.insert(referral, now);
+            if (stored.duplicate() && stored.referral().referralId().equals(referral.referralId())
+                    && ReferralIntake.rereadable(stored.referral())) {
+                // read again (a replay after the agency's mapping was fixed): the referral takes today's reading
+                Instant at = clock.instant();
+                stored = new ReferralStore.Stored(store.update(referral.referralId(),
+                        current -> ReferralIntake.reread(current, referral, at), changed -> List.of())
+                        .orElse(stored.referral()), true);
+            }
             Referral r = stored.referral();
+            if (r.status() == ReferralStatus.ON_HOLD && ReferralIntake.NOT_UNDERSTOOD.equals(r.statusReason())) {
+                held.add(r.referralId());
+            }
             boolean duplicate = stored.duplicate() && !r.referralId().equals(referral.referralId());
             accepted.add(r.referralId() + (duplicate ? " (already referred; nothing new stored)" : "")
                     + " - " + r.status().code() + (r.statusReason() == null ? "" : " (" + r.statusReason() + ")")
@@ -259,7 +285,8 @@ public final class EmailImport {
         }
     }
 
-    private void reply(Agency agency, InboundEmail email, String receiptId, List<String> accepted, List<String> problems) {
+    private void reply(Agency agency, InboundEmail email, String receiptId, List<String> accepted, List<String> problems,
+                       List<NotRead> notRead) {
         StringBuilder text = new StringBuilder();
         if (!accepted.isEmpty()) {
             text.append("Thank you. The referral hub received ").append(accepted.size())
@@ -273,6 +300,12 @@ public final class EmailImport {
             problems.forEach(p -> text.append("  - ").append(p).append('\n'));
             text.append("\nPlease correct and send again; referrals already received will not be duplicated.\n\n");
         }
+        if (!notRead.isEmpty()) {
+            text.append("These labels or columns were not read — the agency's mapping does not know them, so what they "
+                    + "hold was not used:\n\n");
+            notRead.forEach(n -> text.append("  - ").append(n).append('\n'));
+            text.append('\n');
+        }
         text.append("Receipt: ").append(receiptId).append("\n");
         String subject = email.subject() == null ? "your referral" : email.subject();
         try {
@@ -281,6 +314,34 @@ public final class EmailImport {
                     "<reply-" + receiptId + "@" + domain(hubAddress) + ">", email.messageId(), email.references()));
         } catch (RuntimeException e) {
             LOG.warn("reply for e-mail {} of agency {} could not be sent: {}", receiptId, agency.id(), e.getClass().getSimpleName());
+        }
+    }
+
+    /**
+     * A message that cannot be read is answered when its sender is one an agency allows (and not forged, where SES
+     * says): what went wrong, and what to send instead. A stranger gets nothing back — no mail to forged addresses.
+     */
+    private void answerUnreadable(InboundEmail.UnreadableEmailException unreadable, String receiptId) {
+        InboundEmail.Envelope envelope = unreadable.envelope();
+        if (envelope == null || envelope.senderForged()) {
+            return;
+        }
+        Optional<Agency> agency = config.current().agencyByEmailSender(envelope.from());
+        if (agency.isEmpty()) {
+            return;
+        }
+        String subject = envelope.subject() == null ? "your referral" : envelope.subject();
+        String text = "The referral hub could not read this message: " + unreadable.getMessage() + ".\n\n"
+                + "Nothing was stored. Please send it again: one \"Label: value\" line per field in the message itself "
+                + "(for example \"First name: ...\", \"Email: ...\", \"Consent: yes\"), or the referrals as one CSV, "
+                + "XLSX or JSON file attached (at most " + maxAttachments + " attachments).\n\nReceipt: " + receiptId + "\n";
+        try {
+            mail.send(new OutboundEmail(hubAddress, envelope.from(),
+                    (subject.toLowerCase(Locale.ROOT).startsWith("re:") ? "" : "Re: ") + subject, text,
+                    "<reply-" + receiptId + "@" + domain(hubAddress) + ">", envelope.messageId(), envelope.references()));
+            LOG.info("e-mail {} of agency {} could not be read; its sender was told", receiptId, agency.get().id());
+        } catch (RuntimeException e) {
+            LOG.warn("reply for unreadable e-mail {} could not be sent: {}", receiptId, e.getClass().getSimpleName());
         }
     }
 

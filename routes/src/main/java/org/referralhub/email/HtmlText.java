@@ -1,26 +1,50 @@
 package org.referralhub.email;
 
-import java.util.regex.Pattern;
+import org.jsoup.Jsoup;
+import org.jsoup.nodes.Document;
+import org.jsoup.nodes.Element;
+import org.jsoup.nodes.Node;
+import org.jsoup.nodes.TextNode;
+import org.jsoup.select.NodeTraversor;
+import org.jsoup.select.NodeVisitor;
 
 /**
- * The text of an HTML body, for reading forms out of it: scripts and styles dropped, block ends become line breaks,
- * tags removed, entities decoded. Nothing of it is ever rendered or echoed as HTML.
+ * The text of an HTML body, for reading forms out of it, parsed as a browser would (jsoup): scripts, styles and the
+ * head dropped, every entity decoded, each block and line break a new line, no markup left. Nothing of it is ever
+ * rendered or echoed as HTML.
  */
 final class HtmlText {
-
-    private static final Pattern DROPPED = Pattern.compile("(?is)<(script|style|head)[^>]*>.*?</\\1\\s*>");
-    private static final Pattern BREAKS = Pattern.compile("(?i)<\\s*(br|/p|/div|/tr|/li|/h[1-6])\\s*/?>");
-    private static final Pattern TAGS = Pattern.compile("(?s)<[^>]*>");
 
     private HtmlText() {
     }
 
     static String of(String html) {
-        String text = DROPPED.matcher(html).replaceAll(" ");
-        text = BREAKS.matcher(text).replaceAll("\n");
-        text = TAGS.matcher(text).replaceAll("");
-        return text.replace("&nbsp;", " ").replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"")
-                .replace("&#39;", "'").replace("&apos;", "'").replace("&eacute;", "é").replace("&Eacute;", "É")
-                .replace("&egrave;", "è").replace("&agrave;", "à").replace("&ccedil;", "ç").replace("&amp;", "&");
+        Document document = Jsoup.parse(html);
+        document.select("head, script, style, template, noscript").remove();
+        StringBuilder text = new StringBuilder();
+        NodeTraversor.traverse(new NodeVisitor() {
+            @Override
+            public void head(Node node, int depth) {
+                if (node instanceof TextNode words) {
+                    text.append(words.text());
+                } else if (node instanceof Element element && (element.isBlock() && !cell(element)
+                        || element.normalName().equals("br"))) {
+                    text.append('\n');
+                }
+            }
+
+            @Override
+            public void tail(Node node, int depth) {
+                if (node instanceof Element element && element.isBlock()) {
+                    // a table's cells stay apart on their row: "Email:" and its value in two cells read as one line
+                    text.append(cell(element) ? ' ' : '\n');
+                }
+            }
+        }, document.body());
+        return text.toString();
+    }
+
+    private static boolean cell(Element element) {
+        return element.normalName().equals("td") || element.normalName().equals("th");
     }
 }

@@ -37,14 +37,41 @@ public record InboundEmail(String from, String subject, String messageId, String
     public record Attachment(String fileName, String contentType, byte[] content) {
     }
 
-    /** Thrown for a message that cannot be read; the reason is fit for a quarantine list. */
+    /**
+     * Who sent a message, from its headers, when they could be read though the rest could not: enough to answer.
+     *
+     * @param authenticationResults SES's verdicts on the sender, or null (locally)
+     */
+    public record Envelope(String from, String subject, String messageId, String references,
+                           String authenticationResults) {
+
+        /** Whether SES's checks say the sender address was forged (see {@link InboundEmail#senderForged()}). */
+        public boolean senderForged() {
+            return forged(authenticationResults);
+        }
+    }
+
+    /** Thrown for a message that cannot be read; the reason is fit for a quarantine list and for its sender. */
     public static final class UnreadableEmailException extends RuntimeException {
+        private final transient Envelope envelope;
+
         public UnreadableEmailException(String message) {
+            this(message, null);
+        }
+
+        UnreadableEmailException(String message, Envelope envelope) {
             super(message, null, false, false);
+            this.envelope = envelope;
+        }
+
+        /** The sender, when the headers could be read; null otherwise. */
+        public Envelope envelope() {
+            return envelope;
         }
     }
 
     public static InboundEmail parse(byte[] raw, int maxAttachments, long maxAttachmentBytes) {
+        Envelope envelope = null;
         try {
             MimeMessage message = new MimeMessage(SESSION, new ByteArrayInputStream(raw));
             var from = message.getFrom();
@@ -52,6 +79,8 @@ public record InboundEmail(String from, String subject, String messageId, String
                     || sender.getAddress() == null) {
                 throw new UnreadableEmailException("the message has no sender address");
             }
+            envelope = new Envelope(sender.getAddress().toLowerCase(Locale.ROOT), message.getSubject(),
+                    message.getMessageID(), message.getHeader("References", " "), sesAuthenticationResults(message));
             StringBuilder plain = new StringBuilder();
             StringBuilder html = new StringBuilder();
             List<Attachment> attachments = new ArrayList<>();
@@ -63,9 +92,10 @@ public record InboundEmail(String from, String subject, String messageId, String
                     sesAuthenticationResults(message));
         } catch (MessagingException | IOException | RuntimeException e) {
             if (e instanceof UnreadableEmailException u) {
-                throw u;
+                throw u.envelope() != null || envelope == null ? u : new UnreadableEmailException(u.getMessage(), envelope);
             }
-            throw new UnreadableEmailException("the message is not readable MIME (" + e.getClass().getSimpleName() + ")");
+            throw new UnreadableEmailException("the message is not readable MIME (" + e.getClass().getSimpleName() + ")",
+                    envelope);
         }
     }
 
@@ -88,6 +118,10 @@ public record InboundEmail(String from, String subject, String messageId, String
      * publishes no DMARC policy, both SPF and DKIM failed. Unknown (no SES header, as locally) is not a failure.
      */
     public boolean senderForged() {
+        return forged(authenticationResults);
+    }
+
+    private static boolean forged(String authenticationResults) {
         if (authenticationResults == null) {
             return false;
         }
@@ -98,6 +132,15 @@ public record InboundEmail(String from, String subject, String messageId, String
         boolean spfFailed = r.contains("spf=fail") || r.contains("spf=softfail");
         boolean dkimFailed = r.contains("dkim=fail") || !r.contains("dkim=pass");
         return spfFailed && dkimFailed && !r.contains("dmarc=pass");
+    }
+
+    /** An attachment's name as a name, never a path: what follows its last / or \ ("attachment" when nothing does). */
+    static String baseName(String fileName) {
+        if (fileName == null) {
+            return "attachment";
+        }
+        String name = fileName.substring(Math.max(fileName.lastIndexOf('/'), fileName.lastIndexOf('\\')) + 1).strip();
+        return name.isEmpty() || name.equals(".") || name.equals("..") ? "attachment" : name;
     }
 
     private static void walk(Part part, StringBuilder plain, StringBuilder html, List<Attachment> attachments,
@@ -122,8 +165,7 @@ public record InboundEmail(String from, String subject, String messageId, String
                 if (content.length > maxBytes) {
                     throw new UnreadableEmailException("an attachment is larger than " + maxBytes + " bytes");
                 }
-                attachments.add(new Attachment(fileName == null ? "attachment" : fileName,
-                        part.getContentType(), content));
+                attachments.add(new Attachment(baseName(fileName), part.getContentType(), content));
             }
         } else if (part.isMimeType("text/plain") && plain.length() == 0) {
             plain.append(String.valueOf(part.getContent()));

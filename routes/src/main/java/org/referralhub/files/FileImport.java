@@ -12,6 +12,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.stream.Collectors;
 import org.referralhub.archive.RawArchive;
 import org.referralhub.archive.RawPayload;
@@ -20,9 +21,11 @@ import org.referralhub.config.ConfigurationSource;
 import org.referralhub.intake.FieldError;
 import org.referralhub.intake.InvalidReferralException;
 import org.referralhub.intake.ReferralIntake;
+import org.referralhub.referral.CanonicalJson;
 import org.referralhub.referral.Channel;
 import org.referralhub.referral.Referral;
 import org.referralhub.referral.ReferralIds;
+import org.referralhub.referral.ReferralStatus;
 import org.referralhub.referral.Sha256;
 import org.referralhub.store.IdempotencyRecords;
 import org.referralhub.store.ReferralStore;
@@ -189,6 +192,20 @@ public final class FileImport {
             return Summary.ignored(key, "ignored: in progress");
         }
         if (claim instanceof IdempotencyRecords.Completed done) {
+            Optional<Map<String, Object>> waiting = mappingsChangedSince(sender, done.owner())
+                    ? store.takeForReplay(done.owner(), now) : Optional.empty();
+            if (waiting.isPresent()) {
+                // sent again while rows of its first reading wait (held for the mapping, rejected): read again under
+                // the first receipt, so each row keeps its referral id
+                LOG.info("file {} of agency {} sent again: its rows are read again under receipt {}", receiptId,
+                        sender.id(), done.owner());
+                Reading reading = new Reading(sender, done.owner(), ReferralIds.timeOf(done.owner()), true, null, null);
+                String rawRef = String.valueOf(waiting.get().get("rawPayloadRef"));
+                boolean unreadable = read(reading, drop.name(), content, rawRef, results);
+                Summary summary = finish(drop, done.owner(), results, unreadable);
+                recordRejected(reading, drop.user(), drop.name(), rawRef, results);
+                return summary;
+            }
             results.stopped("this file was already processed (receipt " + done.owner()
                     + "); nothing was stored again");
             return finish(drop, receiptId, results, false);
@@ -253,6 +270,22 @@ public final class FileImport {
                 resultsKey, null);
     }
 
+    /** A digest of the mappings the agency's files are read with, in every format: what a file's reading depends on. */
+    private String mappingsDigest(Agency agency) {
+        Map<String, Object> used = new TreeMap<>();
+        for (String format : List.of("csv", "xlsx", "json")) {
+            String id = agency.fileMappingFor(format);
+            used.put(format, config.current().mappings().get(id));
+        }
+        return Sha256.hex(CanonicalJson.write(used));
+    }
+
+    /** Whether the mappings of the agency's files changed since a reading of its rows waits (held or rejected). */
+    private boolean mappingsChangedSince(Agency agency, String receiptId) {
+        return store.quarantined(receiptId).map(doc -> CanonicalJson.read(doc, Map.class).get("mappings"))
+                .map(before -> !before.equals(mappingsDigest(agency))).orElse(false);
+    }
+
     private static void pause() {
         try {
             Thread.sleep(500);
@@ -263,11 +296,13 @@ public final class FileImport {
 
     /** Files whose rows were rejected are listed for administrators, to replay once the cause is fixed. */
     private void recordRejected(Reading reading, String dropUser, String fileName, String rawRef, ResultsFile results) {
-        if (results.rejected() > 0) {
+        if (results.rejected() > 0 || results.held() > 0) {
+            int all = results.rejected() + results.held() + results.accepted() + results.duplicates();
             store.quarantine(reading.receiptId, Channel.SFTP.code(), reading.agency.id(), "rejected-rows",
-                    results.rejected() + " of " + (results.rejected() + results.accepted() + results.duplicates())
-                            + " rows rejected; first: " + results.firstProblem(),
-                    rawRef, clock.instant(), Map.of("fileName", fileName, "dropUser", dropUser));
+                    (results.rejected() > 0 ? results.rejected() + " of " + all + " rows rejected; first: "
+                            + results.firstProblem() : results.held() + " of " + all + " rows held for the mapping"),
+                    rawRef, clock.instant(), Map.of("fileName", fileName, "dropUser", dropUser,
+                            "mappings", mappingsDigest(reading.agency)));
         }
     }
 
@@ -329,6 +364,9 @@ public final class FileImport {
             List<Integer> batchRows = new ArrayList<>(BATCH);
             while (reader.hasNext()) {
                 AgencyFileReader.Row row = reader.next();
+                if (rows == 0) {
+                    results.notRead(row.draft().notRead());
+                }
                 rows++;
                 String rowRef = rawRef + "#row=" + row.number();
                 ReferralIntake.Receipt receipt = new ReferralIntake.Receipt(
@@ -369,14 +407,23 @@ public final class FileImport {
         for (int i = 0; i < batch.size(); i++) {
             Referral mine = batch.get(i);
             Referral earlier = before.get(mine.referralId());
+            if (earlier != null && ReferralIntake.rereadable(earlier)) {
+                // read again (a replay, or the same file sent again) after the agency's mapping was fixed: the row keeps
+                // its referral, now as it reads today — never a second referral for the same person
+                Instant now = clock.instant();
+                earlier = store.update(earlier.referralId(), current -> ReferralIntake.reread(current, mine, now),
+                        changed -> List.of()).orElse(earlier);
+            }
             ReferralStore.Stored answer = earlier != null ? new ReferralStore.Stored(earlier, true) : stored.next();
             Referral r = answer.referral();
             // a row stored before under this same receipt (a reader that stopped, a replay) is this row, accepted
             boolean duplicate = answer.duplicate() && !r.referralId().equals(mine.referralId());
             String reasons = duplicate ? "already referred as " + r.referralId()
                     : r.screening().reasons().stream().map(x -> x.message()).collect(Collectors.joining("; "));
-            results.add(new ResultsFile.Line(rows.get(i), duplicate ? ResultsFile.Outcome.DUPLICATE
-                    : ResultsFile.Outcome.ACCEPTED, r.referralId(), r.status().code(), reasons));
+            ResultsFile.Outcome outcome = duplicate ? ResultsFile.Outcome.DUPLICATE
+                    : r.status() == ReferralStatus.ON_HOLD && ReferralIntake.NOT_UNDERSTOOD.equals(r.statusReason())
+                    ? ResultsFile.Outcome.HELD : ResultsFile.Outcome.ACCEPTED;
+            results.add(new ResultsFile.Line(rows.get(i), outcome, r.referralId(), r.status().code(), reasons));
         }
         batch.clear();
         rows.clear();

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import org.referralhub.intake.NotRead;
 
 /**
  * The answer to an agency file: one CSV row per input row (row number, outcome, referral id, status, reasons),
@@ -15,7 +16,14 @@ public final class ResultsFile {
 
     /** What happened to one row. */
     public enum Outcome {
-        ACCEPTED, DUPLICATE, REJECTED;
+        /** Stored (and, when eligible, on its way to a partner). */
+        ACCEPTED,
+        /** Referred before: the earlier referral's id. */
+        DUPLICATE,
+        /** Not stored, with the fields at fault. */
+        REJECTED,
+        /** Stored, but held for the mapping: columns it did not read may hold what the screening found missing. */
+        HELD;
 
         String code() {
             return name().toLowerCase(Locale.ROOT);
@@ -27,6 +35,8 @@ public final class ResultsFile {
 
     private final List<Line> lines = new ArrayList<>();
     private String stopReason;
+    private List<NotRead> notRead = List.of();
+    private int held;
     private int accepted;
     private int duplicates;
     private int rejected;
@@ -37,7 +47,17 @@ public final class ResultsFile {
             case ACCEPTED -> accepted++;
             case DUPLICATE -> duplicates++;
             case REJECTED -> rejected++;
+            case HELD -> held++;
         }
+    }
+
+    /** The file's columns its mapping read nothing from: a line of their own, each named. */
+    public void notRead(List<NotRead> columns) {
+        this.notRead = List.copyOf(columns);
+    }
+
+    public int held() {
+        return held;
     }
 
     /** The file could not be read past this point; rows before it keep their outcome. */
@@ -75,6 +95,10 @@ public final class ResultsFile {
             out.append(line.row()).append(',').append(line.outcome().code()).append(',')
                     .append(cell(line.referralId())).append(',').append(cell(line.status())).append(',')
                     .append(cell(line.reasons())).append("\r\n");
+        }
+        if (!notRead.isEmpty()) {
+            out.append(",not-read,,,").append(cell("columns the mapping does not read: " + String.join("; ",
+                    notRead.stream().map(NotRead::toString).toList()))).append("\r\n");
         }
         if (stopReason != null) {
             out.append(",unreadable,,,").append(cell(stopReason)).append("\r\n");

@@ -19,11 +19,19 @@ public final class ReferralDraft {
     private final Map<CanonicalField, Object> values;
     private final Map<CanonicalField, String> sources;
     private final List<FieldError> errors;
+    private final List<NotRead> notRead;
 
-    ReferralDraft(EnumMap<CanonicalField, Object> values, Map<CanonicalField, String> sources, List<FieldError> errors) {
+    ReferralDraft(EnumMap<CanonicalField, Object> values, Map<CanonicalField, String> sources, List<FieldError> errors,
+                  List<NotRead> notRead) {
         this.values = Collections.unmodifiableMap(values.clone());
         this.sources = Map.copyOf(sources);
         this.errors = List.copyOf(errors);
+        this.notRead = List.copyOf(notRead);
+    }
+
+    /** The input's columns, labels or top-level fields the mapping read nothing from: said back, never dropped. */
+    public List<NotRead> notRead() {
+        return notRead;
     }
 
     public List<FieldError> errors() {
@@ -36,7 +44,7 @@ public final class ReferralDraft {
         copy.putAll(values);
         List<FieldError> all = new ArrayList<>(errors);
         all.addAll(more);
-        return new ReferralDraft(copy, sources, all);
+        return new ReferralDraft(copy, sources, all, notRead);
     }
 
     public Object value(CanonicalField field) {

@@ -4,8 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
+import java.util.stream.Collectors;
 import org.referralhub.config.Agency;
 import org.referralhub.config.ConfigurationSource;
 import org.referralhub.config.HubConfiguration;
@@ -19,6 +22,7 @@ import org.referralhub.referral.ReferralSource;
 import org.referralhub.referral.ReferralStatus;
 import org.referralhub.referral.RoutingDecision;
 import org.referralhub.referral.Screening;
+import org.referralhub.referral.StatusChange;
 import org.referralhub.routing.PartnerLoad;
 import org.referralhub.routing.PartnerTally;
 import org.referralhub.routing.ReferralRouter;
@@ -70,6 +74,59 @@ public final class ReferralIntake {
         return built.mapper();
     }
 
+    /** The hold of a referral that waits for its agency's mapping to read what it sent. */
+    public static final String NOT_UNDERSTOOD = "not-understood";
+
+    /** The screening's reasons that say a field was missing, and the field each names. */
+    private static final Map<String, CanonicalField> MISSING = Map.of(
+            "consent-missing", CanonicalField.CONSENT_GIVEN,
+            "arrival-date-missing", CanonicalField.ARRIVAL_DATE,
+            "experience-missing", CanonicalField.YEARS_OF_EXPERIENCE,
+            "english-level-missing", CanonicalField.ENGLISH_LEVEL);
+
+    /**
+     * Whether a referral is held for the mapping: not eligible only because fields are missing, not judged unsuitable,
+     * while the input carried a column, label or field its mapping read nothing from that probably is one of the
+     * missing fields ("Niveau CLB" for the English level). Names with no such likeness are said, and the referral is
+     * screened as it came.
+     */
+    static boolean heldForMapping(Screening screening, ReferralDraft draft) {
+        if (draft.notRead().isEmpty() || screening.eligible() || Boolean.FALSE.equals(screening.suitable())
+                || !screening.reasons().stream().allMatch(r -> MISSING.containsKey(r.code()))) {
+            return false;
+        }
+        Set<String> missing = screening.reasons().stream().map(r -> MISSING.get(r.code()).path()).collect(Collectors.toSet());
+        return draft.notRead().stream().anyMatch(n -> n.probably() != null && missing.contains(n.probably()));
+    }
+
+    /**
+     * Whether a stored referral may be read again from its input (its agency's mapping fixed since): held for the
+     * mapping, or rejected by the screening, and never sent to a partner.
+     */
+    public static boolean rereadable(Referral stored) {
+        boolean held = stored.status() == ReferralStatus.ON_HOLD && NOT_UNDERSTOOD.equals(stored.statusReason());
+        boolean screenedOut = stored.status() == ReferralStatus.REJECTED && "not-eligible".equals(stored.statusReason());
+        return (held || screenedOut) && (stored.delivery() == null || stored.delivery().state() == Delivery.State.WITHHELD);
+    }
+
+    /**
+     * The stored referral as its input reads now ({@code fresh}: the same input assembled again, under the same id),
+     * when it may be read again and reads differently: the client, consent, screening and route of today's reading,
+     * its history kept with one step more ({@code by: hub:mapping}). Otherwise the stored referral, unchanged.
+     */
+    public static Referral reread(Referral stored, Referral fresh, Instant now) {
+        if (!rereadable(stored) || !stored.referralId().equals(fresh.referralId())
+                || fresh.status() == stored.status() && fresh.screening().equals(stored.screening())) {
+            return stored;
+        }
+        List<StatusChange> history = new ArrayList<>(stored.statusHistory());
+        history.add(new StatusChange(fresh.status(), fresh.businessStatus(), fresh.statusReason() == null ? "read-again"
+                : fresh.statusReason(), now, "hub:mapping"));
+        return new Referral(fresh.schemaVersion(), stored.referralId(), fresh.program(), stored.source(), fresh.client(),
+                fresh.consent(), fresh.screening(), fresh.routing(), fresh.status(), fresh.statusReason(),
+                fresh.businessStatus(), history, fresh.delivery());
+    }
+
     /** Where the payload came from, as the channel knows it. */
     public record Receipt(String referralId, Agency agency, Channel channel, String mappingId, Instant receivedAt,
                           String rawPayloadRef) {
@@ -112,11 +169,24 @@ public final class ReferralIntake {
         Consent consent = draft.consent();
         Instant now = receipt.receivedAt();
         Screening screening = screen.screen(program.get().eligibility(), client, consent, draft.suitable(), now);
+        // ineligible only for want of fields, while the input carried names the mapping did not read: the mapping is
+        // the likelier fault than the client, so the referral waits for it rather than being rejected
+        boolean held = heldForMapping(screening, draft);
+        if (held) {
+            List<Screening.Reason> reasons = new ArrayList<>(screening.reasons());
+            reasons.add(new Screening.Reason(NOT_UNDERSTOOD, "not understood: " + String.join(", ",
+                    draft.notRead().stream().map(NotRead::toString).toList())));
+            screening = new Screening(screening.eligible(), screening.suitable(), reasons);
+        }
         ReferralSource source = new ReferralSource(receipt.agency().id(), receipt.channel(), draft.agencyReference(),
                 now, receipt.rawPayloadRef());
         Referral referral = new Referral(Referral.SCHEMA_VERSION, receipt.referralId(), programId, source, client,
                 consent, screening, null, null, null, null, List.of(), null)
                 .movedTo(ReferralStatus.REQUESTED, null, null, now, "agency:" + receipt.agency().id());
+        if (held) {
+            return referral.movedTo(ReferralStatus.ON_HOLD, null, NOT_UNDERSTOOD, now, "hub:mapping")
+                    .withDelivery(Delivery.withheld());
+        }
         if (!screening.forwardable()) {
             String reason = screening.eligible() ? "not-suitable" : "not-eligible";
             return referral.movedTo(ReferralStatus.REJECTED, null, reason, now, "hub:screening")

@@ -9,9 +9,11 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import org.referralhub.config.FieldMapping;
@@ -27,12 +29,14 @@ public final class ReferralMapper {
     private static final FieldMappingSet CANONICAL_SET = canonicalSet();
 
     private final Map<String, FieldMappingSet> mappings;
+    private final NameHints hints;
     private final Map<String, Map<CanonicalField, CompiledMapping>> compiled = new ConcurrentHashMap<>();
 
     public ReferralMapper(Map<String, FieldMappingSet> mappings) {
         Map<String, FieldMappingSet> all = new LinkedHashMap<>(mappings);
         all.putIfAbsent(FieldMappingSet.CANONICAL, CANONICAL_SET);
         this.mappings = Map.copyOf(all);
+        this.hints = new NameHints(this.mappings);
         for (String id : this.mappings.keySet()) {
             compiled(id);
         }
@@ -52,7 +56,33 @@ public final class ReferralMapper {
     }
 
     public ReferralDraft map(String mappingId, JsonNode payload) {
-        return map(compiled(mappingId), payload);
+        List<String> fields = new ArrayList<>();
+        if (payload != null && payload.isObject()) {
+            payload.fieldNames().forEachRemaining(fields::add);
+        }
+        return map(compiled(mappingId), payload, notRead(mappingId, fields));
+    }
+
+    /**
+     * The names of an input (columns, labels, top-level fields) that mapping {@code mappingId} reads nothing from, in
+     * their order, each with the canonical field it probably is. A name is read when a source of the mapping is that
+     * name (case, accents and spacing aside) or starts with it ({@code client} for {@code client.firstName}).
+     */
+    public List<NotRead> notRead(String mappingId, List<String> names) {
+        Set<String> read = new HashSet<>();
+        for (CompiledMapping mapping : compiled(mappingId).values()) {
+            for (String from : mapping.config.from()) {
+                read.add(Languages.key(from));
+                read.add(Languages.key(from.split("[.\\[]", 2)[0]));
+            }
+        }
+        List<NotRead> out = new ArrayList<>();
+        for (String name : names) {
+            if (name != null && !name.isBlank() && !read.contains(Languages.key(name))) {
+                out.add(new NotRead(name, hints.probably(name)));
+            }
+        }
+        return out;
     }
 
     /**
@@ -69,16 +99,17 @@ public final class ReferralMapper {
                 mapping.config.from().stream()
                         .map(from -> byFolded.containsKey(Languages.key(from)) ? byFolded.get(Languages.key(from)) : from)
                         .map(FieldPath::parse).toList())));
-        return payload -> map(bound, payload);
+        List<NotRead> notRead = notRead(mappingId, headers);
+        return payload -> map(bound, payload, notRead);
     }
 
-    private ReferralDraft map(Map<CanonicalField, CompiledMapping> set, JsonNode payload) {
+    private ReferralDraft map(Map<CanonicalField, CompiledMapping> set, JsonNode payload, List<NotRead> notRead) {
         EnumMap<CanonicalField, Object> values = new EnumMap<>(CanonicalField.class);
         Map<CanonicalField, String> sources = new EnumMap<>(CanonicalField.class);
         List<FieldError> errors = new ArrayList<>();
         if (payload == null || !payload.isObject()) {
             errors.add(new FieldError("", null, "not-an-object", "the referral must be a JSON object"));
-            return new ReferralDraft(values, sources, errors);
+            return new ReferralDraft(values, sources, errors, notRead);
         }
         for (Map.Entry<CanonicalField, CompiledMapping> e : set.entrySet()) {
             CanonicalField field = e.getKey();
@@ -111,7 +142,7 @@ public final class ReferralMapper {
                 errors.add(new FieldError(field.path(), source, u.code, u.getMessage()));
             }
         }
-        return new ReferralDraft(values, sources, errors);
+        return new ReferralDraft(values, sources, errors, notRead);
     }
 
     private Map<CanonicalField, CompiledMapping> compiled(String mappingId) {

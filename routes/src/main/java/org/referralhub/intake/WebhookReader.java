@@ -33,6 +33,9 @@ public final class WebhookReader implements ChannelReader {
                 throw new Unreadable("The body names '" + twice.group(1) + "' more than once in one object" + where
                         + ": which value counts cannot be told. Send each key once.");
             }
+            if (String.valueOf(e.getOriginalMessage()).startsWith("Invalid UTF-8")) {
+                throw new Unreadable("The body is not UTF-8 text" + where + ": send the JSON encoded as UTF-8.");
+            }
             if (e instanceof WebhookPayload.TrailingContent) {
                 throw new Unreadable("The body has more after the JSON object" + where
                         + ": send one JSON object, and nothing after it.");

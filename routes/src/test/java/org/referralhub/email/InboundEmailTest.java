@@ -54,6 +54,31 @@ class InboundEmailTest {
         assertThat(email.senderForged()).isFalse();
     }
 
+    /** An attachment's name is a name, never a path: folders (Unix or Windows) and dot-dot are left out. */
+    @Test
+    void pathsInAttachmentNamesAreLeftOut() {
+        String[][] names = {{"/evil/filename.csv", "filename.csv"}, {"..\\..\\windows\\r.csv", "r.csv"},
+                {"../../etc/passwd", "passwd"}, {"..", "attachment"}, {"C:\\Users\\coach\\week 3.xlsx", "week 3.xlsx"}};
+        for (String[] name : names) {
+            InboundEmail email = parse(HEADERS.formatted("X-Mailer: test") + """
+                    Content-Type: multipart/mixed; boundary="b1"
+
+                    --b1
+                    Content-Type: text/plain
+
+                    See attached.
+                    --b1
+                    Content-Type: text/csv
+                    Content-Disposition: attachment; filename="%s"
+
+                    a,b
+                    --b1--
+                    """.formatted(name[0].replace("\\", "\\\\")));   // a quoted MIME parameter escapes its backslashes
+            assertThat(email.attachments()).singleElement().satisfies(a -> assertThat(a.fileName()).as(name[0])
+                    .isEqualTo(name[1]));
+        }
+    }
+
     @Test
     void sesAuthenticationVerdictsAreHonouredAndOthersIgnored() {
         String body = "Content-Type: text/plain\n\nFirst name: A\n";

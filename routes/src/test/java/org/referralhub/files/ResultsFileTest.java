@@ -28,6 +28,20 @@ class ResultsFileTest {
     }
 
     @Test
+    void heldRowsAndColumnsNotReadAreSaid() {
+        ResultsFile results = new ResultsFile();
+        results.add(new ResultsFile.Line(2, ResultsFile.Outcome.HELD, "01ABC", "on-hold", "not understood: Niveau CLB"));
+        results.notRead(java.util.List.of(new org.referralhub.intake.NotRead("Niveau CLB", "client.englishLevel"),
+                new org.referralhub.intake.NotRead("Remarques", null)));
+        String csv = new String(results.toCsv(), StandardCharsets.UTF_8);
+        assertThat(csv.split("\r\n")).containsExactly("row,outcome,referralId,status,reasons",
+                "2,held,01ABC,on-hold,not understood: Niveau CLB",
+                ",not-read,,,\"columns the mapping does not read: Niveau CLB (probably client.englishLevel); Remarques\"");
+        assertThat(results.held()).isEqualTo(1);
+        assertThat(results.accepted()).isZero();
+    }
+
+    @Test
     void rowsComeOutInFileOrderWithCountsAndAStopLine() {
         ResultsFile results = new ResultsFile();
         results.add(new ResultsFile.Line(3, ResultsFile.Outcome.REJECTED, null, null, "client.email: is required"));

@@ -64,6 +64,17 @@ class WebhookIntakeRoutesTest extends CamelTestSupport {
     }
 
     @Test
+    void aFieldTheMappingDoesNotReadIsNamedInTheAnswer() throws IOException {
+        String body = new String(sample(), StandardCharsets.UTF_8).replaceFirst("\\{", "{\"intakeNotes\": {\"text\": \"x\"}, ");
+        ApiReply reply = post(Map.of("X-Api-Key", WingParts.CICS_KEY, "Content-Type", "application/json"),
+                body.getBytes(StandardCharsets.UTF_8));
+        assertThat(reply.status()).as(reply.body()).isEqualTo(202);
+        JsonNode notRead = CanonicalJson.MAPPER.readTree(reply.body()).path("notRead");
+        assertThat(notRead).hasSize(1);
+        assertThat(notRead.get(0).path("name").asText()).isEqualTo("intakeNotes");
+    }
+
+    @Test
     void withoutAKeyNothingIsArchivedAndTheAnswerIsAProblem() throws IOException {
         ApiReply reply = post(Map.of("Content-Type", "application/json"), sample());
 

@@ -30,6 +30,7 @@ import org.referralhub.store.ReferralStore;
 public final class WebhookIntakeRoutes extends RouteBuilder {
 
     public static final String IDEMPOTENCY_KEY_HEADER = "idempotency-key";
+    private static final String NOT_READ = "notRead";
 
     private final AgencyDoor door;
     private final ChannelReader reader;
@@ -87,6 +88,7 @@ public final class WebhookIntakeRoutes extends RouteBuilder {
         ReferralIntake.Receipt receipt = new ReferralIntake.Receipt(ReferralIds.newId(arrival.receivedAt()), agency,
                 Channel.WEBHOOK, agency.webhookMapping(), arrival.receivedAt(), arrival.rawPayloadRef());
         exchange.getMessage().setBody(intake.assemble(receipt, drafts.get(0).draft()));
+        exchange.setProperty(NOT_READ, drafts.get(0).draft().notRead());
         String idempotencyKey = request.header(IDEMPOTENCY_KEY_HEADER);
         if ((idempotencyKey == null || idempotencyKey.isBlank()) && caller.signed()) {
             // a signed call's message id serves as its Idempotency-Key: a replayed or retried call has no second effect
@@ -110,6 +112,11 @@ public final class WebhookIntakeRoutes extends RouteBuilder {
         body.put("duplicate", stored.duplicate());
         if (!referral.screening().reasons().isEmpty()) {
             body.put("screening", referral.screening());
+        }
+        List<?> notRead = exchange.getProperty(NOT_READ, List.class);
+        if (notRead != null && !notRead.isEmpty()) {
+            // the body's top-level fields the agency's mapping reads nothing from, each with its probable field
+            body.put("notRead", notRead);
         }
         body.put("receiptId", exchange.getProperty(ApiRequest.RECEIPT_ID));
         exchange.getMessage().setBody(ApiReply.json(202, body)
