@@ -2,6 +2,7 @@ package org.referralhub.store;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.text.Normalizer;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -13,6 +14,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -24,6 +26,7 @@ import java.util.function.UnaryOperator;
 import org.referralhub.outcome.Notice;
 import org.referralhub.referral.CanonicalJson;
 import org.referralhub.referral.Channel;
+import org.referralhub.referral.Client;
 import org.referralhub.referral.Delivery;
 import org.referralhub.referral.Referral;
 import org.referralhub.referral.Sha256;
@@ -34,6 +37,7 @@ import software.amazon.awssdk.enhanced.dynamodb.DynamoDbIndex;
 import software.amazon.awssdk.enhanced.dynamodb.DynamoDbTable;
 import software.amazon.awssdk.enhanced.dynamodb.Expression;
 import software.amazon.awssdk.enhanced.dynamodb.Key;
+import software.amazon.awssdk.enhanced.dynamodb.model.DeleteItemEnhancedRequest;
 import software.amazon.awssdk.enhanced.dynamodb.model.Page;
 import software.amazon.awssdk.enhanced.dynamodb.model.PutItemEnhancedRequest;
 import software.amazon.awssdk.enhanced.dynamodb.model.QueryConditional;
@@ -139,7 +143,26 @@ public final class ReferralStore {
     }
 
     private Stored insertOne(Referral referral, RequestKey key, Instant now) {
-        List<ReferralItem> claims = claims(referral, key, now);
+        Set<String> passedOver = new HashSet<>();
+        for (int attempt = 0; ; attempt++) {
+            Optional<Stored> stored = tryInsert(referral, key, now, passedOver);
+            if (stored.isPresent()) {
+                return stored.get();
+            }
+            if (attempt >= MAX_CONFLICT_RETRIES) {
+                throw new IllegalStateException("referral " + referral.referralId() + " could not settle its claims");
+            }
+        }
+    }
+
+    /**
+     * One try: the referral and its claims in one transaction. Answers the stored (or original) referral, or empty to
+     * try again — a client claim was stale (its referral closed or gone: now this one's) or another person's (the
+     * same name and contact, another birth date: left out).
+     */
+    private Optional<Stored> tryInsert(Referral referral, RequestKey key, Instant now, Set<String> passedOver) {
+        List<ReferralItem> claims = new ArrayList<>(claims(referral, key, now));
+        claims.removeIf(c -> passedOver.contains(c.getPk()));
         TransactWriteItemsEnhancedRequest.Builder tx = TransactWriteItemsEnhancedRequest.builder()
                 .addPutItem(table, TransactPutItemEnhancedRequest.builder(ReferralItem.class)
                         .item(toItem(referral, 1L)).conditionExpression(ITEM_ABSENT).build());
@@ -150,36 +173,62 @@ public final class ReferralStore {
         try {
             enhanced.transactWriteItems(tx.build());
             recent.wrote(referral, 1L);
-            return new Stored(referral, false);
+            return Optional.of(new Stored(referral, false));
         } catch (TransactionCanceledException e) {
             List<CancellationReason> reasons = e.cancellationReasons();
             if (!reasons.isEmpty() && "ConditionalCheckFailed".equals(reasons.get(0).code())) {
                 // the same referral id again: a row of a file or message resumed or replayed under its own receipt
                 Optional<Referral> itself = find(referral.referralId());
                 if (itself.isPresent()) {
-                    return new Stored(itself.get(), true);
+                    return Optional.of(new Stored(itself.get(), true));
                 }
             }
             for (int i = 0; i < claims.size(); i++) {
                 CancellationReason reason = reasons.size() > i + 1 ? reasons.get(i + 1) : null;
                 if (reason != null && "ConditionalCheckFailed".equals(reason.code())) {
-                    Key claimKey = key(claims.get(i).getPk(), CLAIM_SK);
+                    ReferralItem mine = claims.get(i);
+                    Key claimKey = key(mine.getPk(), CLAIM_SK);
                     ReferralItem existing = table.getItem(r -> r.key(claimKey).consistentRead(true));
                     if (existing != null && "idempotency".equals(existing.getKind()) && key.fingerprint() != null
                             && existing.getDocument() != null && !existing.getDocument().equals(key.fingerprint())) {
                         LOG.info("an Idempotency-Key of agency {} came again with another request", referral.agencyId());
                         throw new IdempotencyKeyReused();
                     }
-                    if (existing != null) {
-                        Optional<Referral> original = find(existing.getReferralId());
-                        if (original.isPresent()) {
-                            LOG.info("referral {} is a duplicate of {}", referral.referralId(), existing.getReferralId());
-                            return new Stored(original.get(), true);
+                    if (existing == null) {
+                        return Optional.empty();
+                    }
+                    Optional<Referral> original = find(existing.getReferralId());
+                    if (mine.getPk().startsWith(CLIENT_PREFIX)) {
+                        if (existing.getDocument() != null && mine.getDocument() != null
+                                && !existing.getDocument().equals(mine.getDocument())) {
+                            passedOver.add(mine.getPk());   // the same name and contact, another birth date
+                            return Optional.empty();
                         }
+                        if (original.isEmpty() || original.get().status().isFinal()) {
+                            takeOver(existing, mine);        // the client's earlier referral is closed, or gone
+                            return Optional.empty();
+                        }
+                        LOG.info("referral {} repeats client of open referral {}", referral.referralId(),
+                                existing.getReferralId());
+                    }
+                    if (original.isPresent()) {
+                        LOG.info("referral {} is a duplicate of {}", referral.referralId(), existing.getReferralId());
+                        return Optional.of(new Stored(original.get(), true));
                     }
                 }
             }
             throw e;
+        }
+    }
+
+    /** A client claim whose referral closed (or is gone) passes to a new referral of the client: if still that one's. */
+    private void takeOver(ReferralItem stale, ReferralItem mine) {
+        try {
+            table.putItem(PutItemEnhancedRequest.builder(ReferralItem.class).item(mine)
+                    .conditionExpression(Expression.builder().expression("referralId = :old")
+                            .putExpressionValue(":old", AttributeValue.fromS(stale.getReferralId())).build()).build());
+        } catch (ConditionalCheckFailedException raced) {
+            LOG.debug("a client claim changed hands meanwhile; trying again");
         }
     }
 
@@ -280,6 +329,15 @@ public final class ReferralStore {
         }
         recent.forget(referral.referralId());
         enhanced.transactWriteItems(tx.build());
+        for (String pk : clientClaims(referral)) {
+            try {
+                table.deleteItem(DeleteItemEnhancedRequest.builder().key(key(pk, CLAIM_SK))
+                        .conditionExpression(Expression.builder().expression("referralId = :id")
+                                .putExpressionValue(":id", AttributeValue.fromS(referral.referralId())).build()).build());
+            } catch (ConditionalCheckFailedException notItsOwn) {
+                // the claim was another referral's (or none): nothing of this client's to erase there
+            }
+        }
         return record;
     }
 
@@ -627,8 +685,45 @@ public final class ReferralStore {
         String reference = referral.source().agencyReference();
         if (reference != null && !reference.isBlank()) {
             claims.add(claim("AGENCYREF#" + referral.agencyId() + "#" + Sha256.hex(reference), referral));
+        } else {
+            // without the agency's own reference, the client itself: a repeat while this referral is open is caught
+            // (a claim of a referral closed since passes to the next one)
+            for (String pk : clientClaims(referral)) {
+                ReferralItem claim = claim(pk, referral);
+                Client client = referral.client();
+                claim.setDocument(client.birthDate() == null ? null : Sha256.hex(client.birthDate().toString()));
+                claims.add(claim);
+            }
         }
         return claims;
+    }
+
+    private static final String CLIENT_PREFIX = "CLIENT#";
+
+    /**
+     * The keys under which a referral's client is claimed within its program: the normalised name with the e-mail,
+     * and with the E.164 phone (digests: the table keeps no name or contact in a key).
+     */
+    static List<String> clientClaims(Referral referral) {
+        Client client = referral.client();
+        if (client == null || client.firstName() == null || client.lastName() == null) {
+            return List.of();
+        }
+        String name = folded(client.firstName()) + " " + folded(client.lastName());
+        List<String> keys = new ArrayList<>();
+        if (client.email() != null && !client.email().isBlank()) {
+            keys.add(CLIENT_PREFIX + referral.program() + "#" + Sha256.hex(name + "|email|"
+                    + client.email().toLowerCase(Locale.ROOT)));
+        }
+        if (client.phone() != null && !client.phone().isBlank()) {
+            keys.add(CLIENT_PREFIX + referral.program() + "#" + Sha256.hex(name + "|phone|" + client.phone()));
+        }
+        return keys;
+    }
+
+    private static String folded(String text) {
+        return Normalizer.normalize(text, Normalizer.Form.NFD).replaceAll("\\p{M}", "").toLowerCase(Locale.ROOT)
+                .replaceAll("[^a-z0-9]+", " ").strip();
     }
 
     private static ReferralItem claim(String pk, Referral referral) {
