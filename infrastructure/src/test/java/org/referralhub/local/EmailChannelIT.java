@@ -251,6 +251,20 @@ class EmailChannelIT {
         assertThat(body.lines().filter(l -> l.startsWith("  - "))).hasSize(1);
     }
 
+    /** A French-speaking agency's coach writes dates day first (jj/mm/aaaa): read so, by the agency's locale. */
+    @Test
+    void aFrenchCoachsDateIsReadDayFirst() throws Exception {
+        String subject = "Date " + UUID.randomUUID();
+        MimeMessage message = message("coach@collegeboreal.example", subject);
+        message.setText("Prénom : Aimée\nNom : Diallo\nCourriel : aimee." + UUID.randomUUID() + "@exemple.ca\n"
+                + "Date d'arrivée : 03/04/2024\nConsentement : oui\n", "UTF-8");
+        Transport.send(message);
+        Matcher id = REFERRAL_ID.matcher(text(reply("coach@collegeboreal.example", subject)));
+        assertThat(id.find()).isTrue();
+        JsonNode referral = http.get("/v1/referrals/" + id.group(1), LocalHub.demoKeys().get("college-boreal")).body();
+        assertThat(referral.at("/client/arrivalDate").asText()).isEqualTo("2024-04-03");
+    }
+
     /** A label the agency's mapping does not know is named in the reply, with the field it probably is. */
     @Test
     void aLabelTheMappingDoesNotKnowIsNamedInTheReply() throws Exception {

@@ -147,7 +147,7 @@ public final class Sandbox {
     private static Agency withMapping(Agency a, String mapping) {
         return new Agency(a.id(), a.name(), a.program(), a.apiKeyHashes(), mapping, mapping, null, a.fileSheet(), a.sftp(),
                 a.pull(), a.email() == null ? new Agency.EmailSenders(List.of(), mapping)
-                : new Agency.EmailSenders(a.email().senders(), mapping), a.mailbox(), a.notifications(), a.signedWebhooks());
+                : new Agency.EmailSenders(a.email().senders(), mapping), a.mailbox(), a.notifications(), a.signedWebhooks(), a.locale());
     }
 
     private static Item item(ReferralIntake intake, Agency agency, Channel channel, String where, ReferralDraft draft, Instant now) {

@@ -1,5 +1,6 @@
 package org.referralhub.config;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -14,6 +15,8 @@ import java.util.Map;
  * @param fileMappings   a mapping per file format ({@code csv}, {@code xlsx}, {@code json}, {@code jsonl}) where one
  *                       format's columns differ from the others'; {@code fileMapping} for the rest
  * @param fileSheet      the XLSX sheet to read (null: the first)
+ * @param locale         the agency's locale ({@code fr-CA}, {@code en-CA}): how it writes the dates its mappings
+ *                       declare no format for ({@link DateOrder})
  * @param sftp           its account on the hub's SFTP server
  * @param pull           where the hub fetches its files, for an agency that keeps them on its own SFTP server
  * @param email          who may refer by e-mail for it, and how its forms' labels map
@@ -24,7 +27,7 @@ import java.util.Map;
 public record Agency(String id, String name, String program, List<String> apiKeyHashes, String webhookMapping,
                      String fileMapping, Map<String, String> fileMappings, String fileSheet,
                      SftpAccount sftp, FilePull pull, EmailSenders email, Mailbox mailbox, Notify notifications,
-                     SignedWebhooks signedWebhooks) {
+                     SignedWebhooks signedWebhooks, String locale) {
 
     /**
      * An agency whose system signs its calls (Standard Webhooks) instead of sending an API key.
@@ -32,6 +35,12 @@ public record Agency(String id, String name, String program, List<String> apiKey
      * @param signingSecret {@code whsec_…}, shared with the agency, that its calls are signed with
      */
     public record SignedWebhooks(String signingSecret) {
+    }
+
+    /** How the agency writes dates its mappings declare no format for, from its {@code locale} ({@code fr-CA}). */
+    @JsonIgnore
+    public DateOrder dateOrder() {
+        return DateOrder.of(locale);
     }
 
     public Agency {

@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
+import java.util.IllformedLocaleException;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -239,6 +240,14 @@ public final class ConfigurationLoader {
         Set<String> keyHashes = new HashSet<>();
         Set<String> sftpUsers = new HashSet<>();
         for (Agency agency : config.agencies()) {
+            if (agency.locale() != null) {
+                try {
+                    new Locale.Builder().setLanguageTag(agency.locale());
+                } catch (IllformedLocaleException e) {
+                    problems.add("agency '" + agency.id() + "' has locale '" + agency.locale()
+                            + "', which is not a language tag (fr-CA, en-CA)");
+                }
+            }
             if (config.program(agency.program()).isEmpty()) {
                 problems.add("agency '" + agency.id() + "' refers to program '" + agency.program() + "', which does not exist");
             }

@@ -64,7 +64,7 @@ public final class MessageReader implements ChannelReader {
                 : agency.email().mapping();
         LinkedHashSet<String> labels = new LinkedHashSet<>();
         forms.forEach(f -> f.fieldNames().forEachRemaining(labels::add));
-        Function<JsonNode, ReferralDraft> mapper = intake.mapperFor(mapping, new ArrayList<>(labels));
+        Function<JsonNode, ReferralDraft> mapper = intake.mapperFor(mapping, new ArrayList<>(labels), agency.dateOrder());
         return forms.stream().map(mapper).toList();
     }
 }

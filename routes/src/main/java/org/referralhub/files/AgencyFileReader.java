@@ -41,7 +41,7 @@ public final class AgencyFileReader implements Iterator<AgencyFileReader.Row>, A
                 agency.fileSheet(), limits);
         try {
             String mapping = agency.fileMappingFor(reader.format());
-            return new AgencyFileReader(reader, mapping, intake.mapperFor(mapping, reader.headers()));
+            return new AgencyFileReader(reader, mapping, intake.mapperFor(mapping, reader.headers(), agency.dateOrder()));
         } catch (RuntimeException e) {
             reader.close();
             throw e;

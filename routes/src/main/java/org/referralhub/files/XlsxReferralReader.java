@@ -17,6 +17,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipException;
 import java.util.zip.ZipFile;
@@ -155,7 +157,7 @@ final class XlsxReferralReader extends LookaheadReader {
                 if (r.getLocalName().equals("t")) {
                     inText = false;
                 } else if (r.getLocalName().equals("si")) {
-                    strings.add(current.toString());
+                    strings.add(unescaped(current.toString()));
                     current = null;
                 }
             }
@@ -333,7 +335,9 @@ final class XlsxReferralReader extends LookaheadReader {
         if (type == null || "n".equals(type)) {
             BigDecimal number;
             try {
-                number = new BigDecimal(raw.trim());
+                // a cell holds a double, which Excel writes with 17 digits (2.0499999999999998): read as the shortest
+                // decimal that is the same double — what the workbook's author typed and sees (2.05)
+                number = BigDecimal.valueOf(Double.parseDouble(raw.trim()));
             } catch (NumberFormatException e) {
                 return raw;
             }
@@ -347,7 +351,7 @@ final class XlsxReferralReader extends LookaheadReader {
             }
             return number.stripTrailingZeros().toPlainString();
         }
-        return raw;
+        return unescaped(raw);
     }
 
     private void problem(int column, String code, String message) {
@@ -355,6 +359,23 @@ final class XlsxReferralReader extends LookaheadReader {
         if (header != null && column < header.size() && !header.get(column).isEmpty()) {
             lastProblems.put(column, new FieldError(header.get(column), header.get(column), code, message));
         }
+    }
+
+    /** OOXML's escape of characters XML cannot carry ({@code _x000D_} for a carriage return; {@code _x005F_} an underscore). */
+    private static final Pattern ESCAPED = Pattern.compile("_x([0-9A-Fa-f]{4})_");
+
+    /** A text as its author wrote it: OOXML's {@code _xHHHH_} escapes decoded. */
+    static String unescaped(String text) {
+        if (text.indexOf("_x") < 0) {
+            return text;
+        }
+        Matcher m = ESCAPED.matcher(text);
+        StringBuilder out = new StringBuilder();
+        while (m.find()) {
+            m.appendReplacement(out, Matcher.quoteReplacement(String.valueOf((char) Integer.parseInt(m.group(1), 16))));
+        }
+        m.appendTail(out);
+        return out.toString();
     }
 
     /** A date in Excel's 1900 date system. */

@@ -4,26 +4,31 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.google.i18n.phonenumbers.NumberParseException;
 import com.google.i18n.phonenumbers.PhoneNumberUtil;
 import com.google.i18n.phonenumbers.Phonenumber;
+import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.time.format.ResolverStyle;
 import java.time.format.DateTimeParseException;
+import java.time.format.ResolverStyle;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.referralhub.config.DateOrder;
 
 /**
  * Turns one raw value from an agency into the normalized value of a canonical field, or explains, without
  * repeating the value, why it cannot.
  */
 final class FieldReader {
+
+    /** A date of numbers: day and month in either order (one or two digits), then a four-digit year. */
+    private static final Pattern NUMERIC_DATE = Pattern.compile("(\\d{1,2})[/.-](\\d{1,2})[/.-](\\d{4})");
 
     static final String DEFAULT_PHONE_REGION = "CA";
 
@@ -48,6 +53,12 @@ final class FieldReader {
 
     static Object read(CanonicalField field, JsonNode raw, String dateFormat, String split,
                        Map<String, Object> valueMap) throws Unreadable {
+        return read(field, raw, dateFormat, split, valueMap, DateOrder.NONE);
+    }
+
+    /** @param order how the agency writes dates its mapping declares no format for */
+    static Object read(CanonicalField field, JsonNode raw, String dateFormat, String split,
+                       Map<String, Object> valueMap, DateOrder order) throws Unreadable {
         if (field.kind().isList()) {
             List<String> items = new ArrayList<>();
             for (String text : texts(raw, split)) {
@@ -77,8 +88,8 @@ final class FieldReader {
             case NAME -> name(text);
             case EMAIL -> email(text);
             case PHONE -> phone(text);
-            case DATE -> date(text, dateFormat);
-            case INSTANT -> instant(text, dateFormat);
+            case DATE -> date(text, dateFormat, order);
+            case INSTANT -> instant(text, dateFormat, order);
             case LANGUAGE -> Languages.code(text).orElseThrow(() -> new Unreadable("unknown-language",
                     "is not a language we recognise (use a name like 'Punjabi' or an ISO 639 code)"));
             case COUNTRY -> Countries.code(text).orElseThrow(() -> new Unreadable("unknown-country",
@@ -151,7 +162,7 @@ final class FieldReader {
         }
     }
 
-    private static LocalDate date(String text, String format) throws Unreadable {
+    private static LocalDate date(String text, String format, DateOrder order) throws Unreadable {
         if (format != null) {
             try {
                 return LocalDate.parse(text, strict(format));
@@ -160,10 +171,40 @@ final class FieldReader {
                         + " (a day the month does not have is refused, never moved)");
             }
         }
+        Matcher numeric = NUMERIC_DATE.matcher(text.strip());
+        if (numeric.matches()) {
+            return numericDate(Integer.parseInt(numeric.group(1)), Integer.parseInt(numeric.group(2)),
+                    Integer.parseInt(numeric.group(3)), order);
+        }
         try {
             return LocalDate.parse(text.length() > 10 && text.charAt(10) == 'T' ? text.substring(0, 10) : text);
         } catch (DateTimeParseException e) {
             throw new Unreadable("invalid-date", "is not an ISO-8601 date (yyyy-MM-dd)");
+        }
+    }
+
+    /**
+     * A date written 03/04/2024 (or with dots or dashes), read in the agency's order; where the agency said none, it is
+     * refused with the reason — which order was meant is never guessed.
+     */
+    private static LocalDate numericDate(int first, int second, int year, DateOrder order) throws Unreadable {
+        LocalDate date = switch (order) {
+            case DAY_FIRST -> dateOrNull(year, second, first);
+            case MONTH_FIRST -> dateOrNull(year, first, second);
+            case NONE -> throw new Unreadable("ambiguous-date", "is written day and month in an order not said: write "
+                    + "it as yyyy-MM-dd, or have the agency's locale or the mapping's dateFormat say which comes first");
+        };
+        if (date == null) {
+            throw new Unreadable("invalid-date", "is not a date (a day the month does not have is refused, never moved)");
+        }
+        return date;
+    }
+
+    private static LocalDate dateOrNull(int year, int month, int day) {
+        try {
+            return LocalDate.of(year, month, day);
+        } catch (DateTimeException e) {
+            return null;
         }
     }
 
@@ -182,7 +223,7 @@ final class FieldReader {
         return DateTimeFormatter.ofPattern(pattern.toString(), Locale.ROOT).withResolverStyle(ResolverStyle.STRICT);
     }
 
-    private static Instant instant(String text, String format) throws Unreadable {
+    private static Instant instant(String text, String format, DateOrder order) throws Unreadable {
         try {
             return OffsetDateTime.parse(text).toInstant();
         } catch (DateTimeParseException e) {
@@ -193,7 +234,7 @@ final class FieldReader {
         } catch (DateTimeParseException e) {
             // a plain date is midnight UTC
         }
-        return date(text, format).atStartOfDay().toInstant(ZoneOffset.UTC);
+        return date(text, format, order).atStartOfDay().toInstant(ZoneOffset.UTC);
     }
 
     private static String postalCode(String text) throws Unreadable {

@@ -11,6 +11,7 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.referralhub.config.Agency;
 import org.referralhub.config.ConfigurationSource;
+import org.referralhub.config.DateOrder;
 import org.referralhub.config.HubConfiguration;
 import org.referralhub.config.Program;
 import org.referralhub.referral.Channel;
@@ -136,7 +137,7 @@ public final class ReferralIntake {
      * @throws InvalidReferralException with every field error when the payload cannot become a referral
      */
     public Referral assemble(Receipt receipt, JsonNode payload) {
-        return assemble(receipt, mapper().map(receipt.mappingId(), payload));
+        return assemble(receipt, mapper().map(receipt.mappingId(), payload, receipt.agency().dateOrder()));
     }
 
     /** A payload read through a mapping, without validating or assembling it. */
@@ -144,9 +145,19 @@ public final class ReferralIntake {
         return mapper().map(mappingId, payload);
     }
 
+    /** As {@link #draft(String, JsonNode)}, dates without a declared format read in the sender's {@code order}. */
+    public ReferralDraft draft(String mappingId, JsonNode payload, DateOrder order) {
+        return mapper().map(mappingId, payload, order);
+    }
+
     /** The mapping of one file, bound once to its header row (see {@link ReferralMapper#forHeaders}). */
     public Function<JsonNode, ReferralDraft> mapperFor(String mappingId, List<String> headers) {
         return mapper().forHeaders(mappingId, headers);
+    }
+
+    /** As {@link #mapperFor(String, List)}, dates without a declared format read in the sender's {@code order}. */
+    public Function<JsonNode, ReferralDraft> mapperFor(String mappingId, List<String> headers, DateOrder order) {
+        return mapper().forHeaders(mappingId, headers, order);
     }
 
     /**

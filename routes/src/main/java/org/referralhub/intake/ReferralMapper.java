@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
+import org.referralhub.config.DateOrder;
 import org.referralhub.config.FieldMapping;
 import org.referralhub.config.FieldMappingSet;
 
@@ -56,11 +57,16 @@ public final class ReferralMapper {
     }
 
     public ReferralDraft map(String mappingId, JsonNode payload) {
+        return map(mappingId, payload, DateOrder.NONE);
+    }
+
+    /** @param order how the sender writes the dates its mapping declares no format for */
+    public ReferralDraft map(String mappingId, JsonNode payload, DateOrder order) {
         List<String> fields = new ArrayList<>();
         if (payload != null && payload.isObject()) {
             payload.fieldNames().forEachRemaining(fields::add);
         }
-        return map(compiled(mappingId), payload, notRead(mappingId, fields));
+        return map(compiled(mappingId), payload, notRead(mappingId, fields), order);
     }
 
     /**
@@ -90,6 +96,11 @@ public final class ReferralMapper {
      * and spacing ("prenom" and "Prénom ") is read from that header. Done once per file, not once per row.
      */
     public Function<JsonNode, ReferralDraft> forHeaders(String mappingId, List<String> headers) {
+        return forHeaders(mappingId, headers, DateOrder.NONE);
+    }
+
+    /** As {@link #forHeaders(String, List)}, dates without a declared format read in {@code order}. */
+    public Function<JsonNode, ReferralDraft> forHeaders(String mappingId, List<String> headers, DateOrder order) {
         Map<String, String> byFolded = new HashMap<>();
         for (String header : headers) {
             byFolded.putIfAbsent(Languages.key(header), header);
@@ -100,10 +111,11 @@ public final class ReferralMapper {
                         .map(from -> byFolded.containsKey(Languages.key(from)) ? byFolded.get(Languages.key(from)) : from)
                         .map(FieldPath::parse).toList())));
         List<NotRead> notRead = notRead(mappingId, headers);
-        return payload -> map(bound, payload, notRead);
+        return payload -> map(bound, payload, notRead, order);
     }
 
-    private ReferralDraft map(Map<CanonicalField, CompiledMapping> set, JsonNode payload, List<NotRead> notRead) {
+    private ReferralDraft map(Map<CanonicalField, CompiledMapping> set, JsonNode payload, List<NotRead> notRead,
+                              DateOrder order) {
         EnumMap<CanonicalField, Object> values = new EnumMap<>(CanonicalField.class);
         Map<CanonicalField, String> sources = new EnumMap<>(CanonicalField.class);
         List<FieldError> errors = new ArrayList<>();
@@ -133,7 +145,7 @@ public final class ReferralMapper {
             }
             try {
                 Object value = FieldReader.read(field, raw, mapping.config.dateFormat(), mapping.config.split(),
-                        mapping.config.values());
+                        mapping.config.values(), order);
                 if (value != null && !(value instanceof List<?> l && l.isEmpty())
                         && !(value instanceof String s && s.isEmpty())) {
                     values.put(field, value);

@@ -47,6 +47,6 @@ public final class WebhookReader implements ChannelReader {
         if (payload == null || !payload.isObject()) {
             throw new Unreadable("The body must be one JSON object.");
         }
-        found.draft(new Labelled("the payload", null, intake.draft(agency.webhookMapping(), payload)));
+        found.draft(new Labelled("the payload", null, intake.draft(agency.webhookMapping(), payload, agency.dateOrder())));
     }
 }

@@ -136,6 +136,24 @@ class FieldReaderTest {
         }
     }
 
+    /** Without a declared format, the agency's locale says which comes first; without either, nothing is guessed. */
+    @ParameterizedTest
+    @CsvSource({"03/04/2024,DAY_FIRST,2024-04-03", "03/04/2024,MONTH_FIRST,2024-03-04", "3.4.2024,DAY_FIRST,2024-04-03",
+            "15-03-2024,DAY_FIRST,2024-03-15", "03/15/2024,MONTH_FIRST,2024-03-15", "03/04/2024,NONE,",
+            "15/03/2024,NONE,", "31/04/2024,DAY_FIRST,", "29/02/2023,DAY_FIRST,", "04/31/2024,MONTH_FIRST,",
+            "15/03/2024,MONTH_FIRST,"})
+    void aNumericDateIsReadInTheAgencysOrderOrRefused(String text, org.referralhub.config.DateOrder order,
+                                                      String expected) throws Exception {
+        if (expected == null) {
+            assertThatThrownBy(() -> FieldReader.read(CanonicalField.ARRIVAL_DATE, TextNode.valueOf(text), null, null,
+                    Map.of(), order)).as(text + " " + order).isInstanceOf(FieldReader.Unreadable.class)
+                    .hasMessageContaining(order == org.referralhub.config.DateOrder.NONE ? "order not said" : "not a date");
+        } else {
+            assertThat(FieldReader.read(CanonicalField.ARRIVAL_DATE, TextNode.valueOf(text), null, null, Map.of(), order))
+                    .isEqualTo(LocalDate.parse(expected));
+        }
+    }
+
     @Test
     void instantsAcceptOffsetsAndPlainDates() throws Exception {
         assertThat(read(CanonicalField.CONSENT_CAPTURED_AT, "2026-11-20T09:00:00-05:00")).isEqualTo(Instant.parse("2026-11-20T14:00:00Z"));
