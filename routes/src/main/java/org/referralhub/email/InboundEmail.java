@@ -6,14 +6,20 @@ import jakarta.mail.Multipart;
 import jakarta.mail.Part;
 import jakarta.mail.Session;
 import jakarta.mail.internet.InternetAddress;
+import jakarta.mail.internet.MimeBodyPart;
 import jakarta.mail.internet.MimeMessage;
+import jakarta.mail.internet.MimeMultipart;
+import jakarta.mail.internet.MimePart;
+import jakarta.mail.util.ByteArrayDataSource;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Properties;
+import java.util.regex.Pattern;
 
 /**
  * A received message, read with Jakarta Mail: sender, threading ids, the readable body (plain text preferred,
@@ -30,6 +36,17 @@ public record InboundEmail(String from, String subject, String messageId, String
         Properties properties = new Properties();
         properties.setProperty("mail.mime.decodefilename", "true");
         properties.setProperty("mail.mime.decodeparameters", "true");
+        // real mail as real mailers write it: multiparts without a boundary parameter or a closing boundary, UTF-8
+        // written raw in headers — read, not refused (stray semicolons and a boundary declared but not used: below)
+        properties.setProperty("mail.mime.parameters.strict", "false");
+        properties.setProperty("mail.mime.multipart.ignoremissingboundaryparameter", "true");
+        properties.setProperty("mail.mime.multipart.ignoremissingendboundary", "true");
+        properties.setProperty("mail.mime.multipart.ignoreexistingboundaryparameter", "false");
+        properties.setProperty("mail.mime.allowutf8", "true");
+        // a base64 part cut short or with stray characters: what decodes is read (Jakarta Mail reads this one from the
+        // system properties only; nothing else in the hub decodes mail)
+        properties.setProperty("mail.mime.base64.ignoreerrors", "true");
+        System.setProperty("mail.mime.base64.ignoreerrors", "true");
         SESSION = Session.getInstance(properties);
     }
 
@@ -143,15 +160,56 @@ public record InboundEmail(String from, String subject, String messageId, String
         return name.isEmpty() || name.equals(".") || name.equals("..") ? "attachment" : name;
     }
 
+    /** Stray semicolons in a part's Content-Type or Content-Disposition ({@code text/plain;; charset=…}) taken out. */
+    private static void tidy(Part part) throws MessagingException {
+        for (String name : new String[] {"Content-Type", "Content-Disposition"}) {
+            String[] values = part.getHeader(name);
+            if (values != null && values.length > 0 && STRAY_SEMICOLONS.matcher(values[0]).find()) {
+                part.setHeader(name, STRAY_SEMICOLONS.matcher(values[0]).replaceAll(";"));
+            }
+        }
+    }
+
+    private static final Pattern STRAY_SEMICOLONS = Pattern.compile(";(\\s*;)+");
+
+    /**
+     * A multipart's parts. When the boundary its header declares is not the one its body uses (a mailer's slip), the
+     * body's own first delimiter line ({@code --…}) is taken as the boundary: that is the line that starts its parts.
+     */
+    private static Multipart multipart(Part part) throws MessagingException, IOException {
+        try {
+            Multipart declared = (Multipart) part.getContent();
+            declared.getCount();
+            return declared;
+        } catch (MessagingException noStart) {
+            byte[] raw;
+            try (InputStream in = part instanceof MimePart mime && part instanceof MimeBodyPart body
+                    ? body.getRawInputStream() : ((MimeMessage) part).getRawInputStream()) {
+                raw = in.readAllBytes();
+            }
+            for (String line : new String(raw, StandardCharsets.ISO_8859_1).split("\r?\n")) {
+                if (line.startsWith("--") && line.length() > 2 && !line.isBlank()) {
+                    String boundary = line.substring(2).strip();
+                    MimeMultipart used = new MimeMultipart(new ByteArrayDataSource(raw,
+                            "multipart/mixed; boundary=\"" + boundary.replace("\"", "") + "\""));
+                    used.getCount();
+                    return used;
+                }
+            }
+            throw noStart;
+        }
+    }
+
     private static void walk(Part part, StringBuilder plain, StringBuilder html, List<Attachment> attachments,
                              int maxAttachments, long maxBytes, int depth) throws MessagingException, IOException {
         if (depth > 10) {
             throw new UnreadableEmailException("the message nests parts more than 10 deep");
         }
+        tidy(part);
         String disposition = part.getDisposition();
         String fileName = part.getFileName();
         if (part.isMimeType("multipart/*")) {
-            Multipart multipart = (Multipart) part.getContent();
+            Multipart multipart = multipart(part);
             for (int i = 0; i < multipart.getCount(); i++) {
                 BodyPart child = multipart.getBodyPart(i);
                 walk(child, plain, html, attachments, maxAttachments, maxBytes, depth + 1);

@@ -42,9 +42,9 @@ class InboundEmailCorpusTest {
             }
         }
         System.out.println("corpus/mail/spamscope: " + outcomes);
-        // mail_malformed_3 declares one boundary and delimits its parts with another: refused, with the reason, and
-        // quarantined (today's limit: reading it would take a lenient MIME parser); every other message is read
-        assertThat(outcomes.get("mail_malformed_3")).startsWith("refused");
-        assertThat(read).hasSize(MESSAGES.size() - 1);
+        // mail_malformed_3 declares one boundary and delimits its parts with another, and its base64 is damaged:
+        // read all the same — every message of the corpus is read
+        assertThat(outcomes.get("mail_malformed_3")).startsWith("read");
+        assertThat(read).hasSize(MESSAGES.size());
     }
 }

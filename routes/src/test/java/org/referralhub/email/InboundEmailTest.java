@@ -54,6 +54,75 @@ class InboundEmailTest {
         assertThat(email.senderForged()).isFalse();
     }
 
+    /** Malformed but readable messages, as real mailers send them, are read — not quarantined as unreadable. */
+    @Test
+    void malformedButReadableMessagesAreRead() {
+        String form = "First name: Amara\nEmail: amara@example.org\n";
+        // double semicolons in parameters
+        InboundEmail doubled = parse(HEADERS.formatted("X-Mailer: odd") + """
+                Content-Type: multipart/mixed;; boundary="b1"
+
+                --b1
+                Content-Type: text/plain;; charset="utf-8"
+
+                %s
+                --b1
+                Content-Type: text/csv
+                Content-Disposition: attachment;; filename="r.csv"
+
+                a,b
+                --b1--
+                """.formatted(form));
+        assertThat(doubled.body()).contains("First name: Amara");
+        assertThat(doubled.attachments()).singleElement().satisfies(a -> assertThat(a.fileName()).isEqualTo("r.csv"));
+
+        // no boundary parameter: the body's own delimiter line is the boundary
+        InboundEmail noBoundary = parse(HEADERS.formatted("X-Mailer: odd") + """
+                Content-Type: multipart/mixed
+
+                --zz
+                Content-Type: text/plain
+
+                %s
+                --zz--
+                """.formatted(form));
+        assertThat(noBoundary.body()).contains("First name: Amara");
+
+        // a boundary declared but another one used
+        InboundEmail otherBoundary = parse(HEADERS.formatted("X-Mailer: odd") + """
+                Content-Type: multipart/alternative; boundary="--=_declared"
+
+                ----=_used
+                Content-Type: text/plain
+
+                %s
+                ----=_used--
+                """.formatted(form));
+        assertThat(otherBoundary.body()).contains("First name: Amara");
+
+        // no closing boundary
+        InboundEmail unclosed = parse(HEADERS.formatted("X-Mailer: odd") + """
+                Content-Type: multipart/mixed; boundary="b2"
+
+                --b2
+                Content-Type: text/plain
+
+                %s
+                """.formatted(form));
+        assertThat(unclosed.body()).contains("First name: Amara");
+    }
+
+    /** Raw 8-bit UTF-8 in headers (no encoded words), as many mailers send it, reads as the sender wrote it. */
+    @Test
+    void rawUtf8HeadersAreRead() {
+        String raw = ("From: Joël Coach <coach@cics.example>\nTo: referrals@referrals.example.org\nSubject: Référence\n"
+                + "Content-Type: text/plain; charset=utf-8\n\nPrénom: Hélène\n").replace("\n", "\r\n");
+        InboundEmail email = InboundEmail.parse(raw.getBytes(StandardCharsets.UTF_8), 10, 1_000_000);
+        assertThat(email.from()).isEqualTo("coach@cics.example");
+        assertThat(email.subject()).isEqualTo("Référence");
+        assertThat(email.body()).contains("Prénom: Hélène");
+    }
+
     /** An attachment's name is a name, never a path: folders (Unix or Windows) and dot-dot are left out. */
     @Test
     void pathsInAttachmentNamesAreLeftOut() {
