@@ -138,6 +138,23 @@ class FileChannelIT {
         }
     }
 
+    /** A cell too long, or a date the month does not have: the row is refused naming the column, never read changed. */
+    @Test
+    void aCellTooLongOrAnImpossibleDateRefusesItsRowWithTheColumnNamed() throws Exception {
+        String ref = unique();
+        String csv = "Case ID,First Name,Last Name,Email,Landing Date,Consent to Refer,Notes\n"
+                + "P-" + ref + "-1,Lina,Haddad,lina." + ref + "@example.net,06/30/2022,Y," + "x".repeat(10_001) + "\n"
+                + "P-" + ref + "-2,Sara,Nasser,sara." + ref + "@example.net,02/31/2023,Y,ok\n";
+        try (SftpAgency agency = SftpAgency.withPassword(hub, "polycultural", PASSWORDS.get("polycultural"))) {
+            agency.upload("inbound/long-" + ref + ".csv", csv.getBytes(StandardCharsets.UTF_8));
+            List<CSVRecord> rows = results(agency, "long-" + ref + ".csv");
+            assertThat(rows.get(0).get("outcome")).isEqualTo("rejected");
+            assertThat(rows.get(0).get("reasons")).contains("Notes").contains("longer than 10000 characters");
+            assertThat(rows.get(1).get("outcome")).isEqualTo("rejected");
+            assertThat(rows.get(1).get("reasons")).contains("client.arrivalDate (Landing Date)").contains("not a date");
+        }
+    }
+
     @Test
     void aSemicolonWindows1252FileWithFrenchColumnsAndAccents() throws Exception {
         String ref = unique();

@@ -128,6 +128,33 @@ class LocalHubIT {
         }
     }
 
+    /** Over HTTP, as an agency's CRM sees it: one JSON object, and one request per Idempotency-Key. */
+    @Test
+    void aBodyWithMoreThanOneObjectOrAKeyTwiceAndAKeyReusedAreAnsweredWithWhy() throws Exception {
+        String key = KEYS.get("nych");
+        HubClient.Reply trailing = agency.post(key, "application/json",
+                "{\"client\": {\"firstName\": \"A\"}}{\"client\": {\"firstName\": \"B\"}}".getBytes(StandardCharsets.UTF_8), null);
+        assertThat(trailing.status()).isEqualTo(400);
+        assertThat(trailing.contentType()).isEqualTo("application/problem+json");
+        assertThat(trailing.body().get("detail").asText()).contains("more after the JSON object").contains("line 1");
+        HubClient.Reply twice = agency.post(key, "application/json",
+                "{\"consent\": {\"given\": false, \"given\": true}}".getBytes(StandardCharsets.UTF_8), null);
+        assertThat(twice.status()).isEqualTo(400);
+        assertThat(twice.body().get("detail").asText()).contains("'given'").contains("more than once");
+
+        String idempotencyKey = "crm-" + UUID.randomUUID();
+        byte[] first = HubClient.sample("cics-canonical.json");
+        String reference = "IK-" + UUID.randomUUID();
+        byte[] mine = new String(first, StandardCharsets.UTF_8).replace("CICS-2026-0001", reference).getBytes(StandardCharsets.UTF_8);
+        byte[] other = new String(first, StandardCharsets.UTF_8).replace("CICS-2026-0001", reference + "-other")
+                .getBytes(StandardCharsets.UTF_8);
+        assertThat(agency.post(key, "application/json", mine, idempotencyKey).status()).isEqualTo(202);
+        HubClient.Reply reused = agency.post(key, "application/json", other, idempotencyKey);
+        assertThat(reused.status()).isEqualTo(422);
+        assertThat(reused.body().get("type").asText()).isEqualTo("/problems/idempotency-key-reused");
+        assertThat(agency.post(key, "application/json", mine, idempotencyKey).body().get("duplicate").asBoolean()).isTrue();
+    }
+
     @Test
     void aMalformedBodyGetsProblemJsonAndIsArchivedAsReceived() throws Exception {
         byte[] broken = "{\"client\": {\"firstName\": \"Amara\", ".getBytes(StandardCharsets.UTF_8);
