@@ -9,7 +9,6 @@ import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeBodyPart;
 import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.internet.MimeMultipart;
-import jakarta.mail.internet.MimePart;
 import jakarta.mail.util.ByteArrayDataSource;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -183,8 +182,8 @@ public record InboundEmail(String from, String subject, String messageId, String
             return declared;
         } catch (MessagingException noStart) {
             byte[] raw;
-            try (InputStream in = part instanceof MimePart mime && part instanceof MimeBodyPart body
-                    ? body.getRawInputStream() : ((MimeMessage) part).getRawInputStream()) {
+            try (InputStream in = part instanceof MimeBodyPart body ? body.getRawInputStream()
+                    : ((MimeMessage) part).getRawInputStream()) {
                 raw = in.readAllBytes();
             }
             for (String line : new String(raw, StandardCharsets.ISO_8859_1).split("\r?\n")) {
