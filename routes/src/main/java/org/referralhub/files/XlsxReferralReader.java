@@ -77,8 +77,15 @@ final class XlsxReferralReader extends LookaheadReader {
             }
             this.sheetStream = capped(zip.getInputStream(entry));
             this.sheet = XML.createXMLStreamReader(sheetStream);
-            List<String> first = readRow() == null ? null : lastCells;
-            if (first == null || first.stream().allMatch(h -> h == null || h.isBlank())) {
+            // blank rows above the header carry nothing (Numbers leaves one where a table's title is drawn): skipped
+            List<String> first = null;
+            while (readRow() != null) {
+                if (!lastCells.stream().allMatch(h -> h == null || h.isBlank())) {
+                    first = lastCells;
+                    break;
+                }
+            }
+            if (first == null) {
                 throw new UnreadableFileException("the sheet has no header row naming its columns");
             }
             if (first.size() > limits.maxColumns()) {

@@ -21,14 +21,16 @@ import org.apache.poi.xssf.usermodel.XSSFWorkbook;
 import org.junit.jupiter.api.Test;
 
 /**
- * Real workbooks no one here wrote (Apache POI's test data, {@code corpus/xlsx/poi/}), read by the hub's streaming
+ * Real workbooks no one here wrote (Apache POI's test data, {@code corpus/xlsx/poi/}; SheetJS's, {@code
+ * corpus/xlsx/sheetjs/}, among them workbooks saved by Apple Numbers and Google Sheets), read by the hub's streaming
  * reader and by Apache POI, the oracle: every data row, every cell under a header, the same value — text, number,
  * boolean, date — or, for a cell showing an error, the same refusal. Hostile or broken files are refused as unreadable,
  * never another exception. The counts are README's.
  */
 class XlsxCorpusTest {
 
-    static final List<String> WORKBOOKS = List.of("SampleSS", "DateFormatTests", "57482-OnlyNumeric", "AmpersandHeader",
+    static final List<String> WORKBOOKS = List.of("sheetjs/Attendance", "sheetjs/minimal_112",
+            "sheetjs/DataTypesFormats", "SampleSS", "DateFormatTests", "57482-OnlyNumeric", "AmpersandHeader",
             "table-sample", "decimal-format", "56557", "github-321", "InlineStrings", "InlineString", "noSharedStringTable",
             "Booleans", "SimpleMultiCell", "59746_NoRowNums", "TwoSheetsNoneHidden", "template", "1_NoIden", "54764",
             "48779", "49966", "47862", "58747", "60289", "56170", "WidthsAndHeights", "50786-indexed_colours", "45430");
@@ -88,6 +90,19 @@ class XlsxCorpusTest {
     }
 
     @Test
+    void aNumbersExportWithItsTitleRowAboveTheHeaderReadsFromTheHeaderDown() throws IOException {
+        List<FileRow> rows = new ArrayList<>();
+        try (ReferralFileReader reader = ReferralFileReader.open("Attendance.xlsx",
+                new ByteArrayInputStream(bytes("sheetjs/Attendance")), null, FileLimits.DEFAULT)) {
+            assertThat(reader.headers()).startsWith("Date", "Ben \nAshley", "Tom Brooks");
+            reader.forEachRemaining(rows::add);
+        }
+        assertThat(rows.get(0).number()).as("the row number the author sees").isEqualTo(3);
+        assertThat(rows.get(0).fields().get("Date").asText()).isEqualTo("2020-10-01");
+        assertThat(rows.get(0).fields().get("Tom Brooks").asText()).isEqualTo("true");
+    }
+
+    @Test
     void hostileOrBrokenWorkbooksAreRefusedAsUnreadable() throws IOException {
         for (String name : HOSTILE) {
             byte[] bytes = bytes(name);
@@ -102,8 +117,19 @@ class XlsxCorpusTest {
 
     /** Each data row as POI reads it, by header, in the reader's conventions; null without a header row. */
     private static Map<Integer, Map<String, String>> oracle(Sheet sheet, boolean date1904) {
-        Row headerRow = sheet.getRow(sheet.getFirstRowNum());
-        if (sheet.getPhysicalNumberOfRows() == 0 || headerRow == null) {
+        Row headerRow = null;
+        for (Row row : sheet) {   // the first row with a cell that says something
+            boolean blank = true;
+            for (Cell cell : row) {
+                String text = text(cell, date1904);
+                blank &= text == null || text.isBlank();
+            }
+            if (!blank) {
+                headerRow = row;
+                break;
+            }
+        }
+        if (headerRow == null) {
             return null;
         }
         Map<Integer, String> header = new HashMap<>();
@@ -162,7 +188,8 @@ class XlsxCorpusTest {
     }
 
     private static byte[] bytes(String name) throws IOException {
-        try (InputStream in = XlsxCorpusTest.class.getClassLoader().getResourceAsStream("corpus/xlsx/poi/" + name + ".xlsx")) {
+        try (InputStream in = XlsxCorpusTest.class.getClassLoader().getResourceAsStream("corpus/xlsx/"
+                + (name.contains("/") ? name : "poi/" + name) + ".xlsx")) {
             return in.readAllBytes();
         }
     }
