@@ -1,5 +1,8 @@
 package org.referralhub.camel;
 
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+
 /**
  * The hub's {@code direct:} routes, by wing: every handler and trigger calls one of them, and route builders meet only
  * here, with the typed body each one names.
@@ -65,6 +68,21 @@ public final class Endpoints {
     public static final String NOTIFY_DUE = "direct:notify-due";
     /** Post one signed call to an agency's or partner's webhook (body: SignedCall; fails unless answered 2xx). */
     public static final String SIGNED_CALL = "direct:signed-call";
+    /**
+     * The one HTTP endpoint every outbound webhook call goes through, its options fixed here. The address an
+     * administrator configured travels as data in the {@code CamelHttpUri} header ({@link #webhookAddress}): it is
+     * never resolved as an endpoint, so a query in it (even {@code throwExceptionOnFailure=false}) or a placeholder is
+     * the receiver's to read, not Camel's.
+     */
+    public static final String OUTBOUND_WEBHOOK = "http://outbound-webhook.invalid?throwExceptionOnFailure=true"
+            + "&followRedirects=false&bridgeEndpoint=false";
+
+    /** Puts the configured webhook address on an outbound message, as the header {@link #OUTBOUND_WEBHOOK} reads. */
+    public static void webhookAddress(Message message, String url) {
+        message.setHeader(Exchange.HTTP_URI, url);
+        message.removeHeader(Exchange.HTTP_PATH);
+        message.removeHeader(Exchange.HTTP_QUERY);
+    }
 
     // ---- admin: administrators' API and console (camel/admin)
 

@@ -279,9 +279,12 @@ public final class ConfigurationLoader {
             }
             if (agency.notifications() != null) {
                 Agency.Notify notify = agency.notifications();
-                if (notify.webhook() != null && (notify.webhook().url() == null || !notify.webhook().url().matches("https?://.+")
-                        || notify.webhook().signingSecret() == null || !notify.webhook().signingSecret().startsWith("whsec_"))) {
-                    problems.add("agency '" + agency.id() + "' is told by webhook without an http(s) URL and a whsec_ signing secret");
+                if (notify.webhook() != null) {
+                    WebhookAddress.problem(notify.webhook().url()).ifPresent(problem ->
+                            problems.add("agency '" + agency.id() + "' is told by webhook with " + problem));
+                    if (notify.webhook().signingSecret() == null || !notify.webhook().signingSecret().startsWith("whsec_")) {
+                        problems.add("agency '" + agency.id() + "' is told by webhook without a whsec_ signing secret");
+                    }
                 }
                 if (notify.email() != null && (notify.email().address() == null || !notify.email().address().matches("[^@\\s]+@[^@\\s]+")
                         || notify.email().digestHourUtc() != null && (notify.email().digestHourUtc() < 0 || notify.email().digestHourUtc() > 23))) {

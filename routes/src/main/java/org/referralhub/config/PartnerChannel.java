@@ -113,9 +113,8 @@ public sealed interface PartnerChannel {
         @Override
         public List<String> problems(String partnerId) {
             List<String> problems = new ArrayList<>();
-            if (url == null || !url.matches("https?://.+")) {
-                problems.add("partner '" + partnerId + "' has a webhook intake without an http(s) URL");
-            }
+            WebhookAddress.problem(url).ifPresent(problem ->
+                    problems.add("partner '" + partnerId + "' has a webhook intake with " + problem));
             if (signingSecret == null || !signingSecret.startsWith("whsec_")) {
                 problems.add("partner '" + partnerId + "' has a webhook intake without a whsec_ signing secret");
             }
@@ -142,6 +141,8 @@ public sealed interface PartnerChannel {
     record Sftp(String host, Integer port, String username, String directory, String privateKeyRef,
                 String knownHosts, String format, List<Column> columns, Integer batchEverySeconds)
             implements PartnerChannel, Tabular {
+
+        private static final String HOST = "[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?|\\[[0-9A-Fa-f:.]+]";
 
         public Sftp {
             columns = columns == null ? List.of() : List.copyOf(columns);
@@ -171,6 +172,20 @@ public sealed interface PartnerChannel {
                 if (required[1] == null || required[1].isBlank()) {
                     problems.add("partner '" + partnerId + "' has an SFTP intake without " + required[0]);
                 }
+            }
+            // the delivery route builds an SFTP endpoint from these three: each must be a plain name, so none can
+            // carry an endpoint option, a placeholder or a path out of the partner's folder
+            if (host != null && !host.isBlank() && !host.matches(HOST)) {
+                problems.add("partner '" + partnerId + "' has an SFTP host that is not a host name or IP address");
+            }
+            if (username != null && !username.isBlank() && !username.matches("[A-Za-z0-9._@+-]+")) {
+                problems.add("partner '" + partnerId + "' has an SFTP username with other characters than letters, digits"
+                        + " and . _ @ + -");
+            }
+            if (directory != null && !directory.isBlank() && (!directory.matches("/?[A-Za-z0-9._~-]+(/[A-Za-z0-9._~-]+)*/?")
+                    || directory.matches("(.*/)?\\.\\.(/.*)?"))) {
+                problems.add("partner '" + partnerId + "' has an SFTP directory that is not a plain folder path (letters,"
+                        + " digits, . _ ~ - and /, no ..)");
             }
             if (format != null && !format.matches("csv|json")) {
                 problems.add("partner '" + partnerId + "' asks for file format '" + format + "'; csv and json are offered");

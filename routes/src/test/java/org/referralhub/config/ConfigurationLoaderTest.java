@@ -49,6 +49,49 @@ class ConfigurationLoaderTest {
     }
 
     @Test
+    void aWebhookAddressIsReadAsAnAddressWhenSaved() {
+        Map<String, String> refused = Map.of(
+                "https://hub:secret@hub.example", "a URL with credentials in it (the signing secret is the credential)",
+                "https://hub.example/x#", "a URL with a fragment (#…), which is never sent",
+                "ftp://hub.example", "a URL that is not http(s)",
+                "https:///nohost", "a URL without a host",
+                "https://hub example", "a URL that does not parse (Illegal character in authority)");
+        refused.forEach((base, problem) -> assertThatThrownBy(() -> ConfigurationLoader.parse(
+                MINIMAL.formatted("canonical", "a".repeat(64), "x", "x"), Map.of("base", base)))
+                .as(base).isInstanceOfSatisfying(InvalidConfigurationException.class, e -> assertThat(e.problems())
+                        .containsExactly("partner 'x' has a webhook intake with " + problem)));
+        // a query is the partner's own: kept, and sent as it is
+        HubConfiguration config = ConfigurationLoader.parse(MINIMAL.formatted("canonical", "a".repeat(64), "x", "x"),
+                Map.of("base", "https://hub.example/hook?throwExceptionOnFailure=false&x="));
+        assertThat(((PartnerChannel.Webhook) config.partner("x").orElseThrow().intake()).url())
+                .isEqualTo("https://hub.example/hook?throwExceptionOnFailure=false&x=/in");
+    }
+
+    @Test
+    void anSftpPartnersServerUserAndFolderArePlainNamesNeverEndpointOptions() {
+        String yaml = """
+                programs: [{ id: p }]
+                agencies: [{ id: a, program: p, webhookMapping: canonical, apiKeyHashes: [%s] }]
+                partners: [{ id: x, intake: { channel: sftp, host: "%s", username: "%s", directory: "%s",
+                             privateKeyRef: k, knownHosts: "h ssh-ed25519 AAAA" } }]
+                routing: { rules: [{ id: r, partner: x }], fallbackPartner: x }
+                """;
+        assertThatThrownBy(() -> ConfigurationLoader.parse(yaml.formatted("a".repeat(64), "sftp.example?knownHosts=#mine",
+                "hub&privateKey=#other", "../../etc"), Map.of()))
+                .isInstanceOfSatisfying(InvalidConfigurationException.class, e -> assertThat(e.problems()).containsExactly(
+                        "partner 'x' has an SFTP host that is not a host name or IP address",
+                        "partner 'x' has an SFTP username with other characters than letters, digits and . _ @ + -",
+                        "partner 'x' has an SFTP directory that is not a plain folder path (letters, digits, . _ ~ - and"
+                                + " /, no ..)"));
+        assertThatThrownBy(() -> ConfigurationLoader.parse(yaml.formatted("a".repeat(64), "sftp.example", "hub",
+                "in/${exchangeProperty.x}"), Map.of())).isInstanceOfSatisfying(InvalidConfigurationException.class,
+                e -> assertThat(e.problems()).singleElement().asString().contains("SFTP directory"));
+        HubConfiguration sound = ConfigurationLoader.parse(yaml.formatted("a".repeat(64), "sftp.partner-1.example",
+                "hub.intake@partner", "/incoming/referrals.v2/"), Map.of());
+        assertThat(ConfigurationLoader.check(sound)).isEmpty();
+    }
+
+    @Test
     void aMissingPlaceholderOrAnUnknownSettingIsRefused() {
         assertThatThrownBy(() -> ConfigurationLoader.parse(MINIMAL.formatted("canonical", "a".repeat(64), "x", "x"), Map.of()))
                 .hasMessageContaining("base");

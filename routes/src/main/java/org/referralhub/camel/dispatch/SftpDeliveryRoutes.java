@@ -42,9 +42,10 @@ public final class SftpDeliveryRoutes extends RouteBuilder {
 
     @Override
     public void configure() {
-        // KNOWN DEFECT (issue 19, item 3): the URL is configuration an administrator sets, and toD resolves it as a
-        // Camel endpoint — placeholders and endpoint options in it are honoured. To be replaced by a plain HTTPS client
-        // with fixed options and a URL checked when saved; kept as it was while the house was reshaped.
+        // toD: Camel's SFTP producer takes its server from the endpoint. The URI is built here with fixed options from
+        // the partner's host, port, username and folder — each checked as a plain name when the configuration is
+        // saved (PartnerChannel.Sftp#problems: no ?, &, =, #, braces, $ or ..), so none can carry an option, a
+        // placeholder or a path out of the folder; the key and known hosts go by reference, never in the URI
         from(Endpoints.DELIVER_SFTP).routeId("deliver-sftp").routeConfigurationId(DeliveryErrorHandling.ID)
                 .process(this::render)
                 .toD("${exchangeProperty." + SFTP_URI + "}")

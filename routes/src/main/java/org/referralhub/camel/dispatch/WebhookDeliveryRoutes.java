@@ -18,8 +18,6 @@ import org.referralhub.referral.Channel;
  */
 public final class WebhookDeliveryRoutes extends RouteBuilder {
 
-    private static final String PARTNER_URL = "partnerUrl";
-
     private final ConfigurationSource configs;
     private final DeliveryLedger ledger;
     private final Clock clock;
@@ -32,12 +30,9 @@ public final class WebhookDeliveryRoutes extends RouteBuilder {
 
     @Override
     public void configure() {
-        // KNOWN DEFECT (issue 19, item 3): the URL is configuration an administrator sets, and toD resolves it as a
-        // Camel endpoint — placeholders and endpoint options in it are honoured. To be replaced by a plain HTTPS client
-        // with fixed options and a URL checked when saved; kept as it was while the house was reshaped.
         from(Endpoints.DELIVER_WEBHOOK).routeId("deliver-webhook").routeConfigurationId(DeliveryErrorHandling.ID)
                 .process(this::sign)
-                .toD("${exchangeProperty." + PARTNER_URL + "}")
+                .to(Endpoints.OUTBOUND_WEBHOOK)
                 .process(this::recordDelivered);
     }
 
@@ -60,7 +55,7 @@ public final class WebhookDeliveryRoutes extends RouteBuilder {
         message.setHeader("Idempotency-Key", deliveryId);
         message.setHeader("User-Agent", "referral-hub/1");
         message.setBody(body);
-        exchange.setProperty(PARTNER_URL, webhook.url());
+        Endpoints.webhookAddress(message, webhook.url());
     }
 
     private void recordDelivered(Exchange exchange) {

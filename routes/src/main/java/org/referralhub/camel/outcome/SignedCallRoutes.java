@@ -14,19 +14,15 @@ import org.referralhub.outcome.SignedCall;
  */
 public final class SignedCallRoutes extends RouteBuilder implements SignedCall.Sender {
 
-    private static final String URL = "signedCallUrl";
     private volatile ProducerTemplate producer;
 
     @Override
     public void configure() {
         // a failed call is recorded and retried by whoever made it: nothing for Camel to log or redeliver. The URL is
-        // an agency's or partner's webhook from the configuration, as every delivery's
-        // KNOWN DEFECT (issue 19, item 3): the URL is configuration an administrator sets, and toD resolves it as a
-        // Camel endpoint — placeholders and endpoint options in it are honoured. To be replaced by a plain HTTPS client
-        // with fixed options and a URL checked when saved; kept as it was while the house was reshaped.
+        // an agency's or partner's webhook from the configuration, sent as data as every delivery's
         from(Endpoints.SIGNED_CALL).routeId("signed-call").errorHandler(noErrorHandler())
                 .process(this::prepare)
-                .toD("${exchangeProperty." + URL + "}");
+                .to(Endpoints.OUTBOUND_WEBHOOK);
     }
 
     private void prepare(Exchange exchange) throws InvalidPayloadException {
@@ -39,7 +35,7 @@ public final class SignedCallRoutes extends RouteBuilder implements SignedCall.S
         message.setHeader(WebhookSignature.SIGNATURE_HEADER, call.signature());
         message.setHeader("User-Agent", "referral-hub/1");
         message.setBody(call.body());
-        exchange.setProperty(URL, call.url());
+        Endpoints.webhookAddress(message, call.url());
     }
 
     /** Makes one signed call through the route; throws unless the receiver answered 2xx. */
