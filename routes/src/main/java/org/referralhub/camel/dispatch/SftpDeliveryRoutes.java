@@ -42,12 +42,12 @@ public final class SftpDeliveryRoutes extends RouteBuilder {
 
     @Override
     public void configure() {
-        // toD: Camel's SFTP producer takes its server from the endpoint. The URI is built here with fixed options from
-        // the partner's host, port, username and folder — each checked as a plain name when the configuration is
-        // saved (PartnerChannel.Sftp#problems: no ?, &, =, #, braces, $ or ..), so none can carry an option, a
-        // placeholder or a path out of the folder; the key and known hosts go by reference, never in the URI
         from(Endpoints.DELIVER_SFTP).routeId("deliver-sftp").routeConfigurationId(DeliveryErrorHandling.ID)
                 .process(this::render)
+                // toD: Camel's SFTP producer takes its server from the endpoint. The URI is built in uri() with fixed
+                // options from the partner's host, port, username and folder — each checked as a plain name when the
+                // configuration is saved (PartnerChannel.Sftp#problems: no ?, &, =, #, braces, $ or ..), so none can
+                // carry an option, a placeholder or a path out of the folder; key and known hosts go by reference
                 .toD("${exchangeProperty." + SFTP_URI + "}")
                 .process(this::recordDelivered);
     }
