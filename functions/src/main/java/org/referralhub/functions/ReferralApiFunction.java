@@ -25,6 +25,7 @@ public final class ReferralApiFunction implements RequestHandler<APIGatewayV2HTT
             "POST /v1/referrals", Endpoints.WEBHOOK_INTAKE,
             "GET /v1/referrals/{id}", Endpoints.REFERRAL_READ,
             "GET /v1/referrals", Endpoints.REFERRAL_LIST,
+            "POST /v1/referrals/{id}/near-match", Endpoints.NEAR_MATCH_ANSWER,
             "POST /v1/partner/referrals/{id}/status", Endpoints.PARTNER_STATUS,
             "GET /v1/partner/status-links/{token}", Endpoints.STATUS_LINK,
             "POST /v1/partner/status-links/{token}", Endpoints.STATUS_LINK,

@@ -9,7 +9,6 @@ import jakarta.mail.Transport;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -47,12 +46,11 @@ class MappingRepairIT {
                     + "MR-" + run + "-1;Aimée;Diallo;aimee." + run + "@exemple.ca;416 555 0101;Français;m5v3l9;15/03/2024;9;8;Oui\r\n"
                     + "MR-" + run + "-2;Karim;Haddad;karim." + run + "@exemple.ca;416 555 0102;Français;m5v3l9;01/02/2023;12;9;Oui\r\n";
             byte[] file = csv.getBytes(StandardCharsets.UTF_8);
-            Path results = SftpAgency.home(hub, "college-boreal").resolve("results");
             try (SftpAgency agency = SftpAgency.withPassword(hub, "college-boreal",
                     LocalHub.demoSftpPasswords().get("college-boreal"))) {
                 agency.upload("inbound/semaine-" + run + ".csv", file);
             }
-            List<CSVRecord> first = await(results.resolve("semaine-" + run + ".csv.results.csv"));
+            List<CSVRecord> first = records(SftpAgency.awaitResults(hub, "college-boreal", "semaine-" + run + ".csv"));
             assertThat(first).extracting(r -> r.get("outcome")).containsExactly("held", "held", "not-read");
             List<String> ids = List.of(first.get(0).get("referralId"), first.get(1).get("referralId"));
 
@@ -66,7 +64,7 @@ class MappingRepairIT {
                     LocalHub.demoSftpPasswords().get("college-boreal"))) {
                 agency.upload("inbound/semaine-" + run + "-encore.csv", file);
             }
-            List<CSVRecord> again = await(results.resolve("semaine-" + run + "-encore.csv.results.csv"));
+            List<CSVRecord> again = records(SftpAgency.awaitResults(hub, "college-boreal", "semaine-" + run + "-encore.csv"));
             assertThat(again).extracting(r -> r.get("outcome")).containsExactly("accepted", "accepted");
             assertThat(again).extracting(r -> r.get("referralId")).containsExactlyElementsOf(ids);
 
@@ -151,16 +149,8 @@ class MappingRepairIT {
         throw new AssertionError("nothing quarantined as " + reason);
     }
 
-    private static List<CSVRecord> await(Path file) throws Exception {
-        Instant deadline = Instant.now().plusSeconds(30);
-        while (!Files.exists(file)) {
-            if (Instant.now().isAfter(deadline)) {
-                throw new AssertionError("no results file " + file.getFileName());
-            }
-            Thread.sleep(100);
-        }
-        Thread.sleep(200);
-        try (CSVParser parser = CSVParser.parse(Files.readString(file), CSVFormat.RFC4180.builder().setHeader()
+    private static List<CSVRecord> records(String results) throws Exception {
+        try (CSVParser parser = CSVParser.parse(results, CSVFormat.RFC4180.builder().setHeader()
                 .setSkipHeaderRecord(true).get())) {
             return parser.getRecords();
         }

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -61,7 +60,7 @@ class SameClientIT {
             try (SftpAgency agency = SftpAgency.withPassword(hub, "cics", LocalHub.demoSftpPasswords().get("cics"))) {
                 agency.upload("inbound/twice-" + run + ".csv", csv.getBytes(StandardCharsets.UTF_8));
             }
-            String results = await(SftpAgency.home(hub, "cics").resolve("results").resolve("twice-" + run + ".csv.results.csv"));
+            String results = SftpAgency.awaitResults(hub, "cics", "twice-" + run + ".csv");
             assertThat(results).contains("2,duplicate," + id).contains("3,duplicate," + id);
 
             List<String> stored = new ArrayList<>();
@@ -73,17 +72,5 @@ class SameClientIT {
                     });
             assertThat(stored).as("the first client once, the other person once").hasSize(2).contains(id);
         }
-    }
-
-    private static String await(Path file) throws Exception {
-        Instant deadline = Instant.now().plusSeconds(30);
-        while (!Files.exists(file)) {
-            if (Instant.now().isAfter(deadline)) {
-                throw new AssertionError("no results file " + file.getFileName());
-            }
-            Thread.sleep(100);
-        }
-        Thread.sleep(200);
-        return Files.readString(file);
     }
 }

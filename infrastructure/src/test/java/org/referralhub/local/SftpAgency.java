@@ -3,10 +3,12 @@ package org.referralhub.local;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.PublicKey;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.sshd.client.SshClient;
@@ -127,6 +129,20 @@ final class SftpAgency implements AutoCloseable {
 
     static Path home(LocalHub hub, String user) {
         return hub.sftpHome(user);
+    }
+
+    /** The results file the hub writes for {@code fileName} in the agency's {@code results/} folder, once it is there. */
+    static String awaitResults(LocalHub hub, String user, String fileName) throws IOException, InterruptedException {
+        Path file = home(hub, user).resolve("results").resolve(fileName + ".results.csv");
+        Instant deadline = Instant.now().plusSeconds(30);
+        while (!Files.exists(file)) {
+            if (Instant.now().isAfter(deadline)) {
+                throw new AssertionError("no results file for " + fileName);
+            }
+            Thread.sleep(100);
+        }
+        Thread.sleep(200);   // as the tests before it did: a moment for the hub to finish writing it
+        return Files.readString(file);
     }
 
     @Override

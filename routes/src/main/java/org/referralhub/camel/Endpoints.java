@@ -17,6 +17,8 @@ public final class Endpoints {
     public static final String REFERRAL_READ = "direct:referral-read";
     /** An agency lists its referrals (body: {@link ApiRequest}; answers {@link ApiReply}). */
     public static final String REFERRAL_LIST = "direct:referral-list";
+    /** An agency answers about its referral held as a near match (body: {@link ApiRequest}; answers {@link ApiReply}). */
+    public static final String NEAR_MATCH_ANSWER = "direct:near-match-answer";
     /**
      * Store a referral an HTTP door assembled, de-duplicated by its agency reference and the sender's Idempotency-Key
      * (body: Referral, headers {@code IDEMPOTENCY_KEY} and {@code REQUEST_FINGERPRINT}; answers ReferralStore.Stored,

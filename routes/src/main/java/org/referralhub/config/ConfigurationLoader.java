@@ -172,6 +172,9 @@ public final class ConfigurationLoader {
             if (e instanceof UnrecognizedPropertyException unknown) {
                 return "'" + path + "' is not a setting the hub knows (known here: " + unknown.getKnownPropertyIds() + ")";
             }
+            if (mapping.getCause() instanceof IllegalArgumentException choice && choice.getMessage() != null) {
+                return "'" + path + "' has a value the hub does not know: " + choice.getMessage();   // one of a few words
+            }
             return "'" + path + "' has a value of the wrong kind";
         }
         return firstLine(e.getMessage());

@@ -23,6 +23,7 @@ import org.referralhub.intake.InvalidReferralException;
 import org.referralhub.intake.ReferralIntake;
 import org.referralhub.referral.CanonicalJson;
 import org.referralhub.referral.Channel;
+import org.referralhub.referral.NearMatch;
 import org.referralhub.referral.Referral;
 import org.referralhub.referral.ReferralIds;
 import org.referralhub.referral.ReferralStatus;
@@ -422,7 +423,7 @@ public final class FileImport {
                     : r.screening().reasons().stream().map(x -> x.message()).collect(Collectors.joining("; "));
             ResultsFile.Outcome outcome = duplicate ? ResultsFile.Outcome.DUPLICATE
                     : r.status() == ReferralStatus.ON_HOLD && ReferralIntake.NOT_UNDERSTOOD.equals(r.statusReason())
-                    ? ResultsFile.Outcome.HELD : ResultsFile.Outcome.ACCEPTED;
+                    || NearMatch.isHeld(r) ? ResultsFile.Outcome.HELD : ResultsFile.Outcome.ACCEPTED;
             results.add(new ResultsFile.Line(rows.get(i), outcome, r.referralId(), r.status().code(), reasons));
         }
         batch.clear();

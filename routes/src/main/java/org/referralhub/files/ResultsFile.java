@@ -22,7 +22,10 @@ public final class ResultsFile {
         DUPLICATE,
         /** Not stored, with the fields at fault. */
         REJECTED,
-        /** Stored, but held for the mapping: columns it did not read may hold what the screening found missing. */
+        /**
+         * Stored, but held: for the mapping (columns it did not read may hold what the screening found missing), or
+         * as a near match of an open referral, for the agency to say whether it is another client.
+         */
         HELD;
 
         String code() {

@@ -40,6 +40,7 @@ import org.referralhub.camel.dispatch.SftpDeliveryRoutes;
 import org.referralhub.camel.dispatch.WebhookDeliveryRoutes;
 import org.referralhub.camel.intake.AgencyDoor;
 import org.referralhub.camel.intake.AgencyReadRoutes;
+import org.referralhub.camel.intake.NearMatchRoutes;
 import org.referralhub.camel.intake.EmailIntakeRoutes;
 import org.referralhub.camel.intake.FileIntakeRoutes;
 import org.referralhub.camel.intake.FilePullRoutes;
@@ -49,6 +50,7 @@ import org.referralhub.camel.outcome.NoticeRoutes;
 import org.referralhub.camel.outcome.PartnerDoor;
 import org.referralhub.camel.outcome.PartnerStatusRoutes;
 import org.referralhub.camel.outcome.SignedCallRoutes;
+import org.referralhub.config.Program;
 import org.referralhub.config.ConfigurationLoader;
 import org.referralhub.config.ConfigurationSource;
 import org.referralhub.config.HubConfiguration;
@@ -68,6 +70,7 @@ import org.referralhub.files.FileDropStore;
 import org.referralhub.files.FileImport;
 import org.referralhub.files.FileLimits;
 import org.referralhub.files.S3FileDropStore;
+import org.referralhub.intake.NearMatchAnswers;
 import org.referralhub.intake.ReferralIntake;
 import org.referralhub.intake.WebhookReader;
 import org.referralhub.outcome.NoticeSending;
@@ -194,6 +197,8 @@ public final class HubAssembly {
         load = new PartnerLoadCounters(dynamo, table, config, clock, Duration.ofSeconds(5));
         store.onSettled(load::settled);
         store.retainClosedReferralsUntil(referral -> config.current().retainUntil(referral));
+        store.holdNearMatchesIn(program -> config.current().program(program)
+                .map(p -> p.nearMatch() == Program.NearMatch.HOLD).orElse(false));
         records = new IdempotencyRecords(enhanced, table);
         notices = new NoticeOutbox(enhanced, table);
         attempts = new FailedAttempts(dynamo, table, clock, settings.authFailureLimit(), settings.authFailureWindow());
@@ -218,6 +223,7 @@ public final class HubAssembly {
     /** The route builders of the wings asked for, with the error handling each side needs and the health route. */
     List<RoutesBuilder> routes(Set<Wing> wings) {
         List<RoutesBuilder> routes = new ArrayList<>(List.of(new ApiErrorHandling(), new HealthRoutes(store, archive)));
+        NearMatchAnswers nearMatches = new NearMatchAnswers(store, intake, load::settled);
         SignInLimit signIns = new SignInLimit(attempts, clock);
         SignedCallRoutes signedCalls = new SignedCallRoutes();
         PartnerMessages partnerMessages = new PartnerMessages(config, mail, hubAddress, links, publicBaseUrl,
@@ -226,6 +232,7 @@ public final class HubAssembly {
             AgencyDoor door = new AgencyDoor(config, signIns, archive, clock, settings.maxBodyBytes());
             routes.add(new WebhookIntakeRoutes(door, new WebhookReader(intake), intake));
             routes.add(new AgencyReadRoutes(door, store, clock));
+            routes.add(new NearMatchRoutes(door, nearMatches, clock));
             routes.add(new StoreReferralRoutes(store, clock));
         }
         if (wings.contains(Wing.PARTNER_API)) {
@@ -259,7 +266,8 @@ public final class HubAssembly {
             routes.add(new AdminRoutes(door));
             routes.add(new ConfigurationAdminRoutes(administration));
             routes.add(new ReferralAdminRoutes(store, archive, new ReferralQueries(config, store, clock),
-                    new ReferralErasure(config, store, archive, files, partnerMessages::tellOfErasure, clock), clock));
+                    new ReferralErasure(config, store, archive, files, partnerMessages::tellOfErasure, clock),
+                    nearMatches, clock));
             routes.add(new ReplayAdminRoutes(deadLetters, new QuarantineReplay(store, files, email, clock)));
             routes.add(new SandboxAdminRoutes(door, new Sandbox(config, load, administration::propose, clock)));
             routes.add(new ConsoleRoutes());

@@ -18,6 +18,7 @@ import org.referralhub.referral.Channel;
 import org.referralhub.referral.Client;
 import org.referralhub.referral.Consent;
 import org.referralhub.referral.Delivery;
+import org.referralhub.referral.NearMatch;
 import org.referralhub.referral.Referral;
 import org.referralhub.referral.ReferralSource;
 import org.referralhub.referral.ReferralStatus;
@@ -203,8 +204,30 @@ public final class ReferralIntake {
             return referral.movedTo(ReferralStatus.REJECTED, null, reason, now, "hub:screening")
                     .withDelivery(Delivery.withheld());
         }
-        ReferralRouter.Route route = router.route(config.routing(), config::partner, receipt.referralId(),
-                receipt.agency().id(), client, now, load);
+        return routed(config, referral, now);
+    }
+
+    /**
+     * A near match its agency said is another client ({@link NearMatch}): the hold's reason taken off, back to
+     * requested, routed as any referral is now — and delivered, or on hold when no partner can take it.
+     *
+     * @throws IllegalStateException when the referral is not held as a near match
+     */
+    public Referral release(Referral held, String by, Instant now) {
+        if (!NearMatch.isHeld(held)) {
+            throw new IllegalStateException("referral " + held.referralId() + " is not held as a near match");
+        }
+        Referral requested = new Referral(held.schemaVersion(), held.referralId(), held.program(), held.source(),
+                held.client(), held.consent(), NearMatch.screeningWithoutHold(held), null, held.status(),
+                held.statusReason(), held.businessStatus(), held.statusHistory(), null)
+                .movedTo(ReferralStatus.REQUESTED, null, "another-client", now, by);
+        return routed(configs.current(), requested, now);
+    }
+
+    /** A referral to be forwarded, given the partner the routing rules choose now (or on hold when none can). */
+    private Referral routed(HubConfiguration config, Referral referral, Instant now) {
+        ReferralRouter.Route route = router.route(config.routing(), config::partner, referral.referralId(),
+                referral.agencyId(), referral.client(), now, load);
         if (!route.found()) {
             String reason = route.passedOver().isEmpty() ? "no-partner" : "no-partner-with-capacity";
             return referral.movedTo(ReferralStatus.ON_HOLD, null, reason, now, "hub:routing")
@@ -212,9 +235,9 @@ public final class ReferralIntake {
         }
         RoutingDecision decision = new RoutingDecision(route.partnerId(), route.ruleId(), now, route.passedOver());
         Referral routed = new Referral(referral.schemaVersion(), referral.referralId(), referral.program(),
-                referral.source(), client, consent, screening, decision, referral.status(), referral.statusReason(),
-                referral.businessStatus(), referral.statusHistory(), null);
-        return routed.withDelivery(Delivery.pending(deliveryId(receipt.referralId(), decision.partnerId()),
+                referral.source(), referral.client(), referral.consent(), referral.screening(), decision,
+                referral.status(), referral.statusReason(), referral.businessStatus(), referral.statusHistory(), null);
+        return routed.withDelivery(Delivery.pending(deliveryId(referral.referralId(), decision.partnerId()),
                 firstAttempt(config, decision.partnerId(), now)));
     }
 

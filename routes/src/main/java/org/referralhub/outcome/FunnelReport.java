@@ -16,6 +16,7 @@ import java.util.function.Predicate;
 import org.referralhub.files.CsvText;
 import org.referralhub.referral.Delivery;
 import org.referralhub.referral.DeliveryAttempt;
+import org.referralhub.referral.NearMatch;
 import org.referralhub.referral.Referral;
 import org.referralhub.referral.ReferralStatus;
 import org.referralhub.referral.Screening;
@@ -51,7 +52,14 @@ public final class FunnelReport {
     private FunnelReport() {
     }
 
-    public static Report of(Instant from, Instant to, Map<String, String> filters, Collection<Referral> referrals) {
+    /**
+     * The report of {@code received}: each client once — a near match its agency said was the client of an earlier
+     * referral is that referral's repeat, not a referral of its own. A near match still waiting for its agency counts
+     * as received (and eligible, if it is), never as rejected.
+     */
+    public static Report of(Instant from, Instant to, Map<String, String> filters, Collection<Referral> received) {
+        List<Referral> referrals = received.stream().filter(r -> !(r.status() == ReferralStatus.CANCELLED
+                && NearMatch.SAME_CLIENT.equals(r.statusReason()))).toList();
         return new Report(from, to, filters, row("all", "all", referrals),
                 rows("program", referrals, Referral::program),
                 rows("agency", referrals, Referral::agencyId),

@@ -28,6 +28,7 @@ import org.referralhub.referral.CanonicalJson;
 import org.referralhub.referral.Channel;
 import org.referralhub.referral.Client;
 import org.referralhub.referral.Delivery;
+import org.referralhub.referral.NearMatch;
 import org.referralhub.referral.Referral;
 import org.referralhub.referral.Sha256;
 import org.slf4j.Logger;
@@ -78,6 +79,7 @@ public final class ReferralStore {
 
     private volatile Settlement settlement = (referrals, stored) -> { };
     private volatile Function<Referral, Instant> retainUntil = referral -> null;
+    private volatile Predicate<String> holdsNearMatches = program -> false;
 
     /** The table this store writes to. */
     public String tableName() {
@@ -102,6 +104,15 @@ public final class ReferralStore {
     /** Until when a closed referral is kept (its item's TTL); null: for good. */
     public void retainClosedReferralsUntil(Function<Referral, Instant> retainUntil) {
         this.retainUntil = retainUntil;
+    }
+
+    /**
+     * Which programs hold a near match for its agency to confirm ({@link NearMatch}): for those, a referral without
+     * an agency reference also claims its client's name, and one whose name is claimed by an open referral, while no
+     * contact is, is stored held.
+     */
+    public void holdNearMatchesIn(Predicate<String> programs) {
+        this.holdsNearMatches = programs;
     }
 
     /** The result of storing a new referral: the referral that holds the claim, and whether it was already there. */
@@ -138,14 +149,29 @@ public final class ReferralStore {
      */
     public Stored insert(Referral referral, RequestKey key, Instant now) {
         Stored stored = insertOne(referral, key, now);
-        settlement.settled(List.of(referral), r -> !stored.duplicate());
+        settlement.settled(List.of(referral), r -> routedAndStored(stored));
         return stored;
     }
 
+    /** Stored as new, and routed: what counts against a partner's load (not a near match held unrouted). */
+    private static boolean routedAndStored(Stored stored) {
+        return !stored.duplicate() && stored.referral().routing() != null;
+    }
+
+    /** A referral on its way into the table: as it will be stored, and the claims it does without. */
+    private static final class Insertion {
+        Referral referral;
+        final Set<String> passedOver = new HashSet<>();
+
+        Insertion(Referral referral) {
+            this.referral = referral;
+        }
+    }
+
     private Stored insertOne(Referral referral, RequestKey key, Instant now) {
-        Set<String> passedOver = new HashSet<>();
+        Insertion insertion = new Insertion(referral);
         for (int attempt = 0; ; attempt++) {
-            Optional<Stored> stored = tryInsert(referral, key, now, passedOver);
+            Optional<Stored> stored = tryInsert(insertion, key, now);
             if (stored.isPresent()) {
                 return stored.get();
             }
@@ -158,9 +184,12 @@ public final class ReferralStore {
     /**
      * One try: the referral and its claims in one transaction. Answers the stored (or original) referral, or empty to
      * try again — a client claim was stale (its referral closed or gone: now this one's) or another person's (the
-     * same name and contact, another birth date: left out).
+     * same name and contact, another birth date: left out), or the client's name is an open referral's (a near
+     * match: the referral is held, without the name claim).
      */
-    private Optional<Stored> tryInsert(Referral referral, RequestKey key, Instant now, Set<String> passedOver) {
+    private Optional<Stored> tryInsert(Insertion insertion, RequestKey key, Instant now) {
+        Referral referral = insertion.referral;
+        Set<String> passedOver = insertion.passedOver;
         List<ReferralItem> claims = new ArrayList<>(claims(referral, key, now));
         claims.removeIf(c -> passedOver.contains(c.getPk()));
         TransactWriteItemsEnhancedRequest.Builder tx = TransactWriteItemsEnhancedRequest.builder()
@@ -198,6 +227,10 @@ public final class ReferralStore {
                         return Optional.empty();
                     }
                     Optional<Referral> original = find(existing.getReferralId());
+                    if (mine.getPk().startsWith(NAME_PREFIX)) {
+                        nearMatch(insertion, mine, existing, original, now);
+                        return Optional.empty();
+                    }
                     if (mine.getPk().startsWith(CLIENT_PREFIX)) {
                         if (existing.getDocument() != null && mine.getDocument() != null
                                 && !existing.getDocument().equals(mine.getDocument())) {
@@ -218,6 +251,30 @@ public final class ReferralStore {
                 }
             }
             throw e;
+        }
+    }
+
+    /**
+     * The client's name is claimed: by a closed (or gone) referral, the claim passes to this one; by another person
+     * (another birth date), this one does without it; by an open referral, whose contacts were not this one's (a
+     * contact claim would have answered first), this one is a near match — held for its agency, if it was to be sent.
+     */
+    private void nearMatch(Insertion insertion, ReferralItem mine, ReferralItem existing, Optional<Referral> original,
+                           Instant now) {
+        if (original.isEmpty() || original.get().status().isFinal()) {
+            takeOver(existing, mine);
+            return;
+        }
+        insertion.passedOver.add(mine.getPk());
+        if (existing.getDocument() != null && mine.getDocument() != null
+                && !existing.getDocument().equals(mine.getDocument())) {
+            return;   // a namesake: another birth date
+        }
+        Referral referral = insertion.referral;
+        if (referral.delivery() != null && referral.delivery().state() == Delivery.State.PENDING) {
+            LOG.info("referral {} near-matches open referral {}: held for its agency", referral.referralId(),
+                    existing.getReferralId());
+            insertion.referral = NearMatch.held(referral, existing.getReferralId(), now);
         }
     }
 
@@ -258,7 +315,7 @@ public final class ReferralStore {
         }
         out.addAll(insertChunk(chunk, now));
         Set<String> stored = new HashSet<>();
-        out.stream().filter(s -> !s.duplicate()).forEach(s -> stored.add(s.referral().referralId()));
+        out.stream().filter(ReferralStore::routedAndStored).forEach(s -> stored.add(s.referral().referralId()));
         settlement.settled(referrals, r -> stored.contains(r.referralId()));
         return out;
     }
@@ -329,7 +386,9 @@ public final class ReferralStore {
         }
         recent.forget(referral.referralId());
         enhanced.transactWriteItems(tx.build());
-        for (String pk : clientClaims(referral)) {
+        List<String> clientKeys = new ArrayList<>(clientClaims(referral));
+        nameClaim(referral).ifPresent(clientKeys::add);
+        for (String pk : clientKeys) {
             try {
                 table.deleteItem(DeleteItemEnhancedRequest.builder().key(key(pk, CLAIM_SK))
                         .conditionExpression(Expression.builder().expression("referralId = :id")
@@ -687,8 +746,11 @@ public final class ReferralStore {
             claims.add(claim("AGENCYREF#" + referral.agencyId() + "#" + Sha256.hex(reference), referral));
         } else {
             // without the agency's own reference, the client itself: a repeat while this referral is open is caught
-            // (a claim of a referral closed since passes to the next one)
-            for (String pk : clientClaims(referral)) {
+            // (a claim of a referral closed since passes to the next one); and where the program holds near
+            // matches, the client's name, claimed after the contacts so that a contact in common answers first
+            List<String> keys = new ArrayList<>(clientClaims(referral));
+            nameClaim(referral).filter(k -> holdsNearMatches.test(referral.program())).ifPresent(keys::add);
+            for (String pk : keys) {
                 ReferralItem claim = claim(pk, referral);
                 Client client = referral.client();
                 claim.setDocument(client.birthDate() == null ? null : Sha256.hex(client.birthDate().toString()));
@@ -699,6 +761,16 @@ public final class ReferralStore {
     }
 
     private static final String CLIENT_PREFIX = "CLIENT#";
+    private static final String NAME_PREFIX = "CLIENTNAME#";
+
+    /** The key under which a referral's client's name is claimed within its program (a digest of the folded name). */
+    static Optional<String> nameClaim(Referral referral) {
+        Client client = referral.client();
+        if (client == null || client.firstName() == null || client.lastName() == null) {
+            return Optional.empty();
+        }
+        return Optional.of(NAME_PREFIX + referral.program() + "#" + Sha256.hex(foldedName(client)));
+    }
 
     /**
      * The keys under which a referral's client is claimed within its program: the normalised name with the e-mail,
@@ -709,7 +781,7 @@ public final class ReferralStore {
         if (client == null || client.firstName() == null || client.lastName() == null) {
             return List.of();
         }
-        String name = folded(client.firstName()) + " " + folded(client.lastName());
+        String name = foldedName(client);
         List<String> keys = new ArrayList<>();
         if (client.email() != null && !client.email().isBlank()) {
             keys.add(CLIENT_PREFIX + referral.program() + "#" + Sha256.hex(name + "|email|"
@@ -719,6 +791,11 @@ public final class ReferralStore {
             keys.add(CLIENT_PREFIX + referral.program() + "#" + Sha256.hex(name + "|phone|" + client.phone()));
         }
         return keys;
+    }
+
+    /** A client's first and last name, accents, case and punctuation folded. */
+    private static String foldedName(Client client) {
+        return folded(client.firstName()) + " " + folded(client.lastName());
     }
 
     private static String folded(String text) {

@@ -92,6 +92,19 @@ class ConfigurationLoaderTest {
     }
 
     @Test
+    void aProgramHoldsNearMatchesOnlyWhenItSaysSoAndAnUnknownChoiceIsNamed() {
+        String yaml = MINIMAL.replace("programs: [{ id: p }]", "programs: [{ id: p, nearMatch: %s }]");
+        Map<String, String> base = Map.of("base", "https://hub.example");
+        assertThat(ConfigurationLoader.parse(MINIMAL.formatted("canonical", "a".repeat(64), "x", "x"), base)
+                .program("p").orElseThrow().nearMatch()).isEqualTo(Program.NearMatch.ACCEPT);
+        assertThat(ConfigurationLoader.parse(yaml.formatted("hold", "canonical", "a".repeat(64), "x", "x"), base)
+                .program("p").orElseThrow().nearMatch()).isEqualTo(Program.NearMatch.HOLD);
+        assertThatThrownBy(() -> ConfigurationLoader.parse(yaml.formatted("ask", "canonical", "a".repeat(64), "x", "x"),
+                base)).isInstanceOf(InvalidConfigurationException.class)
+                .hasMessageContaining("programs[0].nearMatch").hasMessageContaining("accept or hold");
+    }
+
+    @Test
     void aMissingPlaceholderOrAnUnknownSettingIsRefused() {
         assertThatThrownBy(() -> ConfigurationLoader.parse(MINIMAL.formatted("canonical", "a".repeat(64), "x", "x"), Map.of()))
                 .hasMessageContaining("base");

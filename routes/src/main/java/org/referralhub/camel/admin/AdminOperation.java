@@ -39,7 +39,8 @@ public enum AdminOperation {
     REFERRAL_SEARCH("GET", "referrals", Endpoints.ADMIN_REFERRALS),
     REFERRAL_RAW("GET", "referrals/{id}/raw", Endpoints.ADMIN_REFERRALS),
     REFERRAL_GET("GET", "referrals/{id}", Endpoints.ADMIN_REFERRALS),
-    REFERRAL_ERASE("POST", "referrals/{id}/erase", Endpoints.ADMIN_REFERRALS);
+    REFERRAL_ERASE("POST", "referrals/{id}/erase", Endpoints.ADMIN_REFERRALS),
+    REFERRAL_NEAR_MATCH("POST", "referrals/{id}/near-match", Endpoints.ADMIN_REFERRALS);
 
     /** Where the table's paths start. */
     public static final String PREFIX = "/admin/v1/";

@@ -18,7 +18,9 @@ import org.referralhub.camel.ApiProblem;
 import org.referralhub.camel.ApiReply;
 import org.referralhub.camel.ApiRequest;
 import org.referralhub.camel.Endpoints;
+import org.referralhub.intake.NearMatchAnswers;
 import org.referralhub.outcome.FunnelReport;
+import org.referralhub.referral.NearMatch;
 import org.referralhub.referral.Referral;
 import org.referralhub.referral.ReferralStatus;
 import org.referralhub.store.ReferralStore;
@@ -27,7 +29,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Referrals across agencies for administrators: a search, one referral (410 once erased), the raw payload it came in,
- * its erasure ({@link ReferralErasure}, which asks the partners it reached to erase theirs), the funnel
+ * its erasure ({@link ReferralErasure}, which asks the partners it reached to erase theirs), an answer about a near
+ * match for an agency that has no API ({@link NearMatchAnswers}), the funnel
  * and today's activity ({@link ReferralQueries}).
  */
 public final class ReferralAdminRoutes extends RouteBuilder {
@@ -41,10 +44,12 @@ public final class ReferralAdminRoutes extends RouteBuilder {
     private final ReferralQueries queries;
     private final Clock clock;
     private final ReferralErasure erasure;
+    private final NearMatchAnswers nearMatches;
 
     public ReferralAdminRoutes(ReferralStore store, RawArchive archive, ReferralQueries queries,
-                               ReferralErasure erasure, Clock clock) {
+                               ReferralErasure erasure, NearMatchAnswers nearMatches, Clock clock) {
         this.store = store;
+        this.nearMatches = nearMatches;
         this.archive = archive;
         this.queries = queries;
         this.clock = clock;
@@ -67,8 +72,25 @@ public final class ReferralAdminRoutes extends RouteBuilder {
             case REFERRAL_RAW -> rawPayload(call.path("id"), call.by());
             case REFERRAL_ERASE -> ApiReply.json(200, erasure.erase(call.path("id"),
                     call.object().path("reason").asText(""), call.by()));
+            case REFERRAL_NEAR_MATCH -> nearMatch(call);
             default -> throw new IllegalStateException(call.operation() + " is not the referrals'");
         };
+    }
+
+    /** An administrator answers for an agency (one that sends only files or mail) about a near match. */
+    private ApiReply nearMatch(AdminCall call) {
+        NearMatch.Answer answer = NearMatch.Answer.of(call.object().path("answer").asText(null)).orElseThrow(() ->
+                new ApiProblem(400, "malformed", "Malformed answer", NearMatch.Answer.HOW));
+        NearMatchAnswers.Result result = nearMatches.answer(null, call.path("id"), answer, "admin:" + call.by(),
+                clock.instant());
+        if (result instanceof NearMatchAnswers.Answered answered) {
+            return ApiReply.json(200, answered.referral());
+        }
+        if (result instanceof NearMatchAnswers.NotHeld notHeld) {
+            throw new ApiProblem(409, "not-held", "Not held as a near match", "Referral " + call.path("id") + " is "
+                    + notHeld.referral().status().code() + " and waits for no answer.");
+        }
+        throw noSuch(call.path("id"));
     }
 
     private ReferralOverview.Search search(ApiRequest request) {
