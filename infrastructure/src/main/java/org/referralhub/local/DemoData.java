@@ -13,6 +13,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import org.referralhub.config.Agency;
+import org.referralhub.delivery.DirectorySecretStore;
 import org.referralhub.hub.Hub;
 import org.referralhub.hub.HubSettings;
 import org.referralhub.hub.Wing;
@@ -29,6 +30,7 @@ import org.referralhub.referral.ReferralIds;
 import org.referralhub.store.ReferralStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 
 /**
  * A realistic year of the pilot in the local hub, so the funnel and the loop can be seen without typing: referrals
@@ -154,9 +156,13 @@ public final class DemoData {
         Path data = Path.of(System.getenv().getOrDefault("HUB_DATA_DIR", "data"));
         // the running hub's own table and its own key store (the configuration names secrets kept there); no routes:
         // the referrals are written straight into the table, and the running hub delivers them
+        AwsBasicCredentials table = DynamoDbLocalServer.ofInstall(new DirectorySecretStore(data.resolve("keys")))
+                .orElseThrow(() -> new IllegalStateException("no local hub has started in " + data.toAbsolutePath()
+                        + ": start it first (./referral-hub, or HUB_DATA_DIR for another directory)"));
         try (Hub hub = Hub.start(HubSettings.of(Map.of(
                 HubSettings.REFERRALS_TABLE, "referrals",
-                HubSettings.AWS_ENDPOINT_URL, "http://localhost:" + port,
+                HubSettings.AWS_ENDPOINT_URL, "http://127.0.0.1:" + port,
+                HubSettings.ENDPOINT_CREDENTIALS, table.accessKeyId() + ":" + table.secretAccessKey(),
                 HubSettings.ARCHIVE_DIR, data.resolve("archive").toString(),
                 HubSettings.FILE_DROP_DIR, data.resolve("sftp").toString(),
                 HubSettings.KEY_STORE_DIR, data.resolve("keys").toString(),

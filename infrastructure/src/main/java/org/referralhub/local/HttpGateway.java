@@ -76,7 +76,7 @@ final class HttpGateway implements AutoCloseable {
         }
     }
 
-    HttpGateway(int port, Map<String, RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse>> functions,
+    HttpGateway(String address, int port, Map<String, RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse>> functions,
                 SandboxPartners sandbox) throws IOException {
         this.sandbox = sandbox;
         // as API Gateway does: a route without a greedy {name+} path variable, or with a method, wins over ANY and {proxy+}
@@ -84,7 +84,7 @@ final class HttpGateway implements AutoCloseable {
                 .sorted(Comparator.comparing((RouteKey r) -> r.key().contains("+}"))
                         .thenComparing(r -> r.method().equals("ANY")))
                 .toList();
-        this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 64);
+        this.server = HttpServer.create(new InetSocketAddress(address, port), 64);
         server.setExecutor(workers);
         server.createContext("/", this::handle);
     }

@@ -20,8 +20,12 @@ import java.net.BindException;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.SecureRandom;
@@ -37,6 +41,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -227,8 +232,12 @@ public final class LocalHub implements AutoCloseable {
         int dynamoPort = options.dynamoPort() == 0 ? freePort() : options.dynamoPort();
         Path data = options.dataDirectory() == null ? Files.createTempDirectory("referral-hub-")
                 : options.dataDirectory().toAbsolutePath();
-        DynamoDbLocalServer dynamo = DynamoDbLocalServer.start(dynamoPort,
-                options.dataDirectory() == null ? null : data.resolve("dynamodb"));
+        ownerOnly(data);
+        String bind = bindAddress();
+        Path tableData = options.dataDirectory() == null ? null : data.resolve("dynamodb");
+        AwsBasicCredentials tableCredentials = DynamoDbLocalServer.perInstall(
+                new DirectorySecretStore(data.resolve("keys")), tableData);
+        DynamoDbLocalServer dynamo = DynamoDbLocalServer.start(bind, dynamoPort, tableData, tableCredentials);
         String baseUrl = "http://localhost:" + httpPort;
         int sftpPort = options.sftpPort() == 0 ? freePort() : options.sftpPort();
         Path hostKey = data.resolve("ssh_host_key");
@@ -253,6 +262,8 @@ public final class LocalHub implements AutoCloseable {
         settings.put(HubSettings.AWS_ENDPOINT_URL, options.dynamoEndpointForHub() != null
                 ? options.dynamoEndpointForHub() : dynamo.endpoint());
         settings.put(HubSettings.AWS_REGION, "ca-central-1");
+        settings.put(HubSettings.ENDPOINT_CREDENTIALS, tableCredentials.accessKeyId() + ":"
+                + tableCredentials.secretAccessKey());
         settings.put(HubSettings.HUB_BASE_URL, baseUrl);
         Optional.ofNullable(System.getenv(HubSettings.INTAKE_LEASE_SECONDS))
                 .ifPresent(v -> settings.put(HubSettings.INTAKE_LEASE_SECONDS, v));
@@ -263,7 +274,8 @@ public final class LocalHub implements AutoCloseable {
         // what this start has set running, undone in reverse if a later step fails
         Deque<AutoCloseable> started = new ArrayDeque<>();
         try {
-            ReferralTableDefinition.ensureExists(URI.create(dynamo.endpoint()), options.tableName());
+            ReferralTableDefinition.ensureExists(URI.create(dynamo.endpoint()),
+                    StaticCredentialsProvider.create(tableCredentials), options.tableName());
             DirectorySecretStore localKeys = new DirectorySecretStore(data.resolve("keys"));
             if (!localKeys.has("status-link-key")) {
                 byte[] linkKey = new byte[32];
@@ -276,7 +288,7 @@ public final class LocalHub implements AutoCloseable {
             DynamoDbStreamsClient streams = DynamoDbStreamsClient.builder()
                     .endpointOverride(URI.create(dynamo.endpoint()))
                     .region(Region.CA_CENTRAL_1)
-                    .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
+                    .credentialsProvider(StaticCredentialsProvider.create(tableCredentials))
                     .httpClient(UrlConnectionHttpClient.create())
                     .build();
             started.push(streams);
@@ -307,12 +319,12 @@ public final class LocalHub implements AutoCloseable {
             }, options.pullMillis(), options.pullMillis(), TimeUnit.MILLISECONDS);
             Hub running = hub;
             SandboxPartners sandbox = new SandboxPartners(() -> running.services().config(), options.clock());
-            LocalSftpServer sftp = new LocalSftpServer(sftpPort, data.resolve("sftp"), hostKey,
+            LocalSftpServer sftp = new LocalSftpServer(bind, sftpPort, data.resolve("sftp"), hostKey,
                     () -> running.services().config(), new FileIntakeFunction(hub),
                     partnerAccounts(hub, new DirectorySecretStore(data.resolve("keys")), data.resolve("sftp")),
                     hub.services().attempts()).start();
             started.push(sftp);
-            LocalMailServer mail = new LocalMailServer(smtpPort, imapPort, HUB_ADDRESS,
+            LocalMailServer mail = new LocalMailServer(bind, smtpPort, imapPort, HUB_ADDRESS,
                     new DirectoryFileDropStore(data.resolve("mail")), new EmailIntakeFunction(hub));
             started.push(mail);
             // agencies whose mailbox this mail server holds: the mailbox exists, and the hub knows its password
@@ -349,7 +361,8 @@ public final class LocalHub implements AutoCloseable {
             AdminApiFunction admin = new AdminApiFunction(hub);
             ReferralApiFunction.ROUTES.keySet().forEach(k -> functions.put(k, api));
             AdminApiFunction.ROUTES.keySet().forEach(k -> functions.put(k, admin));
-            HttpGateway gateway = new HttpGateway(httpPort, functions, sandbox).start();
+            HttpGateway gateway = new HttpGateway(bind, httpPort, functions, sandbox).start();
+            ownerOnly(data);   // the folders the servers made, and DynamoDB Local's file, now that they exist
             return new LocalHub(dynamo, hub, streams, feed, schedule, gateway, sftp, mail, sandbox, baseUrl, data);
         } catch (RuntimeException | IOException e) {
             while (!started.isEmpty()) {
@@ -381,6 +394,11 @@ public final class LocalHub implements AutoCloseable {
 
     public int sftpPort() {
         return sftp.port();
+    }
+
+    /** DynamoDB Local, for tools that read the table (with {@link DynamoDbLocalServer#credentials()}). */
+    public DynamoDbLocalServer dynamoDbLocal() {
+        return dynamo;
     }
 
     public int smtpPort() {
@@ -585,6 +603,57 @@ public final class LocalHub implements AutoCloseable {
         } catch (IOException | GeneralSecurityException e) {
             throw new IllegalStateException("cannot prepare the SFTP stand-in account " + username, e);
         }
+    }
+
+    /**
+     * The data directory is its owner's only: it and the folders in it 0700, DynamoDB Local's files 0600 — clients'
+     * data, the keys and the table are nobody else's on a shared machine. (Files the hub writes later sit in those
+     * folders, which no one else may enter.) A file system without POSIX permissions is left as it is.
+     */
+    static void ownerOnly(Path data) throws IOException {
+        Files.createDirectories(data);   // a first start: nothing there yet
+        if (!Files.getFileStore(data).supportsFileAttributeView("posix")) {
+            return;
+        }
+        Set<PosixFilePermission> folder = PosixFilePermissions.fromString("rwx------");
+        Files.setPosixFilePermissions(data, folder);
+        try (DirectoryStream<Path> inside = Files.newDirectoryStream(data)) {
+            for (Path path : inside) {
+                if (Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)) {
+                    Files.setPosixFilePermissions(path, folder);
+                }
+            }
+        }
+        Path table = data.resolve("dynamodb");
+        if (Files.isDirectory(table)) {
+            try (DirectoryStream<Path> files = Files.newDirectoryStream(table, "*.db")) {
+                for (Path file : files) {
+                    Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+                }
+            }
+        }
+    }
+
+    /** The address every local server listens on when {@value #BIND_VARIABLE} does not say another. */
+    public static final String LOOPBACK = "127.0.0.1";
+    /** The variable that widens the local servers' address on purpose (0.0.0.0: every interface). */
+    public static final String BIND_VARIABLE = "HUB_BIND";
+
+    /**
+     * Where the local servers listen: loopback, so nothing on the network reaches the table, the files, the mail or
+     * the API; {@value #BIND_VARIABLE} names another address (an IP literal) for whoever wants that on purpose.
+     */
+    static String bindAddress() {
+        String wanted = System.getenv(BIND_VARIABLE);
+        if (wanted == null || wanted.isBlank()) {
+            return LOOPBACK;
+        }
+        if (!wanted.strip().matches("[0-9.]+|[0-9a-fA-F:]+")) {
+            throw new IllegalArgumentException(BIND_VARIABLE + " must be an IP address (127.0.0.1, 0.0.0.0, ::1)");
+        }
+        LOG.warn("the local servers listen on {} ({}): reachable beyond this machine if that is not loopback",
+                wanted.strip(), BIND_VARIABLE);
+        return wanted.strip();
     }
 
     /** DynamoDB Local on a free port, for benchmarks and tools; a null directory keeps it in memory. */

@@ -37,10 +37,11 @@ final class LocalMailServer implements AutoCloseable {
         return t;
     });
 
-    LocalMailServer(int smtpPort, int imapPort, String hubAddress, FileDropStore mailDrop, EmailIntakeFunction handler) {
+    LocalMailServer(String bindAddress, int smtpPort, int imapPort, String hubAddress, FileDropStore mailDrop,
+                    EmailIntakeFunction handler) {
         mail = new GreenMail(new ServerSetup[]{
-                new ServerSetup(smtpPort, "127.0.0.1", ServerSetup.PROTOCOL_SMTP),
-                new ServerSetup(imapPort, "127.0.0.1", ServerSetup.PROTOCOL_IMAP)});
+                new ServerSetup(smtpPort, bindAddress, ServerSetup.PROTOCOL_SMTP),
+                new ServerSetup(imapPort, bindAddress, ServerSetup.PROTOCOL_IMAP)});
         try {
             mail.start();
         } catch (RuntimeException e) {

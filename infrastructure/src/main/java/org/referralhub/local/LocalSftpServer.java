@@ -67,10 +67,10 @@ final class LocalSftpServer implements AutoCloseable {
     record PartnerAccount(String username, Path home, PublicKey hubKey) {
     }
 
-    LocalSftpServer(int port, Path root, Path hostKey, Supplier<HubConfiguration> config, FileIntakeFunction handler,
+    LocalSftpServer(String bindAddress, int port, Path root, Path hostKey, Supplier<HubConfiguration> config, FileIntakeFunction handler,
                     List<PartnerAccount> partners, FailedAttempts attempts) throws IOException {
         server = SshServer.setUpDefaultServer();
-        server.setHost("127.0.0.1");
+        server.setHost(bindAddress);
         server.setPort(port);
         server.setKeyPairProvider(new SimpleGeneratorHostKeyProvider(hostKey));
         // as the Transfer Family identity provider decides: a source that failed too often is refused for a while

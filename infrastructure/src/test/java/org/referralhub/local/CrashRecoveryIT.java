@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -25,9 +26,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.referralhub.delivery.DirectorySecretStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -64,11 +65,7 @@ class CrashRecoveryIT {
 
     @BeforeEach
     void ports() throws IOException {
-        httpPort = LocalHub.freePort();
-        dynamoPort = LocalHub.freePort();
-        sftpPort = LocalHub.freePort();
-        smtpPort = LocalHub.freePort();
-        imapPort = LocalHub.freePort();
+        choosePorts();
     }
 
     @AfterEach
@@ -107,7 +104,7 @@ class CrashRecoveryIT {
         try (SftpAgency sftp = SftpAgency.withPassword(hubData, sftpPort, "cics", LocalHub.demoSftpPasswords().get("cics"))) {
             sftp.upload("inbound/big.csv", file);
         }
-        try (DynamoDbClient dynamo = dynamo()) {
+        try (DynamoDbClient dynamo = dynamo(hubData)) {
             await(Duration.ofMinutes(5), () -> stored(dynamo) >= ROWS / 4);
             int storedAtFirstKill = stored(dynamo);
             hub.destroyForcibly().waitFor();
@@ -144,7 +141,39 @@ class CrashRecoveryIT {
         }
     }
 
+    private void choosePorts() throws IOException {
+        httpPort = LocalHub.freePort();
+        dynamoPort = LocalHub.freePort();
+        sftpPort = LocalHub.freePort();
+        smtpPort = LocalHub.freePort();
+        imapPort = LocalHub.freePort();
+    }
+
+    /**
+     * Starts the hub in a JVM of its own, on this test's ports. Ports were free when chosen but another process may
+     * take one before the child binds it: then new ones are chosen and the child started again (twice at most). A
+     * child that does not start fails the test with the end of its log.
+     */
     private Process startHub(Path hubData, Path configFile, String name) throws Exception {
+        for (int attempt = 1; ; attempt++) {
+            Path log = data.resolve("hub-" + name + "-" + attempt + ".log");
+            Process process = launch(hubData, configFile, log);
+            try {
+                awaitStarted(process, log);
+                return process;
+            } catch (AssertionError notStarted) {
+                process.destroyForcibly().waitFor();
+                String tail = tail(log);
+                if (attempt == 3 || !(tail.contains("BindException") || tail.contains("Address already in use"))) {
+                    throw new AssertionError(notStarted.getMessage() + "; the end of its log:\n" + tail, notStarted);
+                }
+                LOG.warn("a port of the hub {} was taken meanwhile; starting it again on other ports", name);
+                choosePorts();
+            }
+        }
+    }
+
+    private Process launch(Path hubData, Path configFile, Path log) throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         ProcessBuilder builder = new ProcessBuilder(java, "-Xmx1g", "-cp", System.getProperty("java.class.path"),
                 LocalHub.class.getName());
@@ -154,8 +183,11 @@ class CrashRecoveryIT {
                 "HUB_IMAP_PORT", Integer.toString(imapPort), "HUB_DATA_DIR", hubData.toString(),
                 "HUB_CONFIG", configFile.toString(), "INTAKE_LEASE_SECONDS", "5",
                 "HUB_PULL_MILLIS", "2000", "HUB_SWEEP_MILLIS", "500"));
-        builder.redirectErrorStream(true).redirectOutput(data.resolve("hub-" + name + ".log").toFile());
-        Process process = builder.start();
+        builder.redirectErrorStream(true).redirectOutput(log.toFile());
+        return builder.start();
+    }
+
+    private void awaitStarted(Process process, Path log) throws InterruptedException {
         HttpClient http = HttpClient.newHttpClient();
         String key = LocalHub.demoKeys().get("cics");
         await(Duration.ofMinutes(2), () -> {
@@ -165,18 +197,29 @@ class CrashRecoveryIT {
                         HttpResponse.BodyHandlers.discarding()).statusCode() == 404;
             } catch (IOException | InterruptedException notYet) {
                 if (!process.isAlive()) {
-                    throw new AssertionError("the hub did not start; see hub-" + name + ".log");
+                    throw new AssertionError("the hub did not start (" + log.getFileName() + ")");
                 }
                 return false;
             }
         });
-        return process;
     }
 
-    private DynamoDbClient dynamo() {
+    /** The last lines of a child's log, for a failure message. */
+    private static String tail(Path log) {
+        try {
+            List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+        } catch (IOException e) {
+            return "(no log: " + e.getMessage() + ")";
+        }
+    }
+
+    /** A client of the hub's table, with the credentials its install made at its first start. */
+    private DynamoDbClient dynamo(Path hubData) {
         return DynamoDbClient.builder().endpointOverride(URI.create("http://127.0.0.1:" + dynamoPort))
                 .region(Region.CA_CENTRAL_1)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
+                .credentialsProvider(StaticCredentialsProvider.create(
+                        DynamoDbLocalServer.perInstall(new DirectorySecretStore(hubData.resolve("keys")), null)))
                 .build();
     }
 

@@ -93,14 +93,14 @@ final class HubClient {
         }
     }
 
-    /** The demo configuration with retries fast enough for a test: backoff from 1 s, at most 4 attempts. */
+    /** The demo configuration with retries fast enough for a test: after 1, 2 and 4 s, at most 4 attempts. */
     static String fastRetryConfiguration(Path directory) throws IOException {
         String demo;
         try (InputStream in = HubClient.class.getClassLoader().getResourceAsStream("hub-config.yaml")) {
             demo = new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
-        String fast = demo.replace("maxAttempts: 8", "maxAttempts: 4")
-                .replace("initialBackoffSeconds: 5", "initialBackoffSeconds: 1")
+        String fast = demo.replace("retryDelaysSeconds: [5, 300, 1800, 7200, 18000, 36000]",
+                        "retryDelaysSeconds: [1, 2, 4]\n  maxAttempts: 4")
                 .replace("connectTimeoutSeconds: 5", "connectTimeoutSeconds: 2")
                 .replace("responseTimeoutSeconds: 15", "responseTimeoutSeconds: 3");
         if (fast.equals(demo)) {

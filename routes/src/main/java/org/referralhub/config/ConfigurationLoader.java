@@ -343,6 +343,7 @@ public final class ConfigurationLoader {
                 problems.addAll(partner.intake().problems(partner.id()));
             }
         }
+        problems.addAll(config.delivery().problems());
         checkRouting(config, problems);
         return problems;
     }

@@ -7,7 +7,7 @@ import java.util.List;
  *
  * @param intake      how referrals reach the partner: its webhook, SFTP server or inbox
  * @param languages   ISO 639 codes of languages its staff serve in (informational: routing rules name languages)
- * @param maxAttempts delivery attempts before the hub gives up (null: the hub default)
+ * @param maxAttempts delivery attempts before the hub gives up (null: the hub's {@code delivery.maxAttempts}, if any)
  * @param serviceArea postal-code prefixes (forward sortation areas) it serves; empty: everywhere. A routing rule
  *                    with several partners only offers a referral to one whose area holds the client's postal code
  * @param sectors     occupational sectors it serves ({@link Sectors}); empty: all
@@ -16,10 +16,11 @@ import java.util.List;
  *                    field the client's consent shares
  * @param apiKeyHashes SHA-256 digests of its API keys, with which it reports outcomes ({@code rhp_<partner>_…})
  * @param sftp        its login on the hub's SFTP server, where it drops status files in {@code status/}
+ * @param retryForHours how long failed deliveries to it are tried again (null: the hub's {@code delivery.retryForHours})
  */
 public record Partner(String id, String name, PartnerChannel intake, List<String> languages, Integer maxAttempts,
                       List<String> serviceArea, List<String> sectors, Capacity capacity, List<String> fields,
-                      List<String> apiKeyHashes, Agency.SftpAccount sftp) {
+                      List<String> apiKeyHashes, Agency.SftpAccount sftp, Integer retryForHours) {
 
     public Partner {
         languages = languages == null ? List.of() : List.copyOf(languages);
@@ -31,7 +32,7 @@ public record Partner(String id, String name, PartnerChannel intake, List<String
     }
 
     public Partner(String id, String name, PartnerChannel intake, List<String> languages, Integer maxAttempts) {
-        this(id, name, intake, languages, maxAttempts, null, null, null, null, null, null);
+        this(id, name, intake, languages, maxAttempts, null, null, null, null, null, null, null);
     }
 
     /**

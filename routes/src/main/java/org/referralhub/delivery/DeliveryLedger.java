@@ -78,23 +78,35 @@ public final class DeliveryLedger {
                 && now.equals(last.at());
     }
 
+    /**
+     * Records a failed attempt: tried again on the policy's schedule (no sooner than {@code retryAfter}, the
+     * partner's {@code Retry-After}, if it gave one), or given up once the series' first attempt is the partner's
+     * (or the hub's) {@code retryForHours} ago — or, where set, after {@code maxAttempts}.
+     */
     public Optional<Referral> failed(String referralId, Partner partner, Channel channel, Instant startedAt,
-                                     Integer responseStatus, String detail) {
+                                     Integer responseStatus, String detail, Duration retryAfter) {
         Instant now = clock.instant();
-        int maxAttempts = partner != null && partner.maxAttempts() != null ? partner.maxAttempts() : policy.maxAttempts();
+        Integer maxAttempts = partner != null && partner.maxAttempts() != null ? partner.maxAttempts() : policy.maxAttempts();
+        Duration retryFor = partner != null && partner.retryForHours() != null
+                ? Duration.ofHours(partner.retryForHours()) : policy.retryFor();
         return store.update(referralId, r -> {
             int number = r.delivery().attempts().size() + 1;
             DeliveryAttempt attempt = new DeliveryAttempt(number, startedAt, channel,
                     partner == null ? r.partnerId() : partner.id(), DeliveryAttempt.Outcome.FAILED, responseStatus,
                     Duration.between(startedAt, now).toMillis(), detail);
-            if (r.delivery().attemptsInSeries() + 1 >= maxAttempts) {
-                LOG.warn("referral {} could not be delivered after {} attempts: {}", referralId, number, detail);
+            int inSeries = r.delivery().attemptsInSeries();
+            List<DeliveryAttempt> attempts = r.delivery().attempts();
+            Instant seriesBegan = inSeries == 0 ? startedAt : attempts.get(attempts.size() - inSeries).at();
+            boolean outOfTime = !startedAt.isBefore(seriesBegan.plus(retryFor));
+            if (outOfTime || maxAttempts != null && inSeries + 1 >= maxAttempts) {
+                LOG.warn("referral {} could not be delivered after {} attempts over {}: {}", referralId, number,
+                        Duration.between(seriesBegan, startedAt), detail);
                 Referral gaveUp = r.withDelivery(r.delivery().gaveUp(attempt));
                 return gaveUp.status().canMoveTo(ReferralStatus.FAILED)
                         ? gaveUp.movedTo(ReferralStatus.FAILED, gaveUp.businessStatus(), GAVE_UP, now, BY)
                         : gaveUp;
             }
-            Instant next = now.plus(schedule.delayAfter(number));
+            Instant next = now.plus(schedule.delayAfter(inSeries + 1, retryAfter));
             LOG.info("referral {} delivery attempt {} failed ({}); next attempt at {}", referralId, number, detail, next);
             Delivery retry = r.delivery().retryAt(next, attempt);
             return r.withDelivery(retry);

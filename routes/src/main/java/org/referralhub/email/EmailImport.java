@@ -207,7 +207,7 @@ public final class EmailImport {
             return quarantine(receiptId, null, "failed-checks", "SES marked the message as spam or carrying a virus",
                     rawRef, now);
         }
-        if (email.senderForged()) {
+        if (email.senderUnproven()) {
             return quarantine(receiptId, null, "failed-authentication",
                     "SES's SPF, DKIM and DMARC checks do not vouch for the sender's address", rawRef, now);
         }
@@ -323,7 +323,7 @@ public final class EmailImport {
      */
     private void answerUnreadable(InboundEmail.UnreadableEmailException unreadable, String receiptId) {
         InboundEmail.Envelope envelope = unreadable.envelope();
-        if (envelope == null || envelope.senderForged()) {
+        if (envelope == null || envelope.senderUnproven()) {
             return;
         }
         Optional<Agency> agency = config.current().agencyByEmailSender(envelope.from());

@@ -61,9 +61,9 @@ public record InboundEmail(String from, String subject, String messageId, String
     public record Envelope(String from, String subject, String messageId, String references,
                            String authenticationResults) {
 
-        /** Whether SES's checks say the sender address was forged (see {@link InboundEmail#senderForged()}). */
-        public boolean senderForged() {
-            return forged(authenticationResults);
+        /** Whether SES's verdicts fail to vouch for the sender's address (see {@link InboundEmail#senderUnproven()}). */
+        public boolean senderUnproven() {
+            return unproven(authenticationResults, from);
         }
     }
 
@@ -115,39 +115,34 @@ public record InboundEmail(String from, String subject, String messageId, String
         }
     }
 
-    /** The Authentication-Results header SES added (authserv-id amazonses.com), or null: others are not trusted. */
+    /**
+     * The Authentication-Results header SES added, or null. SES puts its own above every header the sender wrote, so
+     * only the topmost one is read, and only if SES wrote it: one a sender wrote below (even naming amazonses.com) is
+     * never trusted.
+     */
     private static String sesAuthenticationResults(MimeMessage message) throws MessagingException {
         String[] headers = message.getHeader("Authentication-Results");
-        if (headers == null) {
+        if (headers == null || headers.length == 0) {
             return null;
         }
-        for (String header : headers) {
-            if (header.trim().toLowerCase(Locale.ROOT).startsWith("amazonses.com")) {
-                return header;
-            }
-        }
-        return null;
+        return SenderAuthentication.parse(headers[0]).filter(SenderAuthentication::bySes).isPresent() ? headers[0] : null;
     }
 
     /**
-     * Whether SES's SPF, DKIM and DMARC checks say the sender address was forged: DMARC failed, or, where the domain
-     * publishes no DMARC policy, both SPF and DKIM failed. Unknown (no SES header, as locally) is not a failure.
+     * Whether SES's verdicts fail to vouch for the sender's address: no DMARC pass, no DKIM pass for a domain aligned
+     * with the From domain, no SPF pass for an envelope sender aligned with it, or a DMARC failure
+     * ({@link SenderAuthentication}). Without SES's header (the local hub has no SES), nothing is said.
      */
-    public boolean senderForged() {
-        return forged(authenticationResults);
+    public boolean senderUnproven() {
+        return unproven(authenticationResults, from);
     }
 
-    private static boolean forged(String authenticationResults) {
+    private static boolean unproven(String authenticationResults, String from) {
         if (authenticationResults == null) {
             return false;
         }
-        String r = authenticationResults.toLowerCase(Locale.ROOT);
-        if (r.contains("dmarc=fail")) {
-            return true;
-        }
-        boolean spfFailed = r.contains("spf=fail") || r.contains("spf=softfail");
-        boolean dkimFailed = r.contains("dkim=fail") || !r.contains("dkim=pass");
-        return spfFailed && dkimFailed && !r.contains("dmarc=pass");
+        String domain = from == null ? "" : from.substring(from.lastIndexOf('@') + 1);
+        return SenderAuthentication.parse(authenticationResults).map(a -> !a.vouchesFor(domain)).orElse(true);
     }
 
     /** An attachment's name as a name, never a path: what follows its last / or \ ("attachment" when nothing does). */

@@ -12,6 +12,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.camel.RoutesBuilder;
@@ -148,7 +149,7 @@ public final class HubAssembly {
         http = UrlConnectionHttpClient.create();
         Region region = Region.of(settings.get(HubSettings.AWS_REGION).orElse("ca-central-1"));
         URI endpoint = settings.get(HubSettings.AWS_ENDPOINT_URL).map(URI::create).orElse(null);
-        AwsCredentialsProvider credentials = credentials(endpoint);
+        AwsCredentialsProvider credentials = credentials(endpoint, settings.get(HubSettings.ENDPOINT_CREDENTIALS));
         var dynamoBuilder = DynamoDbClient.builder().httpClient(http).region(region).credentialsProvider(credentials);
         if (endpoint != null) {
             dynamoBuilder.endpointOverride(endpoint);
@@ -361,7 +362,11 @@ public final class HubAssembly {
                 "set " + bucket + " (AWS) or " + directory + " (local) for " + purpose)));
     }
 
-    private static AwsCredentialsProvider credentials(URI endpoint) {
+    private static AwsCredentialsProvider credentials(URI endpoint, Optional<String> endpointCredentials) {
+        if (endpoint != null && endpointCredentials.isPresent()) {
+            String[] pair = endpointCredentials.get().split(":", 2);
+            return StaticCredentialsProvider.create(AwsBasicCredentials.create(pair[0], pair.length > 1 ? pair[1] : ""));
+        }
         if (endpoint != null && System.getenv("AWS_ACCESS_KEY_ID") == null) {
             // DynamoDB Local and LocalStack accept any credentials
             return StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local"));

@@ -77,6 +77,11 @@ public final class HubSettings {
     public static final String AUTH_FAILURE_WINDOW_SECONDS = "AUTH_FAILURE_WINDOW_SECONDS";
     /** Endpoint override for every AWS client: LocalStack, DynamoDB Local or any compatible endpoint. */
     public static final String AWS_ENDPOINT_URL = "AWS_ENDPOINT_URL";
+    /**
+     * The access key id and secret ({@code id:secret}) to sign with at {@link #AWS_ENDPOINT_URL}: the local hub's
+     * DynamoDB Local, whose credentials each install makes for itself. Never set in AWS.
+     */
+    public static final String ENDPOINT_CREDENTIALS = "ENDPOINT_CREDENTIALS";
     /** Region (Lambda sets it). */
     public static final String AWS_REGION = "AWS_REGION";
 
@@ -112,6 +117,7 @@ public final class HubSettings {
             Map.entry(STATUS_LINK_KEY_REF, true),
             Map.entry(SECRETS_EXTENSION_PORT, false),
             Map.entry(AWS_ENDPOINT_URL, false),
+            Map.entry(ENDPOINT_CREDENTIALS, false),
             Map.entry(AWS_REGION, false));
 
     public static final String DEFAULT_CONFIG = "classpath:hub-config.yaml";

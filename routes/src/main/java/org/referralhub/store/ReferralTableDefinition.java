@@ -3,6 +3,7 @@ package org.referralhub.store;
 import java.net.URI;
 import java.util.List;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
@@ -52,10 +53,15 @@ public final class ReferralTableDefinition {
 
     /** The same, against a local endpoint (DynamoDB Local), before any hub runs on the table. */
     public static void ensureExists(URI localEndpoint, String tableName) {
+        ensureExists(localEndpoint, StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")),
+                tableName);
+    }
+
+    /** As above, signed with {@code credentials} (DynamoDB Local keeps a database per access key id). */
+    public static void ensureExists(URI localEndpoint, AwsCredentialsProvider credentials, String tableName) {
         try (DynamoDbClient dynamo = DynamoDbClient.builder().endpointOverride(localEndpoint)
                 .region(Region.CA_CENTRAL_1)
-                .credentialsProvider(StaticCredentialsProvider.create(
-                        AwsBasicCredentials.create("local", "local")))
+                .credentialsProvider(credentials)
                 .httpClient(UrlConnectionHttpClient.create())
                 .build()) {
             ensureExists(dynamo, tableName);

@@ -32,7 +32,7 @@ class InboundEmailFuzzTest {
             return;
         }
         email.from();
-        email.senderForged();
+        email.senderUnproven();
         List<String> found = new ArrayList<>();
         new MessageReader(INTAKE, 10).read(AGENCY, email, new ChannelReader.Found() {
             @Override

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** Raw MIME as SES stores it, read without any server. */
@@ -51,7 +53,7 @@ class InboundEmailTest {
             assertThat(a.fileName()).isEqualTo("référés.csv");
             assertThat(new String(a.content(), StandardCharsets.UTF_8)).isEqualTo("a,b\n1,2\n");
         });
-        assertThat(email.senderForged()).isFalse();
+        assertThat(email.senderUnproven()).isFalse();
     }
 
     /** Malformed but readable messages, as real mailers send them, are read — not quarantined as unreadable. */
@@ -149,16 +151,44 @@ class InboundEmailTest {
     }
 
     @Test
-    void sesAuthenticationVerdictsAreHonouredAndOthersIgnored() {
+    void sesVerdictsVouchForTheFromAddressOnlyWhenAlignedAndOthersAreNeverTrusted() {
         String body = "Content-Type: text/plain\n\nFirst name: A\n";
-        assertThat(parse(HEADERS.formatted("Authentication-Results: amazonses.com; spf=fail; dkim=none; dmarc=fail") + body)
-                .senderForged()).isTrue();
-        assertThat(parse(HEADERS.formatted("Authentication-Results: amazonses.com; spf=fail; dkim=fail") + body)
-                .senderForged()).isTrue();
-        assertThat(parse(HEADERS.formatted("Authentication-Results: amazonses.com; spf=fail; dkim=pass") + body)
-                .senderForged()).isFalse();
+        // as SES writes them (a message from a Gmail account through Google's servers), for From: Coach@CICS.example
+        String ses = """
+                Authentication-Results: amazonses.com;
+                 spf=pass (spfCheck: domain of %s designates 209.85.160.178 as permitted sender) client-ip=209.85.160.178; envelope-from=%s; helo=mail-qt1-f178.google.com;
+                 dkim=%s header.i=@%s;
+                 dmarc=%s header.from=%s;""";
+        Map<String, Boolean> unproven = new LinkedHashMap<>();
+        unproven.put(ses.formatted("cics.example", "coach@cics.example", "pass", "cics.example", "pass", "cics.example"), false);
+        // DKIM alone, aligned (a subdomain signs), no DMARC policy published
+        unproven.put(ses.formatted("x.example", "bounce@x.example", "pass", "mail.cics.example", "none", "cics.example"), false);
+        // SPF alone, aligned envelope sender
+        unproven.put(ses.formatted("cics.example", "list@cics.example", "fail", "cics.example", "none", "cics.example"), false);
+        // SPF passing for an unrelated envelope domain, no DMARC: proves nothing about cics.example
+        unproven.put(ses.formatted("unrelated.example", "a@unrelated.example", "none", "unrelated.example", "none",
+                "cics.example"), true);
+        // an envelope sender named to look like a verdict
+        unproven.put(ses.formatted("evil.example", "dkim=pass@evil.example", "fail", "cics.example", "none", "cics.example"),
+                true);
+        // DMARC failed, whatever else passed
+        unproven.put(ses.formatted("cics.example", "coach@cics.example", "pass", "cics.example", "fail", "cics.example"), true);
+        // DMARC passed for another From domain
+        unproven.put("Authentication-Results: amazonses.com; dmarc=pass header.from=evil.example", true);
+        // a DKIM pass for a one-label domain aligns with nothing
+        unproven.put("Authentication-Results: amazonses.com; dkim=pass header.d=example", true);
+        unproven.put("Authentication-Results: amazonses.com; spf=fail; dkim=none; dmarc=fail", true);
+        unproven.put("Authentication-Results: amazonses.com; spf=pass; dkim=pass; dmarc=pass", false);
+        unproven.forEach((header, expected) -> assertThat(parse(HEADERS.formatted(header) + body).senderUnproven())
+                .as(header).isEqualTo(expected));
+
         assertThat(parse(HEADERS.formatted("Authentication-Results: evil.example; dmarc=pass") + body)
-                .authenticationResults()).isNull();
+                .authenticationResults()).as("another service's verdicts").isNull();
+        // a sender's own header naming amazonses.com, below the one SES put on top, is never read
+        InboundEmail below = parse(HEADERS.formatted(
+                "Authentication-Results: amazonses.com; spf=none; dkim=none; dmarc=none header.from=cics.example\n"
+                        + "Authentication-Results: amazonses.com; dmarc=pass header.from=cics.example") + body);
+        assertThat(below.senderUnproven()).isTrue();
     }
 
     @Test

@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.camel.RoutesBuilder;
@@ -28,6 +29,7 @@ import org.referralhub.outcome.StatusReports;
 import org.referralhub.referral.CanonicalJson;
 import org.referralhub.referral.Channel;
 import org.referralhub.referral.Delivery;
+import org.referralhub.referral.DeliveryAttempt;
 import org.referralhub.referral.Referral;
 import org.referralhub.referral.ReferralIds;
 import org.referralhub.store.NoticeOutbox;
@@ -125,17 +127,22 @@ class DispatchRoutesTest extends CamelTestSupport {
             });
         }
         Referral referral = storedReferral();
-        int attempts = parts.config.partner(referral.partnerId()).orElseThrow().maxAttempts() != null
-                ? parts.config.partner(referral.partnerId()).orElseThrow().maxAttempts() : parts.config.delivery().maxAttempts();
 
-        for (int i = 0; i < attempts; i++) {
+        // a partner down for good: tried on the schedule until an attempt comes 72 hours after the first
+        for (int i = 0; i < 10 && parts.store.find(referral.referralId()).orElseThrow().delivery().state()
+                != Delivery.State.FAILED; i++) {
             template.sendBody(Endpoints.DISPATCH, referral.referralId());
-            parts.advance(Duration.ofDays(1));
+            parts.advance(Duration.ofHours(20));
         }
 
         Referral after = parts.store.find(referral.referralId()).orElseThrow();
         assertThat(after.delivery().state()).isEqualTo(Delivery.State.FAILED);
-        assertThat(after.delivery().attempts()).hasSize(attempts);
+        List<DeliveryAttempt> attempts = after.delivery().attempts();
+        Instant first = attempts.get(0).at();
+        assertThat(Duration.between(first, attempts.get(attempts.size() - 1).at())).as("given up at 72 hours")
+                .isGreaterThanOrEqualTo(Duration.ofHours(72));
+        assertThat(Duration.between(first, attempts.get(attempts.size() - 2).at())).as("not before")
+                .isLessThan(Duration.ofHours(72));
         List<NoticeOutbox.Pending> told = new NoticeOutbox(DynamoDbEnhancedClient.builder().dynamoDbClient(parts.dynamo)
                 .build(), parts.table).due(parts.clock.instant(), 10);
         assertThat(told).as("the referring agency (CICS, told by webhook) has a notice waiting").singleElement()

@@ -3,10 +3,12 @@ package org.referralhub.camel.dispatch;
 import java.io.InterruptedIOException;
 import java.net.ConnectException;
 import java.net.UnknownHostException;
+import java.time.Duration;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteConfigurationBuilder;
 import org.apache.camel.http.base.HttpOperationFailedException;
 import org.referralhub.delivery.DeliveryLedger;
+import org.referralhub.delivery.RetryAfter;
 import org.referralhub.referral.Referral;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,9 +50,12 @@ public final class DeliveryErrorHandling extends RouteConfigurationBuilder {
             return;
         }
         Integer status = cause instanceof HttpOperationFailedException http ? http.getStatusCode() : null;
+        // a partner that says when to come back (429, 503…) is not tried sooner
+        Duration retryAfter = cause instanceof HttpOperationFailedException http
+                ? RetryAfter.of(http.getResponseHeaders(), claimed.attemptStartedAt()) : null;
         for (Referral referral : claimed.referrals()) {
             ledger.failed(referral.referralId(), claimed.partner(), claimed.partner().intake().kind(),
-                    claimed.attemptStartedAt(), status, describe(cause));
+                    claimed.attemptStartedAt(), status, describe(cause), retryAfter);
         }
     }
 
