@@ -43,7 +43,7 @@ const TEXT = {
     "what.run": "Try it", "col.where": "Where", "col.outcome": "Outcome", "col.rule": "Rule", "col.reasons": "Reasons",
     "what.counts": "would be accepted: ", "what.refused": ", refused: ", "restore": "Restore", "restored": "Restored as version ",
     "changes": "Changes", "dashboard.today": "Referrals today", "dashboard.week": "This week", "dashboard.stale":
-      "Waiting too long for their partner", "search.title": "Search", "field.status": "Status", "field.from": "From",
+      "Waiting too long for their partner", "dashboard.paused": "Partners paused (endpoint gone)", "search.title": "Search", "field.status": "Status", "field.from": "From",
     "field.to": "To", "any": "any", "search.run": "Search", "search.found": "Found: ", "search.more": " (showing the newest)",
     "raw.download": "Download the raw payload", "col.received": "Received", "col.channel": "Channel",
     "quarantine.title": "Quarantined inputs", "quarantine.help":
@@ -93,6 +93,7 @@ const TEXT = {
     "what.counts": "seraient acceptées : ", "what.refused": ", refusées : ", "restore": "Rétablir",
     "restored": "Rétablie comme version ", "changes": "Changements", "dashboard.today": "Références aujourd’hui",
     "dashboard.week": "Cette semaine", "dashboard.stale": "Sans réponse du partenaire depuis trop longtemps",
+    "dashboard.paused": "Partenaires en pause (adresse disparue)",
     "search.title": "Recherche", "field.status": "Statut", "field.from": "Du", "field.to": "Au", "any": "tous",
     "search.run": "Chercher", "search.found": "Trouvées : ", "search.more": " (les plus récentes)",
     "raw.download": "Télécharger les données reçues", "col.received": "Reçue", "col.channel": "Canal",
@@ -310,7 +311,12 @@ async function dashboard() {
       el("div", { class: "card", id: "stale-count" }, el("div", { class: "figure" }, act.stale),
         el("div", { class: "label" }, t("dashboard.stale")),
         el("ul", { class: "muted" }, act.staleReferrals.slice(0, 5).map(r => el("li", {},
-          el("a", { href: "#/referrals/" + encodeURIComponent(r.referralId) }, r.referralId), " → " + r.partnerId))))),
+          el("a", { href: "#/referrals/" + encodeURIComponent(r.referralId) }, r.referralId), " → " + r.partnerId)))),
+      el("div", { class: "card", id: "paused-count" },
+        el("div", { class: "figure" }, Object.keys(act.pausedPartners || {}).length),
+        el("div", { class: "label" }, t("dashboard.paused")),
+        el("ul", { class: "muted" }, Object.entries(act.pausedPartners || {}).map(([id, p]) => el("li", {},
+          el("a", { href: "#/partners/" + encodeURIComponent(id) }, id), " — " + p.since))))),
     el("h2", {}, t("dashboard.funnel")), bars,
     el("h2", {}, t("dashboard.byAgency")), groupTable(funnel.body.byAgency),
     el("h2", {}, t("dashboard.byPartner")), groupTable(funnel.body.byPartner));

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -15,7 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,7 +31,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A partner down for 72 hours — a long weekend — on the hub's clock, moved by the test: the hub keeps trying on its
- * schedule and, once the partner is back, delivers every referral, each once, none lost, with no one's help.
+ * schedule and, once the partner is back, delivers every referral, each once, none lost, with no one's help. A partner
+ * whose endpoint answers 410 Gone is paused instead — tried no more — until an administrator takes the pause away.
  */
 class WeekendOutageIT {
 
@@ -44,23 +45,8 @@ class WeekendOutageIT {
 
     @Test
     void aPartnerDownSeventyTwoHoursGetsEveryReferralOnceWhenItIsBack() throws Exception {
-        AtomicBoolean down = new AtomicBoolean(true);
-        AtomicInteger refused = new AtomicInteger();
-        Map<String, AtomicInteger> accepted = new ConcurrentHashMap<>();
-        HttpServer partner = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        partner.createContext("/intake", exchange -> {
-            exchange.getRequestBody().readAllBytes();
-            if (down.get()) {
-                refused.incrementAndGet();
-                exchange.sendResponseHeaders(503, -1);
-            } else {
-                accepted.computeIfAbsent(exchange.getRequestHeaders().getFirst("webhook-id"), id -> new AtomicInteger())
-                        .incrementAndGet();
-                exchange.sendResponseHeaders(200, -1);
-            }
-            exchange.close();
-        });
-        partner.start();
+        PartnerServer partner = new PartnerServer(503);
+        Map<String, AtomicInteger> accepted = partner.accepted;
         MovableClock clock = new MovableClock(FRIDAY_EVENING);
         try (LocalHub hub = LocalHub.start(LocalHub.Options.defaults().withPorts(0, 0, 0).withDataDirectory(data)
                 .withTableName("referrals-" + UUID.randomUUID()).withConfigLocation(onePartner(partner).toString())
@@ -88,7 +74,7 @@ class WeekendOutageIT {
                     .allSatisfy(r -> assertThat(r.delivery().state()).isEqualTo(Delivery.State.PENDING));
 
             // Monday night: the partner is back, and no one does anything
-            down.set(false);
+            partner.refusing = 0;
             for (int hour = 0; hour < 12 && accepted.size() < REFERRALS; hour++) {
                 clock.advance(Duration.ofHours(1));
                 awaitNothingDue(hub, clock.instant());
@@ -99,22 +85,105 @@ class WeekendOutageIT {
                     .allSatisfy((id, times) -> assertThat(times.get()).as(id).isEqualTo(1));
             List<DeliveryAttempt> one = after.get(0).delivery().attempts();
             LOG.info("72-hour outage: {} referrals, {} refused attempts in all ({} for the first referral), all "
-                    + "delivered {} after the first attempt", REFERRALS, refused.get(), one.size() - 1,
+                    + "delivered {} after the first attempt", REFERRALS, partner.refused.get(), one.size() - 1,
                     Duration.between(one.get(0).at(), one.get(one.size() - 1).at()));
             assertThat(Duration.between(one.get(0).at(), one.get(one.size() - 1).at()))
                     .isGreaterThanOrEqualTo(Duration.ofHours(72));
         } finally {
-            partner.stop(0);
+            partner.server.stop(0);
+        }
+    }
+
+    @Test
+    void aPartnerWhoseEndpointIsGoneIsPausedUntilAnAdministratorTakesThePauseAway() throws Exception {
+        PartnerServer partner = new PartnerServer(410);
+        Map<String, AtomicInteger> accepted = partner.accepted;
+        AtomicInteger calls = partner.refused;
+        MovableClock clock = new MovableClock(FRIDAY_EVENING);
+        try (LocalHub hub = LocalHub.start(LocalHub.Options.defaults().withPorts(0, 0, 0).withDataDirectory(data)
+                .withTableName("referrals-" + UUID.randomUUID()).withConfigLocation(onePartner(partner).toString())
+                .withSweepMillis(100).withClock(clock))) {
+            AdminClient admin = new AdminClient(hub.baseUrl(), LocalHub.demoAdminToken());
+            String partnerId = CanonicalJson.MAPPER.readTree(Files.readString(data.resolve("one-partner.json")))
+                    .at("/routing/fallbackPartner").asText();
+            Path inbound = Files.createDirectories(data.resolve("sftp/cics/inbound"));
+            Files.writeString(inbound.resolve("gone.csv"), "Reference,First Name,Last Name,Email,Postal Code,"
+                    + "Arrival Date,Years of Experience,English Level,Consent\r\n"
+                    + "GONE-1,Ana,One,ana1@example.org,M5V 3L9,2024-03-15,8,CLB 8,yes\r\n"
+                    + "GONE-2,Ana,Two,ana2@example.org,M5V 3L9,2024-03-15,8,CLB 8,yes\r\n"
+                    + "GONE-3,Ana,Three,ana3@example.org,M5V 3L9,2024-03-15,8,CLB 8,yes\r\n", StandardCharsets.UTF_8);
+            hub.hub().producer().requestBody(Endpoints.FILE_INTAKE, "cics/inbound/gone.csv", FileImport.Summary.class);
+
+            // the partner answers 410: the hub pauses it and holds its referrals, its agency told, trying no more
+            for (int step = 0; step < 12 && !referrals(hub).stream().allMatch(r -> "partner-paused".equals(r.statusReason()));
+                 step++) {
+                clock.advance(Duration.ofMinutes(5));
+                awaitNothingDue(hub, clock.instant());
+            }
+            assertThat(referrals(hub)).hasSize(3).allSatisfy(r -> {
+                assertThat(r.status().code()).isEqualTo("on-hold");
+                assertThat(r.statusReason()).isEqualTo("partner-paused");
+            });
+            assertThat(admin.get("/partners/" + partnerId).body().at("/paused/reason").asText()).contains("410 Gone");
+            assertThat(admin.get("/reports/activity").body().at("/pausedPartners").has(partnerId)).isTrue();
+            int callsWhenPaused = calls.get();
+            for (int hour = 0; hour < 6; hour++) {
+                clock.advance(Duration.ofHours(1));
+                awaitNothingDue(hub, clock.instant());
+            }
+            assertThat(calls.get()).as("no attempt while paused").isEqualTo(callsWhenPaused);
+
+            // the partner has its new address; an administrator takes the pause away
+            partner.refusing = 0;
+            assertThat(admin.send("PATCH", "/partners/" + partnerId, "{\"paused\": null}").status()).isEqualTo(200);
+            for (int step = 0; step < 8 && accepted.size() < 3; step++) {
+                clock.advance(Duration.ofMinutes(5));
+                awaitNothingDue(hub, clock.instant());
+                Thread.sleep(300);   // the change's own dispatch, fed by the table's stream
+            }
+            assertThat(accepted).as("each referral, once").hasSize(3)
+                    .allSatisfy((id, times) -> assertThat(times.get()).isEqualTo(1));
+            assertThat(referrals(hub)).allSatisfy(r -> assertThat(r.delivery().state()).isEqualTo(Delivery.State.DELIVERED));
+        } finally {
+            partner.server.stop(0);
+        }
+    }
+
+    /** A partner's webhook receiver: refuses every call with {@code refusing} (until set to 0), then accepts. */
+    private static final class PartnerServer {
+        final HttpServer server;
+        final AtomicInteger refused = new AtomicInteger();
+        /** Accepted calls by webhook-id. */
+        final Map<String, AtomicInteger> accepted = new ConcurrentHashMap<>();
+        volatile int refusing;
+
+        PartnerServer(int refusing) throws IOException {
+            this.refusing = refusing;
+            server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+            server.createContext("/intake", exchange -> {
+                exchange.getRequestBody().readAllBytes();
+                int status = this.refusing;
+                if (status != 0) {
+                    refused.incrementAndGet();
+                    exchange.sendResponseHeaders(status, -1);
+                } else {
+                    accepted.computeIfAbsent(exchange.getRequestHeaders().getFirst("webhook-id"),
+                            id -> new AtomicInteger()).incrementAndGet();
+                    exchange.sendResponseHeaders(200, -1);
+                }
+                exchange.close();
+            });
+            server.start();
         }
     }
 
     /** The demo configuration with every referral routed to one webhook partner: the given server. */
-    private Path onePartner(HttpServer partner) throws Exception {
+    private Path onePartner(PartnerServer partner) throws Exception {
         ObjectNode config = ConfigurationLoader.read("classpath:hub-config.yaml");
         ((ObjectNode) config.get("routing")).set("rules", CanonicalJson.MAPPER.createArrayNode());
         for (var p : config.get("partners")) {
             if (p.path("id").asText().equals(config.at("/routing/fallbackPartner").asText())) {
-                ((ObjectNode) p.get("intake")).put("url", "http://127.0.0.1:" + partner.getAddress().getPort() + "/intake");
+                ((ObjectNode) p.get("intake")).put("url", "http://127.0.0.1:" + partner.server.getAddress().getPort() + "/intake");
             }
         }
         return Files.writeString(data.resolve("one-partner.json"), CanonicalJson.write(config));

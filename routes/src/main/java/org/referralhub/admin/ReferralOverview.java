@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.referralhub.config.HubConfiguration;
+import org.referralhub.config.Partner;
 import org.referralhub.config.Program;
 import org.referralhub.outcome.StaleReferrals;
 import org.referralhub.referral.Referral;
@@ -50,7 +51,12 @@ public final class ReferralOverview {
     public record Counts(int total, Map<String, Integer> byChannel) {
     }
 
-    public record Activity(Instant at, Counts today, Counts thisWeek, int stale, List<Line> staleReferrals) {
+    /**
+     * The dashboard: referrals today and this week by channel, those left waiting past their reminder limit, and the
+     * partners whose deliveries are paused (their endpoint answered 410 Gone), with why and since when.
+     */
+    public record Activity(Instant at, Counts today, Counts thisWeek, int stale, List<Line> staleReferrals,
+                           Map<String, Partner.Paused> pausedPartners) {
     }
 
     private ReferralOverview() {
@@ -94,7 +100,10 @@ public final class ReferralOverview {
             }
         }
         stale.sort(Comparator.comparing((Referral r) -> r.source().receivedAt()));
-        return new Activity(now, counts(day), counts(week), stale.size(), stale.stream().limit(50).map(Line::of).toList());
+        Map<String, Partner.Paused> paused = new TreeMap<>();
+        config.partners().stream().filter(Partner::isPaused).forEach(p -> paused.put(p.id(), p.paused()));
+        return new Activity(now, counts(day), counts(week), stale.size(), stale.stream().limit(50).map(Line::of).toList(),
+                paused);
     }
 
     /** How far back the dashboard reads to find stale referrals: longer than any reminder limit is in practice. */

@@ -47,8 +47,13 @@ public final class Endpoints {
 
     /** Deliver one referral if its delivery is due (body: referral id). */
     public static final String DISPATCH = "direct:dispatch";
-    /** Deliver every referral whose delivery is due (answers the number of referrals tried). */
+    /**
+     * Deliver the referrals whose delivery is due, several at once (answers the number of deliveries started); none is
+     * started once the Duration in header {@link #TIME_BUDGET}, if set, has passed — the rest wait for the next sweep.
+     */
     public static final String DISPATCH_DUE = "direct:dispatch-due";
+    /** The header of {@link #DISPATCH_DUE}: how long (a Duration, on the hub's clock) deliveries may be started. */
+    public static final String TIME_BUDGET = "ReferralHubTimeBudget";
     /** Deliver the due referrals of one partner that takes batches, in one file (body: their ids). */
     public static final String DISPATCH_BATCH = "direct:dispatch-batch";
     /** Hand claimed referrals to their partner's webhook (exchange property: ClaimedDelivery). */

@@ -17,10 +17,12 @@ import java.util.List;
  * @param apiKeyHashes SHA-256 digests of its API keys, with which it reports outcomes ({@code rhp_<partner>_…})
  * @param sftp        its login on the hub's SFTP server, where it drops status files in {@code status/}
  * @param retryForHours how long failed deliveries to it are tried again (null: the hub's {@code delivery.retryForHours})
+ * @param paused      set when its endpoint answered {@code 410 Gone}: no delivery goes to it and no referral is routed
+ *                    to it until an administrator takes this away; null: it takes deliveries
  */
 public record Partner(String id, String name, PartnerChannel intake, List<String> languages, Integer maxAttempts,
                       List<String> serviceArea, List<String> sectors, Capacity capacity, List<String> fields,
-                      List<String> apiKeyHashes, Agency.SftpAccount sftp, Integer retryForHours) {
+                      List<String> apiKeyHashes, Agency.SftpAccount sftp, Integer retryForHours, Paused paused) {
 
     public Partner {
         languages = languages == null ? List.of() : List.copyOf(languages);
@@ -32,7 +34,16 @@ public record Partner(String id, String name, PartnerChannel intake, List<String
     }
 
     public Partner(String id, String name, PartnerChannel intake, List<String> languages, Integer maxAttempts) {
-        this(id, name, intake, languages, maxAttempts, null, null, null, null, null, null, null);
+        this(id, name, intake, languages, maxAttempts, null, null, null, null, null, null, null, null);
+    }
+
+    /** Whether deliveries to it are paused. */
+    public boolean isPaused() {
+        return paused != null;
+    }
+
+    /** Why and since when deliveries to a partner are paused, and who paused them ({@code hub:dispatch}). */
+    public record Paused(String reason, String since, String by) {
     }
 
     /**

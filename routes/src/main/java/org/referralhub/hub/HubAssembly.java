@@ -41,20 +41,21 @@ import org.referralhub.camel.dispatch.SftpDeliveryRoutes;
 import org.referralhub.camel.dispatch.WebhookDeliveryRoutes;
 import org.referralhub.camel.intake.AgencyDoor;
 import org.referralhub.camel.intake.AgencyReadRoutes;
-import org.referralhub.camel.intake.NearMatchRoutes;
 import org.referralhub.camel.intake.EmailIntakeRoutes;
 import org.referralhub.camel.intake.FileIntakeRoutes;
 import org.referralhub.camel.intake.FilePullRoutes;
+import org.referralhub.camel.intake.NearMatchRoutes;
 import org.referralhub.camel.intake.StoreReferralRoutes;
 import org.referralhub.camel.intake.WebhookIntakeRoutes;
 import org.referralhub.camel.outcome.NoticeRoutes;
 import org.referralhub.camel.outcome.PartnerDoor;
 import org.referralhub.camel.outcome.PartnerStatusRoutes;
 import org.referralhub.camel.outcome.SignedCallRoutes;
-import org.referralhub.config.Program;
 import org.referralhub.config.ConfigurationLoader;
 import org.referralhub.config.ConfigurationSource;
 import org.referralhub.config.HubConfiguration;
+import org.referralhub.config.Partner;
+import org.referralhub.config.Program;
 import org.referralhub.delivery.ConfigurationSecrets;
 import org.referralhub.delivery.DeadLetters;
 import org.referralhub.delivery.DeliveryLedger;
@@ -80,6 +81,7 @@ import org.referralhub.outcome.PartnerStatusFiles;
 import org.referralhub.outcome.StaleSweep;
 import org.referralhub.outcome.StatusLinks;
 import org.referralhub.outcome.StatusReports;
+import org.referralhub.referral.CanonicalJson;
 import org.referralhub.store.ConfigurationStore;
 import org.referralhub.store.FailedAttempts;
 import org.referralhub.store.IdempotencyRecords;
@@ -252,7 +254,7 @@ public final class HubAssembly {
         if (wings.contains(Wing.DISPATCH)) {
             DeliveryLedger ledger = new DeliveryLedger(store, config.current().delivery(), clock,
                     changed -> reports.notices(changed, clock.instant()));
-            routes.add(new DeliveryErrorHandling(ledger));
+            routes.add(new DeliveryErrorHandling(ledger, this::pause, clock));
             routes.add(new DispatchRoutes(config, store, reports, clock));
             routes.add(new WebhookDeliveryRoutes(config, ledger, clock));
             routes.add(new SftpDeliveryRoutes(config, secrets, ledger));
@@ -355,6 +357,13 @@ public final class HubAssembly {
             builder.endpointOverride(endpoint).forcePathStyle(true);
         }
         return builder.build();
+    }
+
+    /** The hub pauses a partner's deliveries: a change of the configuration like any other, audited as the hub's. */
+    private void pause(Partner partner, Partner.Paused paused) {
+        ObjectNode patch = CanonicalJson.MAPPER.createObjectNode();
+        patch.set("paused", CanonicalJson.MAPPER.valueToTree(paused));
+        administration.patch(Administration.Kind.PARTNERS, partner.id(), patch, paused.by(), null);
     }
 
     private Path localDirectory(String directory, String bucket, String purpose) {

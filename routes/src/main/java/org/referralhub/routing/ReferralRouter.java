@@ -82,6 +82,8 @@ public final class ReferralRouter {
             Partner.Capacity capacity = partner.map(Partner::capacity).orElse(Partner.Capacity.OPEN);
             if (excluded.contains(id)) {
                 passedOver.add(id + " (" + ruleId + "): did not answer");
+            } else if (partner.map(Partner::isPaused).orElse(false)) {
+                passedOver.add(id + " (" + ruleId + "): deliveries paused");
             } else if (Partner.Capacity.FULL.equals(capacity.status())) {
                 passedOver.add(id + " (" + ruleId + "): full");
             } else if (capacity.monthlyQuota() != null && load.routedInMonth(id, month) >= capacity.monthlyQuota()) {

@@ -20,7 +20,7 @@ class RoutingStrategyTest {
     private final Map<String, Partner> partners = new HashMap<>();
 
     private void partner(String id, String status, Integer quota, List<String> area) {
-        partners.put(id, new Partner(id, id, null, null, null, area, null, new Partner.Capacity(status, quota), null, null, null, null));
+        partners.put(id, new Partner(id, id, null, null, null, area, null, new Partner.Capacity(status, quota), null, null, null, null, null));
     }
 
     private static Client client(String postal) {

@@ -3,11 +3,13 @@ package org.referralhub.camel.dispatch;
 import java.io.InterruptedIOException;
 import java.net.ConnectException;
 import java.net.UnknownHostException;
+import java.time.Clock;
 import java.time.Duration;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteConfigurationBuilder;
 import org.apache.camel.http.base.HttpOperationFailedException;
 import org.referralhub.delivery.DeliveryLedger;
+import org.referralhub.delivery.PartnerPause;
 import org.referralhub.delivery.RetryAfter;
 import org.referralhub.referral.Referral;
 import org.slf4j.Logger;
@@ -24,9 +26,14 @@ public final class DeliveryErrorHandling extends RouteConfigurationBuilder {
     private static final Logger LOG = LoggerFactory.getLogger(DeliveryErrorHandling.class);
 
     private final DeliveryLedger ledger;
+    private final PartnerPause.Pauser pauser;
+    private final Clock clock;
 
-    public DeliveryErrorHandling(DeliveryLedger ledger) {
+    /** @param pauser pauses a partner whose endpoint answered {@code 410 Gone} */
+    public DeliveryErrorHandling(DeliveryLedger ledger, PartnerPause.Pauser pauser, Clock clock) {
         this.ledger = ledger;
+        this.pauser = pauser;
+        this.clock = clock;
     }
 
     @Override
@@ -56,6 +63,11 @@ public final class DeliveryErrorHandling extends RouteConfigurationBuilder {
         for (Referral referral : claimed.referrals()) {
             ledger.failed(referral.referralId(), claimed.partner(), claimed.partner().intake().kind(),
                     claimed.attemptStartedAt(), status, describe(cause), retryAfter);
+        }
+        if (PartnerPause.gone(status) && !claimed.partner().isPaused()) {
+            // the endpoint is gone: no more attempts until an administrator gives the partner's new address
+            LOG.warn("partner {} answered 410 Gone: its deliveries are paused", claimed.partner().id());
+            pauser.pause(claimed.partner(), PartnerPause.goneAt(clock.instant()));
         }
     }
 
