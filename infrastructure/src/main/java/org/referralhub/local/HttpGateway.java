@@ -29,6 +29,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.referralhub.camel.ApiProblem;
 import org.referralhub.referral.CanonicalJson;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -102,7 +103,8 @@ final class HttpGateway implements AutoCloseable {
         try (exchange) {
             byte[] body = readBody(exchange.getRequestBody());
             if (body == null) {
-                send(exchange, 413, Map.of("Content-Type", "application/json"), "{\"message\":\"Request Entity Too Large\"}");
+                problem(exchange, 413, "too-large", "Payload too large",
+                        "A request body may be at most " + MAX_PAYLOAD + " bytes (API Gateway's own limit).");
                 return;
             }
             String path = exchange.getRequestURI().getRawPath();
@@ -111,7 +113,9 @@ final class HttpGateway implements AutoCloseable {
                 sandbox(exchange, sandboxPath.group(1), sandboxPath.group(2), body);
                 return;
             }
-            String method = exchange.getRequestMethod().toUpperCase(Locale.ROOT);
+            String asked = exchange.getRequestMethod().toUpperCase(Locale.ROOT);
+            // HEAD is GET without the body (HTTP's own rule): a monitor's HEAD /health is answered as GET's
+            String method = asked.equals("HEAD") ? "GET" : asked;
             for (RouteKey route : routes) {
                 Matcher m = route.path().matcher(path);
                 if ((route.method().equals(method) || route.method().equals("ANY")) && m.matches()) {
@@ -124,14 +128,15 @@ final class HttpGateway implements AutoCloseable {
                             new LocalLambdaContext(route.function().getClass().getSimpleName()));
                     byte[] out = response.getIsBase64Encoded() ? Base64.getDecoder().decode(response.getBody())
                             : response.getBody() == null ? new byte[0] : response.getBody().getBytes(StandardCharsets.UTF_8);
-                    send(exchange, response.getStatusCode(), response.getHeaders(), out);
+                    send(exchange, response.getStatusCode(), response.getHeaders(), asked.equals("HEAD") ? new byte[0] : out);
                     return;
                 }
             }
-            send(exchange, 404, Map.of("Content-Type", "application/json"), "{\"message\":\"Not Found\"}");
+            problem(exchange, 404, "not-found", "No such route",
+                    asked + " " + path + " is none of the hub's routes; see README's API tables.");
         } catch (RuntimeException e) {
             LOG.error("gateway failure: {}", e.getClass().getName());
-            send(exchange, 500, Map.of("Content-Type", "application/json"), "{\"message\":\"Internal Server Error\"}");
+            problem(exchange, 500, "internal", "Internal error", "The gateway failed; the hub's log has the reason.");
         }
     }
 
@@ -142,6 +147,12 @@ final class HttpGateway implements AutoCloseable {
             return;
         }
         String method = exchange.getRequestMethod();
+        if (!action.equals("webhook") && !sandbox.administrator(exchange.getRequestHeaders().getFirst("Authorization"))) {
+            // what partners received holds clients' data; the failure switch stops deliveries: administrators only
+            problem(exchange, 401, "unauthenticated", "Missing or unknown admin token",
+                    "A sandbox receiver's deliveries and failures are an administrator's: send Authorization: Bearer <token>.");
+            return;
+        }
         if (action.equals("webhook") && method.equals("POST")) {
             int status = sandbox.receive(partnerId, headers(exchange), body);
             send(exchange, status, json, "{\"received\":" + (status == 200) + "}");
@@ -162,7 +173,8 @@ final class HttpGateway implements AutoCloseable {
                 send(exchange, 200, json, "{\"failing\":" + request.path("count").asInt(1) + "}");
             }
         } else {
-            send(exchange, 405, json, "{\"message\":\"Method Not Allowed\"}");
+            problem(exchange, 405, "method-not-allowed", "Method not allowed",
+                    "A sandbox receiver takes POST …/webhook, GET …/deliveries and POST …/failures.");
         }
     }
 
@@ -240,7 +252,25 @@ final class HttpGateway implements AutoCloseable {
 
     private static byte[] readBody(InputStream in) throws IOException {
         byte[] body = in.readNBytes(MAX_PAYLOAD + 1);
-        return body.length > MAX_PAYLOAD ? null : body;
+        if (body.length <= MAX_PAYLOAD) {
+            return body;
+        }
+        // too large: the rest is read and dropped (up to a bound), so the sender reads the 413 rather than a
+        // connection reset in the middle of its upload
+        byte[] drop = new byte[64 * 1024];
+        long dropped = 0;
+        for (int n; dropped < 6L * MAX_PAYLOAD && (n = in.read(drop)) > 0; ) {
+            dropped += n;
+        }
+        return null;
+    }
+
+    /** The gateway's own refusals, as the hub's are: an RFC 9457 problem. */
+    private static void problem(HttpExchange exchange, int status, String type, String title, String detail)
+            throws IOException {
+        send(exchange, status, Map.of("Content-Type", "application/problem+json"), CanonicalJson.write(
+                new ApiProblem.Body("/problems/" + type, title, status, detail, exchange.getRequestURI().getRawPath(),
+                        null, null)));
     }
 
     private static void send(HttpExchange exchange, int status, Map<String, String> headers, String body) throws IOException {

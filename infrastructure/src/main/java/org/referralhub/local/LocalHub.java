@@ -489,7 +489,7 @@ public final class LocalHub implements AutoCloseable {
         b.append("                           (Authorization: Bearer <admin token>; or ./referral-hub --help)\n");
         b.append("  Configuration            version ").append(((StoredConfiguration) hub.services().configs()).version())
                 .append(" in the table (the YAML is read at first start only)\n");
-        b.append("  Sandbox partners         ").append(baseUrl).append("/sandbox/partners/{partnerId}/deliveries\n");
+        b.append("  Sandbox partners         ").append(baseUrl).append("/sandbox/partners/{partnerId}/deliveries   (admin token)\n");
         b.append("  SFTP (agency files)      sftp -P ").append(sftp.port()).append(" <agency>@localhost   (upload to inbound/)\n");
         hub.services().config().partners().stream()
                 .filter(p -> p.intake() instanceof PartnerChannel.Sftp)
@@ -508,7 +508,7 @@ public final class LocalHub implements AutoCloseable {
         demoKeys().forEach((agency, key) -> b.append(String.format("    %-16s %s%n", agency, key)));
         b.append("  Demo partner API keys (X-Api-Key, POST /v1/partner/referrals/{id}/status):\n");
         demoPartnerKeys().forEach((partner, key) -> b.append(String.format("    %-16s %s%n", partner, key)));
-        b.append("  Sandbox agency receivers ").append(baseUrl).append("/sandbox/agencies/{agencyId}/deliveries   (notices)\n");
+        b.append("  Sandbox agency receivers ").append(baseUrl).append("/sandbox/agencies/{agencyId}/deliveries   (notices; admin token)\n");
         b.append("  Demo admin token:        ").append(demoAdminToken()).append("\n");
         b.append("  Demo SFTP users and passwords:\n");
         demoSftpPasswords().forEach((user, password) -> b.append(String.format("    %-16s %s%n", user, password)));

@@ -16,6 +16,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.referralhub.config.HubConfiguration;
+import org.referralhub.referral.Sha256;
 import org.referralhub.config.Partner;
 import org.referralhub.config.PartnerChannel;
 import org.referralhub.delivery.WebhookSignature;
@@ -26,7 +27,8 @@ import org.referralhub.referral.CanonicalJson;
  * machine. Receivers are named {@code partners/<id>} or {@code agencies/<id>}. Each verifies the
  * Standard Webhooks signature with the partner's secret, notes a repeated webhook-id (as a careful partner would),
  * and keeps what it received for {@code GET /sandbox/partners/{id}/deliveries}. It can be told to fail its next
- * requests, to watch the hub retry.
+ * requests, to watch the hub retry. What a receiver holds (full referrals) and its failure switch are for
+ * administrators only: {@link #administrator} checks their token, as the admin API does.
  */
 final class SandboxPartners {
 
@@ -44,6 +46,12 @@ final class SandboxPartners {
     SandboxPartners(Supplier<HubConfiguration> config, Clock clock) {
         this.config = config;
         this.clock = clock;
+    }
+
+    /** Whether an {@code Authorization} header carries a current administrator's token. */
+    boolean administrator(String authorization) {
+        return authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)
+                && config.get().adminByTokenHash(Sha256.hex(authorization.substring(7).trim())).isPresent();
     }
 
     /**

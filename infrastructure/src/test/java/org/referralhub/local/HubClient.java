@@ -47,10 +47,14 @@ final class HubClient {
         return post(apiKey, "application/json", json.getBytes(StandardCharsets.UTF_8), null);
     }
 
+    /** A GET with an agency's or partner's key; a sandbox receiver's deliveries with the demo administrator's token. */
     Reply get(String path, String apiKey) throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + path)).GET();
         if (apiKey != null) {
             request.header("X-Api-Key", apiKey);
+        }
+        if (path.startsWith("/sandbox/")) {
+            request.header("Authorization", "Bearer " + LocalHub.demoAdminToken());
         }
         return send(request.build());
     }
@@ -62,8 +66,9 @@ final class HubClient {
     }
 
     Reply postSandbox(String path, String json) throws Exception {
-        return send(HttpRequest.newBuilder(URI.create(baseUrl + path))
-                .POST(HttpRequest.BodyPublishers.ofString(json)).header("Content-Type", "application/json").build());
+        return send(HttpRequest.newBuilder(URI.create(baseUrl + path)).POST(HttpRequest.BodyPublishers.ofString(json))
+                .header("Content-Type", "application/json")
+                .header("Authorization", "Bearer " + LocalHub.demoAdminToken()).build());
     }
 
     /** Reads the referral until the condition holds, or fails after the timeout. */

@@ -9,6 +9,9 @@ import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
 import java.net.Socket;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -19,6 +22,7 @@ import java.util.UUID;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.referralhub.referral.CanonicalJson;
 import org.referralhub.store.ReferralTableDefinition;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -49,6 +53,41 @@ class LocalServersIT {
                 assertThat(reachable(InetAddress.getLoopbackAddress(), port)).as(server + " on loopback").isTrue();
                 assertThat(reachable(outside, port)).as(server + " on " + outside.getHostAddress()).isFalse();
             });
+        }
+    }
+
+    @Test
+    void theGatewaysOwnAnswersAreProblemsAndASandboxReceiversDeliveriesAreAnAdministratorsOnly() throws Exception {
+        try (LocalHub hub = LocalHub.start(LocalHub.Options.defaults().withPorts(0, 0, 0).withDataDirectory(data)
+                .withTableName("referrals-" + UUID.randomUUID()))) {
+            HttpClient http = HttpClient.newHttpClient();
+            HttpResponse<String> open = http.send(HttpRequest.newBuilder(URI.create(hub.baseUrl()
+                    + "/sandbox/partners/humber/deliveries")).GET().build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(open.statusCode()).as("what a partner received, without a token").isEqualTo(401);
+            assertThat(open.headers().firstValue("content-type")).contains("application/problem+json");
+            HttpResponse<String> switchOff = http.send(HttpRequest.newBuilder(URI.create(hub.baseUrl()
+                    + "/sandbox/partners/humber/failures")).POST(HttpRequest.BodyPublishers.ofString("{}")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(switchOff.statusCode()).as("the failure switch, without a token").isEqualTo(401);
+            assertThat(http.send(HttpRequest.newBuilder(URI.create(hub.baseUrl() + "/sandbox/partners/humber/deliveries"))
+                    .header("Authorization", "Bearer " + LocalHub.demoAdminToken()).GET().build(),
+                    HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
+
+            HttpResponse<String> unknown = http.send(HttpRequest.newBuilder(URI.create(hub.baseUrl() + "/v2/nothing"))
+                    .GET().build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(unknown.statusCode()).isEqualTo(404);
+            assertThat(unknown.headers().firstValue("content-type")).contains("application/problem+json");
+            assertThat(CanonicalJson.MAPPER.readTree(unknown.body()).path("detail").asText()).contains("/v2/nothing");
+
+            HttpResponse<String> tooLarge = http.send(HttpRequest.newBuilder(URI.create(hub.baseUrl() + "/v1/referrals"))
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(new byte[11 * 1024 * 1024])).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(tooLarge.statusCode()).isEqualTo(413);
+            assertThat(tooLarge.headers().firstValue("content-type")).contains("application/problem+json");
+
+            HttpResponse<Void> head = http.send(HttpRequest.newBuilder(URI.create(hub.baseUrl() + "/health"))
+                    .method("HEAD", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.discarding());
+            assertThat(head.statusCode()).as("a monitor's HEAD /health").isEqualTo(200);
         }
     }
 

@@ -23,6 +23,20 @@ public final class Passwords {
                 + Base64.getEncoder().encodeToString(derive(password, salt, ITERATIONS));
     }
 
+    /**
+     * The stored form of no password: checking against it costs what checking a real one does, so a login for a user
+     * who does not exist (or has no password) takes as long to refuse as a wrong password — usernames cannot be told
+     * apart by how fast the answer comes. It matches nothing (a key of zero bytes is no PBKDF2 output).
+     */
+    private static final String DECOY = "pbkdf2-sha256$" + ITERATIONS + "$" + Base64.getEncoder().encodeToString(new byte[16])
+            + "$" + Base64.getEncoder().encodeToString(new byte[32]);
+
+    /** As {@link #matches}, with the same work done when there is nothing stored ({@code null}): then false. */
+    public static boolean matchesInEqualTime(String password, String stored) {
+        boolean matched = matches(password == null ? "" : password, stored == null ? DECOY : stored);
+        return stored != null && matched;
+    }
+
     public static boolean matches(String password, String stored) {
         if (password == null || stored == null) {
             return false;

@@ -51,7 +51,10 @@ public final class SftpLogin {
         if (password == null || password.isEmpty()) {
             return Optional.empty();
         }
-        return account(config, username).filter(a -> a.passwordHash() != null && Passwords.matches(password, a.passwordHash()));
+        // a username with no account, or no password, is refused after the same work as a wrong password
+        Optional<Account> account = account(config, username);
+        boolean matched = Passwords.matchesInEqualTime(password, account.map(Account::passwordHash).orElse(null));
+        return matched ? account : Optional.empty();
     }
 
     /** A login attempt as the SFTP server passes it on; {@code password} is empty for a key login. */

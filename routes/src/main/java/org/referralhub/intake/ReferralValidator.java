@@ -35,6 +35,13 @@ public final class ReferralValidator {
                 errors.add(new FieldError(field.path(), draft.source(field), "too-long",
                         "is longer than " + MAX_TEXT + " characters"));
             }
+            Object value = draft.value(field);
+            List<?> texts = value instanceof List<?> list ? list : value instanceof String ? List.of(value) : List.of();
+            if (texts.stream().anyMatch(t -> t instanceof String text && hidden(text))) {
+                errors.add(new FieldError(field.path(), draft.source(field), "control-character",
+                        "holds a control character (NUL, a tab, a line break…) or a direction override, which no "
+                                + "partner's system should receive: send the text as it is written"));
+            }
         }
         LocalDate today = now.atZone(ZoneOffset.UTC).toLocalDate();
         LocalDate birth = (LocalDate) draft.value(CanonicalField.BIRTH_DATE);
@@ -62,6 +69,16 @@ public final class ReferralValidator {
                     "must be after the moment consent was captured"));
         }
         return errors;
+    }
+
+    /**
+     * A control character (Unicode category Cc: NUL, tabs, line breaks, DEL, C1) or a bidirectional override or
+     * isolate, which make text show as other than it is. Joiners (ZWJ, ZWNJ), which names in Persian and Indic
+     * scripts need, are text.
+     */
+    static boolean hidden(String text) {
+        return text.codePoints().anyMatch(c -> Character.getType(c) == Character.CONTROL
+                || c >= 0x202A && c <= 0x202E || c >= 0x2066 && c <= 0x2069);
     }
 
     private static void required(ReferralDraft draft, CanonicalField field, List<String> failed, List<FieldError> errors) {

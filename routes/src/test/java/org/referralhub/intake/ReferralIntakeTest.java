@@ -96,6 +96,22 @@ class ReferralIntakeTest {
     }
 
     @Test
+    void controlCharactersAndDirectionOverridesAreRefusedWithTheFieldNamedAndJoinersAreText() {
+        ObjectNode payload = (ObjectNode) Samples.payload("cics-canonical.json");
+        ((ObjectNode) payload.get("client")).put("firstName", "Am\u0000ara").put("lastName", "Oka\u202Efor")
+                .put("profession", "Civil\u0085engineer");   // NEL, a C1 control no whitespace rule reads
+        assertThatThrownBy(() -> assemble("cics", payload)).isInstanceOf(InvalidReferralException.class)
+                .satisfies(e -> assertThat(((InvalidReferralException) e).errors())
+                        .extracting(FieldError::field, FieldError::code).contains(
+                                Tuple.tuple("client.firstName", "control-character"),
+                                Tuple.tuple("client.lastName", "control-character"),
+                                Tuple.tuple("client.profession", "control-character")));
+        ObjectNode persian = (ObjectNode) Samples.payload("cics-canonical.json");
+        ((ObjectNode) persian.get("client")).put("firstName", "\u0641\u0631\u0632\u0627\u0646\u0647\u200C");
+        assertThat(assemble("cics", persian).client().firstName()).contains("\u200C");
+    }
+
+    @Test
     void anInvalidPayloadListsEveryProblem() {
         ObjectNode payload = Samples.payload("cics-canonical.json").deepCopy();
         ObjectNode client = (ObjectNode) payload.get("client");
