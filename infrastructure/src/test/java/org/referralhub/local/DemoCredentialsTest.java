@@ -22,7 +22,7 @@ class DemoCredentialsTest {
 
     @Test
     void everyDemoKeyOpensItsOwnAgencyAndNoOther() {
-        HubConfiguration config = ConfigurationLoader.load("classpath:hub-config.yaml", Map.of("hubBaseUrl", "http://x"),
+        HubConfiguration config = ConfigurationLoader.load("classpath:hub-config.yaml", Map.of("hubBaseUrl", "https://x.example"),
                 DEMO_SECRETS);
         Map<String, String> keys = LocalHub.demoKeys();
         assertThat(keys.keySet()).containsExactlyInAnyOrderElementsOf(config.agencies().stream().map(a -> a.id()).toList());
@@ -34,7 +34,7 @@ class DemoCredentialsTest {
 
     @Test
     void theDemoAdminTokenIsAnAdministratorsAndNoAgencysKey() {
-        HubConfiguration config = ConfigurationLoader.load("classpath:hub-config.yaml", Map.of("hubBaseUrl", "http://x"),
+        HubConfiguration config = ConfigurationLoader.load("classpath:hub-config.yaml", Map.of("hubBaseUrl", "https://x.example"),
                 DEMO_SECRETS);
         String token = LocalHub.demoAdminToken();
         assertThat(config.adminByTokenHash(ApiKeys.hash(token))).get().extracting(a -> a.name()).isEqualTo("program-admin");
@@ -43,7 +43,7 @@ class DemoCredentialsTest {
 
     @Test
     void everyDemoSftpPasswordOpensItsOwnAccount() {
-        HubConfiguration config = ConfigurationLoader.load("classpath:hub-config.yaml", Map.of("hubBaseUrl", "http://x"),
+        HubConfiguration config = ConfigurationLoader.load("classpath:hub-config.yaml", Map.of("hubBaseUrl", "https://x.example"),
                 DEMO_SECRETS);
         Map<String, String> passwords = LocalHub.demoSftpPasswords();
         assertThat(passwords).hasSize(8);
@@ -56,7 +56,7 @@ class DemoCredentialsTest {
 
     @Test
     void everyDemoPartnerKeyIsItsOwnPartners() {
-        HubConfiguration config = ConfigurationLoader.load("classpath:hub-config.yaml", Map.of("hubBaseUrl", "http://x"),
+        HubConfiguration config = ConfigurationLoader.load("classpath:hub-config.yaml", Map.of("hubBaseUrl", "https://x.example"),
                 DEMO_SECRETS);
         Map<String, String> keys = LocalHub.demoPartnerKeys();
         assertThat(keys).hasSize(5);

@@ -97,6 +97,13 @@ class ReferralStoreIT {
     }
 
     @Test
+    void theHealthCheckReadsOneItemRatherThanDescribingTheTable() {
+        int before = reads.get();
+        first.checkAvailable();
+        assertThat(reads.get()).as("one GetItem, which costs the same whatever the table holds").isEqualTo(before + 1);
+    }
+
+    @Test
     void aClaimAfterItsOwnWriteSkipsTheReadAndAChangeMadeElsewhereIsKept() {
         Referral referral = pending();
         first.insert(referral, NOW);

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import org.referralhub.config.ApiKeys;
 import org.referralhub.config.ConfigurationLoader;
 import org.referralhub.config.ConfigurationView;
@@ -47,6 +48,7 @@ public final class Administration {
     private final ConfigurationSecrets secrets;
     private final Runnable changed;
     private final Clock clock;
+    private final Function<HubConfiguration, List<String>> deploymentChecks;
 
     /**
      * @param placeholders the values the hub fills into {@code {{name}}} placeholders (to check a change as it will run)
@@ -54,6 +56,16 @@ public final class Administration {
      */
     public Administration(ConfigurationStore store, Map<String, String> placeholders,
                           ConfigurationSecrets secrets, Runnable changed, Clock clock) {
+        this(store, placeholders, secrets, changed, clock, config -> List.of());
+    }
+
+    /**
+     * @param deploymentChecks what this deployment refuses beyond what any configuration must be (in AWS: webhook
+     *                         addresses in the hub's own network), every reason named
+     */
+    public Administration(ConfigurationStore store, Map<String, String> placeholders, ConfigurationSecrets secrets,
+                          Runnable changed, Clock clock, Function<HubConfiguration, List<String>> deploymentChecks) {
+        this.deploymentChecks = deploymentChecks;
         this.store = store;
         this.placeholders = Map.copyOf(placeholders);
         this.secrets = secrets;
@@ -429,7 +441,10 @@ public final class Administration {
             // a signing secret sent or made goes to the secret store; the configuration keeps its name
             secrets.seal(next);
             try {
-                ConfigurationLoader.resolve(next, placeholders, secrets);
+                List<String> refused = deploymentChecks.apply(ConfigurationLoader.resolve(next, placeholders, secrets));
+                if (!refused.isEmpty()) {
+                    throw new InvalidConfigurationException(refused);
+                }
             } catch (InvalidConfigurationException invalid) {
                 throw new AdminRefusal(422, "invalid-configuration", "The change would break the hub",
                         invalid.problems().size() == 1 ? "1 problem; nothing was changed."

@@ -54,6 +54,7 @@ import org.referralhub.camel.outcome.SignedCallRoutes;
 import org.referralhub.config.ConfigurationLoader;
 import org.referralhub.config.ConfigurationSource;
 import org.referralhub.config.HubConfiguration;
+import org.referralhub.config.OutboundAddresses;
 import org.referralhub.config.Partner;
 import org.referralhub.config.Program;
 import org.referralhub.delivery.ConfigurationSecrets;
@@ -135,6 +136,7 @@ public final class HubAssembly {
     private final PartnerLoadCounters load;
     // the domain's services
     private final Administration administration;
+    private final OutboundAddresses outbound;
     private final ReferralIntake intake;
     private final MailSender mail;
     private final String hubAddress;
@@ -205,7 +207,9 @@ public final class HubAssembly {
         records = new IdempotencyRecords(enhanced, table);
         notices = new NoticeOutbox(enhanced, table);
         attempts = new FailedAttempts(dynamo, table, clock, settings.authFailureLimit(), settings.authFailureWindow());
-        administration = new Administration(configStore, values, configSecrets, config::refresh, clock);
+        outbound = OutboundAddresses.of(settings.get(HubSettings.OUTBOUND_ADDRESSES).orElse(null));
+        administration = new Administration(configStore, values, configSecrets, config::refresh, clock,
+                outbound::problems);
         intake = new ReferralIntake(config, load);
         mail = mailSender(settings, secrets);
         hubAddress = settings.get(HubSettings.HUB_EMAIL_ADDRESS).orElse("referrals@hub.localhost");
@@ -228,7 +232,7 @@ public final class HubAssembly {
         List<RoutesBuilder> routes = new ArrayList<>(List.of(new ApiErrorHandling(), new HealthRoutes(store, archive)));
         NearMatchAnswers nearMatches = new NearMatchAnswers(store, intake, load::settled);
         SignInLimit signIns = new SignInLimit(attempts, clock);
-        SignedCallRoutes signedCalls = new SignedCallRoutes();
+        SignedCallRoutes signedCalls = new SignedCallRoutes(outbound);
         PartnerMessages partnerMessages = new PartnerMessages(config, mail, hubAddress, links, publicBaseUrl,
                 signedCalls, clock);
         if (wings.contains(Wing.AGENCY_API)) {
@@ -256,7 +260,7 @@ public final class HubAssembly {
                     changed -> reports.notices(changed, clock.instant()));
             routes.add(new DeliveryErrorHandling(ledger, this::pause, clock));
             routes.add(new DispatchRoutes(config, store, reports, clock));
-            routes.add(new WebhookDeliveryRoutes(config, ledger, clock));
+            routes.add(new WebhookDeliveryRoutes(config, ledger, clock, outbound));
             routes.add(new SftpDeliveryRoutes(config, secrets, ledger));
             routes.add(new EmailDeliveryRoutes(config, mail, hubAddress, links, publicBaseUrl, ledger, clock));
         }

@@ -82,6 +82,11 @@ public final class HubSettings {
      * DynamoDB Local, whose credentials each install makes for itself. Never set in AWS.
      */
     public static final String ENDPOINT_CREDENTIALS = "ENDPOINT_CREDENTIALS";
+    /**
+     * Where webhooks may be sent: {@code public} (AWS: never the hub's own network or the metadata service) or, unset,
+     * anywhere (the local hub, whose stand-in partners are on loopback).
+     */
+    public static final String OUTBOUND_ADDRESSES = "OUTBOUND_ADDRESSES";
     /** Region (Lambda sets it). */
     public static final String AWS_REGION = "AWS_REGION";
 
@@ -118,6 +123,7 @@ public final class HubSettings {
             Map.entry(SECRETS_EXTENSION_PORT, false),
             Map.entry(AWS_ENDPOINT_URL, false),
             Map.entry(ENDPOINT_CREDENTIALS, false),
+            Map.entry(OUTBOUND_ADDRESSES, true),
             Map.entry(AWS_REGION, false));
 
     public static final String DEFAULT_CONFIG = "classpath:hub-config.yaml";

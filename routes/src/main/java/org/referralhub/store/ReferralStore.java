@@ -289,10 +289,16 @@ public final class ReferralStore {
         }
     }
 
-    /** Answers normally when the table can be reached; throws otherwise (health checks). */
+    /**
+     * Answers normally when the table can be reached and read; throws otherwise (health checks). One read of an item
+     * that is never there — as cheap as a call to the table gets; DescribeTable, which this was, grows slow with the
+     * table on DynamoDB Local (15 ms empty, 400 ms at 22,000 referrals) and needs a permission nothing else does.
+     */
     public void checkAvailable() {
-        table.describeTable();
+        table.getItem(r -> r.key(key(HEALTH, HEALTH)));
     }
+
+    private static final String HEALTH = "HEALTH";
 
     /**
      * Stores many new referrals in few round trips: transactions of up to {@value #MAX_TX_ACTIONS} writes (each

@@ -55,11 +55,17 @@ class ConfigurationLoaderTest {
                 "https://hub.example/x#", "a URL with a fragment (#…), which is never sent",
                 "ftp://hub.example", "a URL that is not http(s)",
                 "https:///nohost", "a URL without a host",
-                "https://hub example", "a URL that does not parse (Illegal character in authority)");
+                "https://hub example", "a URL that does not parse (Illegal character in authority)",
+                "http://partner.example", "a plain http URL to another machine (use https; http only reaches this "
+                        + "machine, as the local demo's stand-in partners do)");
         refused.forEach((base, problem) -> assertThatThrownBy(() -> ConfigurationLoader.parse(
                 MINIMAL.formatted("canonical", "a".repeat(64), "x", "x"), Map.of("base", base)))
                 .as(base).isInstanceOfSatisfying(InvalidConfigurationException.class, e -> assertThat(e.problems())
                         .containsExactly("partner 'x' has a webhook intake with " + problem)));
+        for (String local : new String[] {"http://localhost:8080", "http://127.0.0.1:9", "http://[::1]:9"}) {
+            assertThat(ConfigurationLoader.parse(MINIMAL.formatted("canonical", "a".repeat(64), "x", "x"),
+                    Map.of("base", local)).partner("x")).as(local).isPresent();
+        }
         // a query is the partner's own: kept, and sent as it is
         HubConfiguration config = ConfigurationLoader.parse(MINIMAL.formatted("canonical", "a".repeat(64), "x", "x"),
                 Map.of("base", "https://hub.example/hook?throwExceptionOnFailure=false&x="));

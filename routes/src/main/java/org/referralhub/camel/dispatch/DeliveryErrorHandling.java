@@ -8,6 +8,7 @@ import java.time.Duration;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteConfigurationBuilder;
 import org.apache.camel.http.base.HttpOperationFailedException;
+import org.referralhub.config.OutboundAddresses;
 import org.referralhub.delivery.DeliveryLedger;
 import org.referralhub.delivery.PartnerPause;
 import org.referralhub.delivery.RetryAfter;
@@ -86,6 +87,9 @@ public final class DeliveryErrorHandling extends RouteConfigurationBuilder {
         for (Throwable t = cause; t != null; t = t.getCause()) {
             if (t instanceof HttpOperationFailedException http) {
                 return "partner answered HTTP " + http.getStatusCode();
+            }
+            if (t instanceof OutboundAddresses.Refused refused) {
+                return refused.getMessage();
             }
             if (t instanceof ConnectException) {
                 return "connection refused";

@@ -5,6 +5,7 @@ import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
 import org.referralhub.camel.Endpoints;
 import org.referralhub.config.ConfigurationSource;
+import org.referralhub.config.OutboundAddresses;
 import org.referralhub.config.PartnerChannel;
 import org.referralhub.delivery.DeliveryLedger;
 import org.referralhub.delivery.PartnerReferral;
@@ -21,11 +22,20 @@ public final class WebhookDeliveryRoutes extends RouteBuilder {
     private final ConfigurationSource configs;
     private final DeliveryLedger ledger;
     private final Clock clock;
+    private final OutboundAddresses outbound;
 
+    /** Sends anywhere (the local hub, tests). */
     public WebhookDeliveryRoutes(ConfigurationSource configs, DeliveryLedger ledger, Clock clock) {
+        this(configs, ledger, clock, OutboundAddresses.ANYWHERE);
+    }
+
+    /** @param outbound where a partner's webhook may be, checked on its resolved address before each delivery */
+    public WebhookDeliveryRoutes(ConfigurationSource configs, DeliveryLedger ledger, Clock clock,
+                                 OutboundAddresses outbound) {
         this.configs = configs;
         this.ledger = ledger;
         this.clock = clock;
+        this.outbound = outbound;
     }
 
     @Override
@@ -55,6 +65,7 @@ public final class WebhookDeliveryRoutes extends RouteBuilder {
         message.setHeader("Idempotency-Key", deliveryId);
         message.setHeader("User-Agent", "referral-hub/1");
         message.setBody(body);
+        outbound.check(webhook.url());
         Endpoints.webhookAddress(message, webhook.url());
     }
 

@@ -5,6 +5,7 @@ import org.apache.camel.InvalidPayloadException;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.builder.RouteBuilder;
 import org.referralhub.camel.Endpoints;
+import org.referralhub.config.OutboundAddresses;
 import org.referralhub.delivery.WebhookSignature;
 import org.referralhub.outcome.SignedCall;
 
@@ -15,6 +16,17 @@ import org.referralhub.outcome.SignedCall;
 public final class SignedCallRoutes extends RouteBuilder implements SignedCall.Sender {
 
     private volatile ProducerTemplate producer;
+    private final OutboundAddresses outbound;
+
+    /** Calls anywhere (the local hub, tests). */
+    public SignedCallRoutes() {
+        this(OutboundAddresses.ANYWHERE);
+    }
+
+    /** @param outbound where an agency's or partner's webhook may be, checked on its resolved address before each call */
+    public SignedCallRoutes(OutboundAddresses outbound) {
+        this.outbound = outbound;
+    }
 
     @Override
     public void configure() {
@@ -35,6 +47,7 @@ public final class SignedCallRoutes extends RouteBuilder implements SignedCall.S
         message.setHeader(WebhookSignature.SIGNATURE_HEADER, call.signature());
         message.setHeader("User-Agent", "referral-hub/1");
         message.setBody(call.body());
+        outbound.check(call.url());
         Endpoints.webhookAddress(message, call.url());
     }
 
