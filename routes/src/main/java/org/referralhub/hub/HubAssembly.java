@@ -365,6 +365,9 @@ public final class HubAssembly {
 
     /** The hub pauses a partner's deliveries: a change of the configuration like any other, audited as the hub's. */
     private void pause(Partner partner, Partner.Paused paused) {
+        if (config.current().partner(partner.id()).map(Partner::isPaused).orElse(true)) {
+            return;   // paused meanwhile (several deliveries answered 410 at once), or no longer configured
+        }
         ObjectNode patch = CanonicalJson.MAPPER.createObjectNode();
         patch.set("paused", CanonicalJson.MAPPER.valueToTree(paused));
         administration.patch(Administration.Kind.PARTNERS, partner.id(), patch, paused.by(), null);
