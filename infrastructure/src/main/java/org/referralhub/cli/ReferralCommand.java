@@ -11,7 +11,8 @@ import picocli.CommandLine.Parameters;
 
 /**
  * {@code referral-hub referral ID}: a referral's status, routing, deliveries and history; {@code --erase REASON}
- * erases the client's data on request.
+ * erases the client's data on request; {@code --near-match another-client|same-client} answers for its agency about a
+ * referral held as a near match.
  */
 @Command(name = "referral", mixinStandardHelpOptions = true,
         description = "Show a referral: its status, where it was routed and why, each delivery attempt, its history.")
@@ -25,6 +26,11 @@ final class ReferralCommand extends AdminCommand {
                     + "reason, without personal data, is kept in the erasure record.")
     String erase;
 
+    @Option(names = "--near-match", paramLabel = "ANSWER",
+            description = "Answer for the agency about a referral held as a near match: another-client (route and "
+                    + "deliver it) or same-client (cancel it; the earlier referral stays).")
+    String nearMatch;
+
     @Override
     int run(AdminApiClient api, PrintWriter out, PrintWriter err) throws Exception {
         if (erase != null) {
@@ -34,6 +40,13 @@ final class ReferralCommand extends AdminCommand {
                     out.println("erased " + r.path("referralId").asText() + " at " + r.path("erasedAt").asText()
                             + ": removed " + String.join(", ", StreamSupport
                             .stream(r.path("removed").spliterator(), false).map(JsonNode::asText).toList())));
+        }
+        if (nearMatch != null) {
+            ObjectNode request = JsonMapper.builder().build().createObjectNode().put("answer", nearMatch);
+            return answer(api.send("POST", "/referrals/" + id + "/near-match", request), err, r ->
+                    out.println("referral " + r.path("referralId").asText() + " is " + r.path("status").asText()
+                            + (r.hasNonNull("statusReason") ? " (" + r.get("statusReason").asText() + ")" : "")
+                            + (r.hasNonNull("routing") ? ", routed to " + r.at("/routing/partnerId").asText() : "")));
         }
         return answer(api.send("GET", "/referrals/" + id, (JsonNode) null), err, r -> {
             if ("json".equals(output)) {

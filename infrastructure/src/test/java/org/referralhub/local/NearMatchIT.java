@@ -9,6 +9,8 @@ import jakarta.mail.Session;
 import jakarta.mail.Transport;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,6 +21,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.referralhub.cli.AdminCli;
 import org.referralhub.referral.CanonicalJson;
 
 /**
@@ -120,11 +123,16 @@ class NearMatchIT {
             Matcher byMail = HELD_ID.matcher(reply);
             assertThat(byMail.find()).as(reply).isTrue();
             assertThat(reply).contains(earlier);
-            AdminClient.Reply forAgency = admin.send("POST", "/referrals/" + byMail.group(1) + "/near-match",
-                    "{\"answer\": \"another-client\"}");
-            assertThat(forAgency.status()).isEqualTo(200);
-            assertThat(forAgency.body().get("status").asText()).isEqualTo("requested");
-            assertThat(forAgency.body().at("/statusHistory").toString()).contains("admin:");
+            // as an administrator would, with the command line
+            StringWriter out = new StringWriter();
+            StringWriter err = new StringWriter();
+            int exit = AdminCli.run(new PrintWriter(out, true), new PrintWriter(err, true), "--hub", hub.baseUrl(),
+                    "--token", LocalHub.demoAdminToken(), "referral", byMail.group(1), "--near-match", "another-client");
+            assertThat(exit).as(err.toString()).isZero();
+            assertThat(out.toString()).contains("is requested").contains("routed to");
+            JsonNode forAgency = admin.get("/referrals/" + byMail.group(1)).body();
+            assertThat(forAgency.get("status").asText()).isEqualTo("requested");
+            assertThat(forAgency.at("/statusHistory").toString()).contains("admin:");
 
             // the funnel: the client the agency said was the same is counted once; nothing near-matched is rejected
             JsonNode funnel = admin.get("/reports/funnel?agency=cics").body().get("total");
