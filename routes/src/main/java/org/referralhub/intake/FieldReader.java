@@ -83,6 +83,9 @@ final class FieldReader {
         }
         String text = value instanceof JsonNode node ? node.asText() : String.valueOf(value);
         text = text.trim();
+        if (field == CanonicalField.CONSENT_GIVEN) {
+            return consent(value, text, valueMap);
+        }
         return switch (field.kind()) {
             case TEXT -> text.replaceAll("\\s+", " ");
             case NAME -> name(text);
@@ -282,6 +285,31 @@ final class FieldReader {
             throw new Unreadable("invalid-english-level", "must be a CLB level from 1 to 12");
         }
         return level;
+    }
+
+    /**
+     * Whether the client consented, only as the agency said it: a JSON boolean, {@code true}/{@code false}, or one of
+     * the answers its mapping declares ({@code values: {"Signed": true}}). Nothing else is read as consent — not
+     * {@code x}, {@code 1} or {@code ✓}, which a form may use for something else — and, where the mapping declares its
+     * answers, nothing but them: an answer it does not declare is named as such, never guessed.
+     */
+    private static Boolean consent(Object value, String text, Map<String, Object> valueMap) throws Unreadable {
+        if (value instanceof Boolean b) {
+            return b;
+        }
+        if (value instanceof JsonNode node && node.isBoolean()) {
+            return node.asBoolean();
+        }
+        if (!valueMap.isEmpty()) {
+            throw new Unreadable("undeclared-answer", "is not one of the answers the mapping declares for consent ("
+                    + String.join(", ", valueMap.keySet()) + ")");
+        }
+        return switch (text.toLowerCase(Locale.ROOT)) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new Unreadable("invalid-boolean", "must be true or false, or one of the answers the "
+                    + "agency's mapping declares for consent (its values)");
+        };
     }
 
     private static Boolean bool(Object value, String text) throws Unreadable {

@@ -182,12 +182,29 @@ class FieldReaderTest {
 
     @Test
     void booleansReadEnglishAndFrenchAndTheValueMap() throws Exception {
+        assertThat(read(CanonicalField.SUITABLE, "oui")).isEqualTo(true);
+        assertThat(read(CanonicalField.SUITABLE, "Non")).isEqualTo(false);
+        assertThatThrownBy(() -> read(CanonicalField.SUITABLE, "maybe")).isInstanceOf(FieldReader.Unreadable.class);
+    }
+
+    @Test
+    void consentIsOnlyWhatTheAgencySaysItIs() throws Exception {
         assertThat(read(CanonicalField.CONSENT_GIVEN, BooleanNode.TRUE)).isEqualTo(true);
-        assertThat(read(CanonicalField.CONSENT_GIVEN, "oui")).isEqualTo(true);
-        assertThat(read(CanonicalField.CONSENT_GIVEN, "Non")).isEqualTo(false);
-        assertThat(FieldReader.read(CanonicalField.CONSENT_GIVEN, TextNode.valueOf("Signed"), null, null, Map.of("signed", true)))
+        assertThat(read(CanonicalField.CONSENT_GIVEN, "true")).isEqualTo(true);
+        assertThat(read(CanonicalField.CONSENT_GIVEN, "False")).isEqualTo(false);
+        Map<String, Object> declared = Map.of("signed", true, "not signed", false);
+        assertThat(FieldReader.read(CanonicalField.CONSENT_GIVEN, TextNode.valueOf("Signed"), null, null, declared))
                 .isEqualTo(true);
-        assertThatThrownBy(() -> read(CanonicalField.CONSENT_GIVEN, "maybe")).isInstanceOf(FieldReader.Unreadable.class);
+        assertThat(FieldReader.read(CanonicalField.CONSENT_GIVEN, TextNode.valueOf("NOT SIGNED"), null, null, declared))
+                .isEqualTo(false);
+        // what a form may use for something else is never read as consent
+        for (String mark : new String[] {"x", "1", "o", "y", "✓", "oui", "yes"}) {
+            assertThatThrownBy(() -> read(CanonicalField.CONSENT_GIVEN, mark)).as(mark)
+                    .isInstanceOf(FieldReader.Unreadable.class);
+        }
+        // and where the mapping declares its answers, nothing but them: the answers are named
+        assertThatThrownBy(() -> FieldReader.read(CanonicalField.CONSENT_GIVEN, TextNode.valueOf("yes"), null, null,
+                declared)).isInstanceOf(FieldReader.Unreadable.class).hasMessageContaining("signed");
     }
 
     @Test
