@@ -88,6 +88,11 @@ public enum OutboundAddresses {
         return problems;
     }
 
+    /** Whether the hub may connect to this address. */
+    public boolean allows(InetAddress address) {
+        return this == ANYWHERE || publicAddress(address);
+    }
+
     private static boolean publicAddress(InetAddress address) {
         byte[] b = address.getAddress();
         boolean carrierNat = b.length == 4 && (b[0] & 0xff) == 100 && (b[1] & 0xc0) == 64;   // 100.64.0.0/10

@@ -20,6 +20,7 @@ import org.referralhub.camel.Endpoints;
 import org.referralhub.config.Agency;
 import org.referralhub.config.DeliveryPolicy;
 import org.referralhub.config.FieldMappingSet;
+import org.referralhub.config.OutboundAddresses;
 import org.referralhub.referral.CanonicalJson;
 import org.referralhub.referral.Channel;
 import org.slf4j.Logger;
@@ -83,7 +84,7 @@ public final class Hub implements AutoCloseable {
         HubAssembly parts = new HubAssembly(settings, clock, placeholders);
         CamelContext camel = ready(camelReady);
         try {
-            camel.addComponent("http", httpComponent(parts.config().delivery()));
+            camel.addComponent("http", httpComponent(parts.config().delivery(), parts.outbound()));
             camel.addComponent("https", camel.getComponent("http"));
             for (RoutesBuilder routes : parts.routes(wings)) {
                 camel.addRoutes(routes);
@@ -97,9 +98,12 @@ public final class Hub implements AutoCloseable {
         return new Hub(parts, camel);
     }
 
-    /** The HTTP client partners' and agencies' webhooks are called with: the delivery policy's timeouts, no redirects. */
-    private static HttpComponent httpComponent(DeliveryPolicy policy) {
-        HttpComponent http = new HttpComponent();
+    /**
+     * The HTTP client partners' and agencies' webhooks are called with: the delivery policy's timeouts, no redirects;
+     * where only public addresses may be called, a resolver that refuses any other at the moment of connecting.
+     */
+    private static HttpComponent httpComponent(DeliveryPolicy policy, OutboundAddresses outbound) {
+        HttpComponent http = outbound == OutboundAddresses.PUBLIC ? new PublicOnlyHttpComponent() : new HttpComponent();
         http.setConnectTimeout(policy.connectTimeoutSeconds() * 1000L);
         http.setConnectionRequestTimeout(policy.connectTimeoutSeconds() * 1000L);
         http.setResponseTimeout(policy.responseTimeoutSeconds() * 1000L);

@@ -309,6 +309,11 @@ public final class HubAssembly {
     }
 
     /** The configuration in force now. */
+    /** Where this deployment's webhooks may go. */
+    OutboundAddresses outbound() {
+        return outbound;
+    }
+
     public HubConfiguration config() {
         return config.current();
     }
