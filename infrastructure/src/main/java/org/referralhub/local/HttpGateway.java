@@ -3,17 +3,15 @@ package org.referralhub.local;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -25,10 +23,23 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.UriCompliance;
+import org.eclipse.jetty.io.Connection;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.referralhub.camel.ApiProblem;
 import org.referralhub.referral.CanonicalJson;
 import org.slf4j.Logger;
@@ -38,6 +49,8 @@ import org.slf4j.LoggerFactory;
  * The local stand-in for API Gateway's HTTP API: matches each request against the same route keys template.yaml
  * declares, builds the payload-format-2.0 event API Gateway would send, and invokes the function of that route.
  * It also serves the sandbox partners under {@code /sandbox/}, which in AWS would be the partners' own servers.
+ * Served by Jetty: slow clients cost a connection, not a thread, and one address holds at most
+ * {@value #CONNECTIONS_PER_ADDRESS} connections ({@code SlowClientsIT}).
  */
 final class HttpGateway implements AutoCloseable {
 
@@ -48,12 +61,15 @@ final class HttpGateway implements AutoCloseable {
             DateTimeFormatter.ofPattern("dd/MMM/yyyy:HH:mm:ss Z", Locale.ENGLISH).withZone(ZoneOffset.UTC);
     private static final Pattern SANDBOX = Pattern.compile("^/sandbox/((?:partners|agencies)/[a-z0-9-]+)/(webhook|deliveries|failures)$");
 
-    private final HttpServer server;
-    private final ExecutorService workers = Executors.newFixedThreadPool(16, r -> {
-        Thread t = new Thread(r, "local-gateway");
-        t.setDaemon(true);
-        return t;
-    });
+    /** Connections one address may hold open at once; more are closed as they open. */
+    static final int CONNECTIONS_PER_ADDRESS = 100;
+    /** How long a connection may send or take nothing before it is closed. */
+    static final Duration IDLE_TIMEOUT = Duration.ofSeconds(30);
+    /** The slowest a request body may arrive, in bytes a second, before its connection is closed. */
+    static final long MIN_BODY_RATE = 1024;
+
+    private final Server server;
+    private final ServerConnector connector;
     private final List<RouteKey> routes;
     private final SandboxPartners sandbox;
 
@@ -85,35 +101,152 @@ final class HttpGateway implements AutoCloseable {
                 .sorted(Comparator.comparing((RouteKey r) -> r.key().contains("+}"))
                         .thenComparing(r -> r.method().equals("ANY")))
                 .toList();
-        this.server = HttpServer.create(new InetSocketAddress(address, port), 64);
-        server.setExecutor(workers);
-        server.createContext("/", this::handle);
+        // Jetty reads requests without holding a thread while they trickle in (the JDK's server gave each connection
+        // one of 16 workers as it read, so 16 slow clients took the API down); idle connections and slow bodies are
+        // closed, and one address holds at most CONNECTIONS_PER_ADDRESS connections
+        QueuedThreadPool threads = new QueuedThreadPool(200, 8);
+        threads.setName("local-gateway");
+        threads.setDaemon(true);
+        this.server = new Server(threads);
+        HttpConfiguration http = new HttpConfiguration();
+        http.setSendServerVersion(false);
+        http.setMinRequestDataRate(MIN_BODY_RATE);
+        // paths reach the routes as API Gateway passes them, encoded dots and slashes included: the functions decide
+        // (the console's file route refuses ..%2F with 404), not Jetty's own 400 page
+        http.setUriCompliance(UriCompliance.LEGACY);
+        this.connector = new ServerConnector(server, new HttpConnectionFactory(http));
+        connector.setHost(address);
+        connector.setPort(port);
+        connector.setIdleTimeout(IDLE_TIMEOUT.toMillis());
+        connector.addBean(new PerAddressLimit(CONNECTIONS_PER_ADDRESS));
+        server.addConnector(connector);
+        server.setHandler(new Handler.Abstract() {
+            @Override
+            public boolean handle(Request request, Response response, Callback callback) {
+                HttpGateway.this.handle(new Call(request, response, callback));
+                return true;
+            }
+        });
     }
 
-    HttpGateway start() {
-        server.start();
+    HttpGateway start() throws IOException {
+        try {
+            server.start();
+        } catch (IOException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IOException("the local gateway did not start", e);
+        }
         return this;
     }
 
     int port() {
-        return server.getAddress().getPort();
+        return connector.getLocalPort();
     }
 
-    private void handle(HttpExchange exchange) throws IOException {
-        try (exchange) {
-            byte[] body = readBody(exchange.getRequestBody());
+    /**
+     * One request and its answer, as the gateway's code reads and writes them: the method, raw path and query,
+     * headers, the caller's address and the body; an answer is written once.
+     */
+    private static final class Call {
+        private final Request request;
+        private final Response response;
+        private final Callback callback;
+
+        Call(Request request, Response response, Callback callback) {
+            this.request = request;
+            this.response = response;
+            this.callback = callback;
+        }
+
+        String method() {
+            return request.getMethod();
+        }
+
+        String rawPath() {
+            return request.getHttpURI().getPath();
+        }
+
+        String rawQuery() {
+            return request.getHttpURI().getQuery();
+        }
+
+        String protocol() {
+            return request.getConnectionMetaData().getProtocol();
+        }
+
+        String sourceIp() {
+            return Request.getRemoteAddr(request);
+        }
+
+        /** Header names in lower case, repeated values joined with commas: as API Gateway HTTP APIs deliver them. */
+        Map<String, String> headers() {
+            Map<String, String> out = new LinkedHashMap<>();
+            for (HttpField field : request.getHeaders()) {
+                out.merge(field.getName().toLowerCase(Locale.ROOT), field.getValue(), (a, b) -> a + "," + b);
+            }
+            return out;
+        }
+
+        String header(String name) {
+            return request.getHeaders().get(name);
+        }
+
+        InputStream body() {
+            return Content.Source.asInputStream(request);
+        }
+
+        void send(int status, Map<String, String> headers, byte[] body) {
+            response.setStatus(status);
+            if (headers != null) {
+                headers.forEach((k, v) -> response.getHeaders().put(k, v));
+            }
+            response.write(true, ByteBuffer.wrap(body), callback);
+        }
+    }
+
+    /** Closes a connection as it opens when its address already holds the most it may. */
+    private static final class PerAddressLimit implements Connection.Listener {
+        private final int most;
+        private final Map<String, AtomicInteger> open = new ConcurrentHashMap<>();
+
+        PerAddressLimit(int most) {
+            this.most = most;
+        }
+
+        private static String address(Connection connection) {
+            return connection.getEndPoint().getRemoteSocketAddress() instanceof InetSocketAddress remote
+                    ? remote.getAddress().getHostAddress() : "unknown";
+        }
+
+        @Override
+        public void onOpened(Connection connection) {
+            if (open.computeIfAbsent(address(connection), a -> new AtomicInteger()).incrementAndGet() > most) {
+                connection.getEndPoint().close();
+            }
+        }
+
+        @Override
+        public void onClosed(Connection connection) {
+            open.computeIfPresent(address(connection), (a, n) -> n.decrementAndGet() <= 0 ? null : n);
+        }
+    }
+
+    private void handle(Call exchange) {
+        try {
+            byte[] body = readBody(exchange.body());
             if (body == null) {
                 problem(exchange, 413, "too-large", "Payload too large",
                         "A request body may be at most " + MAX_PAYLOAD + " bytes (API Gateway's own limit).");
                 return;
             }
-            String path = exchange.getRequestURI().getRawPath();
+            String path = exchange.rawPath();
             Matcher sandboxPath = SANDBOX.matcher(path);
             if (sandboxPath.matches()) {
                 sandbox(exchange, sandboxPath.group(1), sandboxPath.group(2), body);
                 return;
             }
-            String asked = exchange.getRequestMethod().toUpperCase(Locale.ROOT);
+            String asked = exchange.method().toUpperCase(Locale.ROOT);
             // HEAD is GET without the body (HTTP's own rule): a monitor's HEAD /health is answered as GET's
             String method = asked.equals("HEAD") ? "GET" : asked;
             for (RouteKey route : routes) {
@@ -134,27 +267,27 @@ final class HttpGateway implements AutoCloseable {
             }
             problem(exchange, 404, "not-found", "No such route",
                     asked + " " + path + " is none of the hub's routes; see README's API tables.");
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | IOException e) {
             LOG.error("gateway failure: {}", e.getClass().getName());
             problem(exchange, 500, "internal", "Internal error", "The gateway failed; the hub's log has the reason.");
         }
     }
 
-    private void sandbox(HttpExchange exchange, String partnerId, String action, byte[] body) throws IOException {
+    private void sandbox(Call exchange, String partnerId, String action, byte[] body) throws IOException {
         Map<String, String> json = Map.of("Content-Type", "application/json");
         if (!sandbox.knows(partnerId)) {
             send(exchange, 404, json, "{\"message\":\"no such partner or agency\"}");
             return;
         }
-        String method = exchange.getRequestMethod();
-        if (!action.equals("webhook") && !sandbox.administrator(exchange.getRequestHeaders().getFirst("Authorization"))) {
+        String method = exchange.method();
+        if (!action.equals("webhook") && !sandbox.administrator(exchange.header("Authorization"))) {
             // what partners received holds clients' data; the failure switch stops deliveries: administrators only
             problem(exchange, 401, "unauthenticated", "Missing or unknown admin token",
                     "A sandbox receiver's deliveries and failures are an administrator's: send Authorization: Bearer <token>.");
             return;
         }
         if (action.equals("webhook") && method.equals("POST")) {
-            int status = sandbox.receive(partnerId, headers(exchange), body);
+            int status = sandbox.receive(partnerId, exchange.headers(), body);
             send(exchange, status, json, "{\"received\":" + (status == 200) + "}");
         } else if (action.equals("deliveries") && method.equals("GET")) {
             send(exchange, 200, json, SandboxPartners.json(sandbox.summary(partnerId)));
@@ -188,19 +321,19 @@ final class HttpGateway implements AutoCloseable {
         }
     }
 
-    private static APIGatewayV2HTTPEvent event(HttpExchange exchange, String routeKey, Map<String, String> pathParameters,
+    private static APIGatewayV2HTTPEvent event(Call exchange, String routeKey, Map<String, String> pathParameters,
                                                byte[] body) {
-        Map<String, String> headers = headers(exchange);
+        Map<String, String> headers = exchange.headers();
         String contentType = headers.getOrDefault("content-type", "");
         // text goes as text, as API Gateway passes it; bytes that are not UTF-8 go as Base64, so they arrive as sent
         boolean text = (contentType.isEmpty() || contentType.startsWith("text/") || contentType.contains("json")
                 || contentType.contains("xml") || contentType.contains("x-www-form-urlencoded")) && utf8(body);
-        String query = exchange.getRequestURI().getRawQuery();
+        String query = exchange.rawQuery();
         Instant now = Instant.now();
         return APIGatewayV2HTTPEvent.builder()
                 .withVersion("2.0")
                 .withRouteKey(routeKey)
-                .withRawPath(exchange.getRequestURI().getRawPath())
+                .withRawPath(exchange.rawPath())
                 .withRawQueryString(query == null ? "" : query)
                 .withHeaders(headers)
                 .withQueryStringParameters(query(query))
@@ -219,22 +352,16 @@ final class HttpGateway implements AutoCloseable {
                         .withTime(REQUEST_TIME.format(now))
                         .withTimeEpoch(now.toEpochMilli())
                         .withHttp(APIGatewayV2HTTPEvent.RequestContext.Http.builder()
-                                .withMethod(exchange.getRequestMethod().toUpperCase(Locale.ROOT))
-                                .withPath(exchange.getRequestURI().getRawPath())
-                                .withProtocol(exchange.getProtocol())
-                                .withSourceIp(exchange.getRemoteAddress().getAddress().getHostAddress())
+                                .withMethod(exchange.method().toUpperCase(Locale.ROOT))
+                                .withPath(exchange.rawPath())
+                                .withProtocol(exchange.protocol())
+                                .withSourceIp(exchange.sourceIp())
                                 .withUserAgent(headers.get("user-agent"))
                                 .build())
                         .build())
                 .build();
     }
 
-    /** Header names in lower case, repeated values joined with commas: as API Gateway HTTP APIs deliver them. */
-    private static Map<String, String> headers(HttpExchange exchange) {
-        Map<String, String> out = new LinkedHashMap<>();
-        exchange.getRequestHeaders().forEach((name, values) -> out.put(name.toLowerCase(Locale.ROOT), String.join(",", values)));
-        return out;
-    }
 
     private static Map<String, String> query(String raw) {
         if (raw == null || raw.isEmpty()) {
@@ -266,32 +393,25 @@ final class HttpGateway implements AutoCloseable {
     }
 
     /** The gateway's own refusals, as the hub's are: an RFC 9457 problem. */
-    private static void problem(HttpExchange exchange, int status, String type, String title, String detail)
-            throws IOException {
+    private static void problem(Call exchange, int status, String type, String title, String detail) {
         send(exchange, status, Map.of("Content-Type", "application/problem+json"), CanonicalJson.write(
-                new ApiProblem.Body("/problems/" + type, title, status, detail, exchange.getRequestURI().getRawPath(),
-                        null, null)));
+                new ApiProblem.Body("/problems/" + type, title, status, detail, exchange.rawPath(), null, null)));
     }
 
-    private static void send(HttpExchange exchange, int status, Map<String, String> headers, String body) throws IOException {
+    private static void send(Call exchange, int status, Map<String, String> headers, String body) {
         send(exchange, status, headers, body.getBytes(StandardCharsets.UTF_8));
     }
 
-    private static void send(HttpExchange exchange, int status, Map<String, String> headers, byte[] body) throws IOException {
-        if (headers != null) {
-            headers.forEach((k, v) -> exchange.getResponseHeaders().set(k, v));
-        }
-        exchange.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
-        if (body.length > 0) {
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(body);
-            }
-        }
+    private static void send(Call exchange, int status, Map<String, String> headers, byte[] body) {
+        exchange.send(status, headers, body);
     }
 
     @Override
     public void close() {
-        server.stop(0);
-        workers.shutdownNow();
+        try {
+            server.stop();
+        } catch (Exception e) {
+            throw new IllegalStateException("the local gateway did not stop", e);
+        }
     }
 }
