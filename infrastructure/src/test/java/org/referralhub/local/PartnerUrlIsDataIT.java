@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -37,6 +38,9 @@ class PartnerUrlIsDataIT {
 
     private HttpServer partner;
     private final ConcurrentLinkedQueue<String> queries = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger redirectedTo = new AtomicInteger();
+    /** What the partner's intake answers. */
+    private volatile int answer = 500;
 
     @BeforeEach
     void startPartner() throws Exception {
@@ -44,7 +48,16 @@ class PartnerUrlIsDataIT {
         partner.createContext("/intake", exchange -> {
             exchange.getRequestBody().readAllBytes();
             queries.add(String.valueOf(exchange.getRequestURI().getRawQuery()));
-            exchange.sendResponseHeaders(500, -1);
+            if (answer == 302) {
+                exchange.getResponseHeaders().set("Location", "/elsewhere");
+            }
+            exchange.sendResponseHeaders(answer, -1);
+            exchange.close();
+        });
+        partner.createContext("/elsewhere", exchange -> {
+            exchange.getRequestBody().readAllBytes();
+            redirectedTo.incrementAndGet();
+            exchange.sendResponseHeaders(200, -1);
             exchange.close();
         });
         partner.start();
@@ -57,12 +70,29 @@ class PartnerUrlIsDataIT {
 
     @Test
     void aQueryInThePartnersUrlIsSentAsItsQueryNeverReadAsAnEndpointOption() throws Exception {
+        DeliveryAttempt first = firstAttempt("/intake?throwExceptionOnFailure=false");
+        assertThat(first.outcome()).isEqualTo(DeliveryAttempt.Outcome.FAILED);
+        assertThat(first.responseStatus()).isEqualTo(500);
+        assertThat(queries).as("what the partner's server saw").isNotEmpty()
+                .allSatisfy(q -> assertThat(q).isEqualTo("throwExceptionOnFailure=false"));
+    }
+
+    @Test
+    void aRedirectIsAFailedAttemptAndNeverFollowed() throws Exception {
+        answer = 302;
+        DeliveryAttempt first = firstAttempt("/intake");
+        assertThat(first.outcome()).isEqualTo(DeliveryAttempt.Outcome.FAILED);
+        assertThat(first.responseStatus()).isEqualTo(302);
+        assertThat(redirectedTo.get()).as("the address the partner pointed to").isZero();
+    }
+
+    /** The first delivery attempt of a referral sent to the partner at {@code path} of the test's server. */
+    private DeliveryAttempt firstAttempt(String path) throws Exception {
         ObjectNode config = ConfigurationLoader.read("classpath:hub-config.yaml");
         ((ObjectNode) config.get("routing")).set("rules", CanonicalJson.MAPPER.createArrayNode());
         for (var p : config.get("partners")) {
             if (p.path("id").asText().equals(config.at("/routing/fallbackPartner").asText())) {
-                ((ObjectNode) p.get("intake")).put("url", "http://127.0.0.1:" + partner.getAddress().getPort()
-                        + "/intake?throwExceptionOnFailure=false");
+                ((ObjectNode) p.get("intake")).put("url", "http://127.0.0.1:" + partner.getAddress().getPort() + path);
             }
         }
         Path configFile = Files.writeString(data.resolve("one-partner.json"), CanonicalJson.write(config));
@@ -90,10 +120,7 @@ class PartnerUrlIsDataIT {
                 attempts = mine.isEmpty() || mine.get(0).delivery() == null ? List.of() : mine.get(0).delivery().attempts();
             }
             assertThat(attempts).as("the first attempt, recorded").isNotEmpty();
-            assertThat(attempts.get(0).outcome()).isEqualTo(DeliveryAttempt.Outcome.FAILED);
-            assertThat(attempts.get(0).responseStatus()).isEqualTo(500);
+            return attempts.get(0);
         }
-        assertThat(queries).as("what the partner's server saw").isNotEmpty()
-                .allSatisfy(q -> assertThat(q).isEqualTo("throwExceptionOnFailure=false"));
     }
 }

@@ -64,7 +64,8 @@ class WeekendOutageIT {
             assertThat(summary.accepted()).as(summary.toString()).isEqualTo(REFERRALS);
 
             // the weekend: every hour of 72, whatever is due is tried (and refused) before the clock moves on
-            for (int hour = 0; hour < 72; hour++) {
+            // (down from the first attempt until the 72nd hour begins to end: every attempt before it is refused)
+            for (int hour = 0; hour < 71; hour++) {
                 awaitNothingDue(hub, clock.instant());
                 clock.advance(Duration.ofHours(1));
             }
@@ -73,9 +74,9 @@ class WeekendOutageIT {
             assertThat(waiting).as("none given up, none lost").hasSize(REFERRALS)
                     .allSatisfy(r -> assertThat(r.delivery().state()).isEqualTo(Delivery.State.PENDING));
 
-            // Monday night: the partner is back, and no one does anything
+            // Monday night, 72 hours on: the partner is back, and no one does anything
             partner.refusing = 0;
-            for (int hour = 0; hour < 12 && accepted.size() < REFERRALS; hour++) {
+            for (int hour = 0; hour < 24 && accepted.size() < REFERRALS; hour++) {
                 clock.advance(Duration.ofHours(1));
                 awaitNothingDue(hub, clock.instant());
             }

@@ -106,7 +106,7 @@ public final class DeliveryLedger {
                         ? gaveUp.movedTo(ReferralStatus.FAILED, gaveUp.businessStatus(), GAVE_UP, now, BY)
                         : gaveUp;
             }
-            Instant next = now.plus(schedule.delayAfter(inSeries + 1, retryAfter));
+            Instant next = now.plus(schedule.delayAfter(inSeries + 1, retryAfter, responseStatus));
             LOG.info("referral {} delivery attempt {} failed ({}); next attempt at {}", referralId, number, detail, next);
             Delivery retry = r.delivery().retryAt(next, attempt);
             return r.withDelivery(retry);

@@ -50,4 +50,17 @@ class RetryScheduleTest {
         assertThat(RetryAfter.of(Map.of("Retry-After", "Sat, 05 Dec 2026 09:00:00 GMT"), now)).isNull();
         assertThat(RetryAfter.of(Map.of(), now)).isNull();
     }
+
+    @Test
+    void anOverloadedPartnerWithoutRetryAfterIsGivenTwiceTheTime() {
+        for (int status : new int[] {429, 502, 503, 504}) {
+            assertThat(standard.delayAfter(3, null, status)).as("HTTP " + status)
+                    .isBetween(Duration.ofMinutes(48), Duration.ofMinutes(60));
+        }
+        assertThat(standard.delayAfter(3, null, 500)).isBetween(Duration.ofMinutes(24), Duration.ofMinutes(30));
+        assertThat(standard.delayAfter(9, null, 503)).as("never longer than the schedule's longest wait")
+                .isEqualTo(Duration.ofHours(10));
+        assertThat(standard.delayAfter(3, Duration.ofMinutes(1), 503)).as("its own Retry-After, when it gave one")
+                .isBetween(Duration.ofMinutes(24), Duration.ofMinutes(30));
+    }
 }
