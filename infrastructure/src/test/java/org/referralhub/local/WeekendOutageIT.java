@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpServer;
+import jakarta.mail.internet.MimeMessage;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -127,6 +128,12 @@ class WeekendOutageIT {
             });
             assertThat(admin.get("/partners/" + partnerId).body().at("/paused/reason").asText()).contains("410 Gone");
             assertThat(admin.get("/reports/activity").body().at("/pausedPartners").has(partnerId)).isTrue();
+            // and the administrators are told by e-mail, once, at the address they gave
+            List<MimeMessage> told = awaitMail(hub, "program-admin@hub.localhost");
+            assertThat(told).hasSize(1);
+            assertThat(told.get(0).getSubject()).isEqualTo("Partner " + partnerId + " paused: its endpoint is gone");
+            assertThat(String.valueOf(told.get(0).getContent())).contains("410 Gone")
+                    .contains("PATCH /admin/v1/partners/" + partnerId);
             int callsWhenPaused = calls.get();
             for (int hour = 0; hour < 6; hour++) {
                 clock.advance(Duration.ofHours(1));
@@ -195,6 +202,16 @@ class WeekendOutageIT {
         hub.hub().services().store().forEachOfAgency("cics", FRIDAY_EVENING.minusSeconds(60),
                 FRIDAY_EVENING.plus(Duration.ofDays(30)), out::add);
         return out;
+    }
+
+    /** The messages an address received, once there are some (wall clock, up to 20 s). */
+    private static List<MimeMessage> awaitMail(LocalHub hub, String address) throws InterruptedException {
+        Instant deadline = Instant.now().plusSeconds(20);
+        while (hub.mailTo(address).isEmpty() && Instant.now().isBefore(deadline)) {
+            Thread.sleep(100);
+        }
+        Thread.sleep(500);   // a second message, were one sent, would be here too
+        return hub.mailTo(address);
     }
 
     /** Waits (wall clock) until the sweep has taken every delivery due at {@code now}. */

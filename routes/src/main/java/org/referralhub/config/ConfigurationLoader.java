@@ -240,6 +240,11 @@ public final class ConfigurationLoader {
         } catch (IllegalArgumentException e) {
             problems.add(e.getMessage());
         }
+        for (HubConfiguration.Admin admin : config.admins()) {
+            if (admin.email() != null && !admin.email().matches("[^@\\s]+@[^@\\s]+")) {
+                problems.add("admin '" + admin.name() + "' has an e-mail that is not an address");
+            }
+        }
         Set<String> keyHashes = new HashSet<>();
         Set<String> sftpUsers = new HashSet<>();
         for (Agency agency : config.agencies()) {

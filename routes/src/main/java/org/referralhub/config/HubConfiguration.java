@@ -60,12 +60,18 @@ public record HubConfiguration(
 
     /**
      * A program administrator of the admin API. {@code tokenHashes} are SHA-256 digests of bearer tokens (locally;
-     * in AWS the admin routes are IAM-authorized).
+     * in AWS the admin routes are IAM-authorized); {@code email}, where given, is where the hub tells administrators
+     * of what needs a person (a partner paused because its endpoint is gone).
      */
-    public record Admin(String name, List<String> tokenHashes) {
+    public record Admin(String name, String email, List<String> tokenHashes) {
         public Admin {
             tokenHashes = tokenHashes == null ? List.of() : List.copyOf(tokenHashes);
         }
+    }
+
+    /** Where administrators are told of what needs a person: the addresses of those who gave one. */
+    public List<String> adminAddresses() {
+        return admins.stream().map(Admin::email).filter(e -> e != null && !e.isBlank()).distinct().toList();
     }
 
     /** The administrator holding this bearer token, by its digest. */

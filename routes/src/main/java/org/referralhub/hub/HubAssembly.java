@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -76,6 +77,7 @@ import org.referralhub.files.S3FileDropStore;
 import org.referralhub.intake.NearMatchAnswers;
 import org.referralhub.intake.ReferralIntake;
 import org.referralhub.intake.WebhookReader;
+import org.referralhub.outcome.Notice;
 import org.referralhub.outcome.NoticeSending;
 import org.referralhub.outcome.PartnerMessages;
 import org.referralhub.outcome.PartnerStatusFiles;
@@ -83,6 +85,7 @@ import org.referralhub.outcome.StaleSweep;
 import org.referralhub.outcome.StatusLinks;
 import org.referralhub.outcome.StatusReports;
 import org.referralhub.referral.CanonicalJson;
+import org.referralhub.referral.Channel;
 import org.referralhub.store.ConfigurationStore;
 import org.referralhub.store.FailedAttempts;
 import org.referralhub.store.IdempotencyRecords;
@@ -376,6 +379,8 @@ public final class HubAssembly {
         ObjectNode patch = CanonicalJson.MAPPER.createObjectNode();
         patch.set("paused", CanonicalJson.MAPPER.valueToTree(paused));
         administration.patch(Administration.Kind.PARTNERS, partner.id(), patch, paused.by(), null);
+        notices.add(Notice.partnerPaused(partner.id(), paused.reason(), Instant.parse(paused.since()), paused.by()),
+                Channel.EMAIL, clock.instant());
     }
 
     private Path localDirectory(String directory, String bucket, String purpose) {

@@ -62,10 +62,15 @@ public final class NoticeSending {
     public int sendDue() {
         Instant now = clock.instant();
         List<NoticeOutbox.Pending> due = outbox.due(now, BATCH);
-        for (NoticeOutbox.Pending pending : due.stream().filter(p -> p.channel() == Channel.WEBHOOK).toList()) {
+        for (NoticeOutbox.Pending pending : due.stream().filter(p -> p.notice().forAdministrators()).toList()) {
+            attempt(List.of(pending), now, () -> tellAdministrators(pending.notice()));
+        }
+        for (NoticeOutbox.Pending pending : due.stream().filter(p -> !p.notice().forAdministrators()
+                && p.channel() == Channel.WEBHOOK).toList()) {
             attempt(List.of(pending), now, () -> sendWebhook(pending));
         }
-        Map<String, List<NoticeOutbox.Pending>> byAgency = due.stream().filter(p -> p.channel() != Channel.WEBHOOK)
+        Map<String, List<NoticeOutbox.Pending>> byAgency = due.stream().filter(p -> !p.notice().forAdministrators()
+                && p.channel() != Channel.WEBHOOK)
                 .collect(Collectors.groupingBy(p -> p.notice().agencyId() + "|" + p.channel().code(),
                         LinkedHashMap::new, Collectors.toList()));
         byAgency.forEach((key, notices) -> attempt(notices, now, notices.get(0).channel() == Channel.EMAIL
@@ -90,6 +95,30 @@ public final class NoticeSending {
                     outbox.retry(n, now.plus(retries.delayAfter(n.attempts() + 1)));
                 }
             }
+        }
+    }
+
+    /**
+     * Administrators told by e-mail of a partner paused, at the addresses they gave; when none gave one, the pause is
+     * on the dashboard and in the activity report only, which the log says.
+     */
+    private void tellAdministrators(Notice notice) {
+        List<String> to = configs.current().adminAddresses();
+        if (to.isEmpty()) {
+            LOG.warn("partner {} paused; no administrator has an e-mail address (admins[].email) to be told at",
+                    notice.partnerId());
+            return;
+        }
+        String text = "The hub paused partner " + notice.partnerId() + " at " + notice.at() + ".\n\n"
+                + "Why: " + notice.reason() + "\n\n"
+                + "Its referrals wait on hold (their agencies were told) and no delivery is tried until an administrator\n"
+                + "takes the pause away: the console's partner page, or\n"
+                + "  PATCH /admin/v1/partners/" + notice.partnerId() + " {\"paused\": null}\n"
+                + "Once it is away, every held referral is delivered under its same idempotency id.\n";
+        for (String address : to) {
+            mail.send(new OutboundEmail(hubAddress, address, "Partner " + notice.partnerId() + " paused: its endpoint is gone",
+                    text, "<notice-" + notice.noticeId() + "@" + hubAddress.substring(hubAddress.indexOf('@') + 1) + ">",
+                    null, null));
         }
     }
 

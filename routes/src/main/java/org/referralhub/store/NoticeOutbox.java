@@ -11,8 +11,10 @@ import org.referralhub.referral.CanonicalJson;
 import software.amazon.awssdk.enhanced.dynamodb.DynamoDbEnhancedClient;
 import software.amazon.awssdk.enhanced.dynamodb.DynamoDbIndex;
 import software.amazon.awssdk.enhanced.dynamodb.DynamoDbTable;
+import software.amazon.awssdk.enhanced.dynamodb.Expression;
 import software.amazon.awssdk.enhanced.dynamodb.Key;
 import software.amazon.awssdk.enhanced.dynamodb.model.QueryConditional;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 
 /**
  * Notices to agencies waiting to go out, one item per notice and channel ({@code NOTICE#<id>#<channel>}), written
@@ -55,6 +57,19 @@ public final class NoticeOutbox {
         item.setDuePk(PARTITION);
         item.setDueSk(ReferralStore.sortable(at) + "#" + item.getPk());
         return item;
+    }
+
+    /**
+     * A notice not tied to a referral's change (administrators told of a partner's pause), due at once; written once
+     * whatever number of callers add it.
+     */
+    public void add(Notice notice, Channel channel, Instant now) {
+        try {
+            table.putItem(r -> r.item(item(notice, channel, now)).conditionExpression(
+                    Expression.builder().expression("attribute_not_exists(pk)").build()));
+        } catch (ConditionalCheckFailedException alreadyThere) {
+            // another container added the same notice
+        }
     }
 
     /** Notices due at {@code now}, oldest first. */

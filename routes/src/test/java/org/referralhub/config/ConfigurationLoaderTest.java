@@ -111,6 +111,21 @@ class ConfigurationLoaderTest {
     }
 
     @Test
+    void administratorsAreToldAtTheAddressesTheyGaveAndANonAddressIsNamed() {
+        String admins = """
+                admins:
+                  - { name: ana, email: ana@program.example, tokenHashes: [] }
+                  - { name: ben, tokenHashes: [] }
+                  - { name: cy, email: %s, tokenHashes: [] }
+                """;
+        assertThat(ConfigurationLoader.parse(admins.formatted("cy@program.example"), Map.of()).adminAddresses())
+                .containsExactly("ana@program.example", "cy@program.example");
+        assertThatThrownBy(() -> ConfigurationLoader.parse(admins.formatted("not-an-address"), Map.of()))
+                .isInstanceOf(InvalidConfigurationException.class)
+                .hasMessageContaining("admin 'cy' has an e-mail that is not an address");
+    }
+
+    @Test
     void aMissingPlaceholderOrAnUnknownSettingIsRefused() {
         assertThatThrownBy(() -> ConfigurationLoader.parse(MINIMAL.formatted("canonical", "a".repeat(64), "x", "x"), Map.of()))
                 .hasMessageContaining("base");
