@@ -10,13 +10,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** The Lambda context the local hub hands its handlers: a request id, the function's name, a logger. */
-final class LocalLambdaContext implements Context {
+public final class LocalLambdaContext implements Context {
 
     private final String functionName;
     private final String requestId = UUID.randomUUID().toString();
     private final long deadline = System.currentTimeMillis() + 30_000;
 
-    LocalLambdaContext(String functionName) {
+    public LocalLambdaContext(String functionName) {
         this.functionName = functionName;
     }
 

@@ -1,6 +1,6 @@
 package org.referralhub.local;
 
-import com.amazonaws.services.lambda.runtime.events.S3Event;
+import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.CopyOption;
@@ -275,14 +275,14 @@ final class LocalSftpServer implements AutoCloseable {
         }
     }
 
-    private static S3Event event(String key, Path path) {
+    private static ScheduledEvent event(String key, Path path) {
         long size;
         try {
             size = Files.size(path);
         } catch (IOException e) {
             size = 0;
         }
-        return ObjectCreatedEvent.of(BUCKET, key, size, "local");
+        return ObjectCreatedEvent.viaEventBridge(BUCKET, key, size);
     }
 
     @Override

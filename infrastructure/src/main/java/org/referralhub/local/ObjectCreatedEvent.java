@@ -1,13 +1,20 @@
 package org.referralhub.local;
 
 import com.amazonaws.services.lambda.runtime.events.S3Event;
+import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
 import com.amazonaws.services.lambda.runtime.events.models.s3.S3EventNotification;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.referralhub.functions.FileIntakeFunction;
 
-/** The S3 ObjectCreated event a bucket sends, as the local stand-ins for Transfer Family and SES send it. */
+/**
+ * The event a bucket sends when an object is written, as the local stand-ins for Transfer Family and SES send it:
+ * S3's own notification (the mail bucket), or S3's "Object Created" through EventBridge (the file-drop bucket).
+ */
 final class ObjectCreatedEvent {
 
     private ObjectCreatedEvent() {
@@ -25,5 +32,20 @@ final class ObjectCreatedEvent {
                 new S3EventNotification.ResponseElementsEntity("local", "local"), entity,
                 new S3EventNotification.UserIdentityEntity(principal));
         return new S3Event(List.of(record));
+    }
+
+    /** @param key the object key as stored; EventBridge carries it as it is */
+    static ScheduledEvent viaEventBridge(String bucket, String key, long size) {
+        ScheduledEvent event = new ScheduledEvent();
+        event.setVersion("0");
+        event.setId(UUID.randomUUID().toString());
+        event.setSource("aws.s3");
+        event.setDetailType(FileIntakeFunction.OBJECT_CREATED);
+        event.setAccount("000000000000");
+        event.setRegion("ca-central-1");
+        event.setResources(List.of("arn:aws:s3:::" + bucket));
+        event.setDetail(Map.of("version", "0", "bucket", Map.of("name", bucket),
+                "object", Map.of("key", key, "size", size), "reason", "PutObject", "requester", "local"));
+        return event;
     }
 }

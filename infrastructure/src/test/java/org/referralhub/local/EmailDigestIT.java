@@ -63,6 +63,8 @@ class EmailDigestIT {
                 Message[] messages = inbox.getMessages();
                 assertThat(messages).hasSize(1);
                 assertThat(messages[0].getHeader("Message-ID")[0]).startsWith("<batch-").endsWith("@hub.localhost>");
+                // the same id where SES, which replaces Message-ID, leaves it: the partner keeps this one
+                assertThat(messages[0].getHeader("X-Referral-Hub-Id")).containsExactly(messages[0].getHeader("Message-ID")[0]);
                 MimeMultipart parts = (MimeMultipart) messages[0].getContent();
                 String body = String.valueOf(parts.getBodyPart(0).getContent());
                 String csv = new String(parts.getBodyPart(1).getInputStream().readAllBytes(), StandardCharsets.UTF_8);

@@ -3,9 +3,6 @@ package org.referralhub.local;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.amazonaws.services.lambda.runtime.RequestHandler;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -18,49 +15,11 @@ import org.referralhub.functions.AdminApiFunction;
 import org.referralhub.functions.ReferralApiFunction;
 import org.referralhub.hub.HubSettings;
 import org.referralhub.store.ReferralTableDefinition;
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.constructor.AbstractConstruct;
-import org.yaml.snakeyaml.constructor.SafeConstructor;
-import org.yaml.snakeyaml.nodes.MappingNode;
-import org.yaml.snakeyaml.nodes.Node;
-import org.yaml.snakeyaml.nodes.ScalarNode;
-import org.yaml.snakeyaml.nodes.SequenceNode;
-import org.yaml.snakeyaml.nodes.Tag;
 
 /** template.yaml and the code agree: handlers exist, every variable the code needs is set, the table matches. */
 class TemplateTest {
 
-    private static final Map<String, Object> TEMPLATE = load();
-
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> load() {
-        try {
-            String root = System.getProperty("hub.repository.root", "..");
-            String text = Files.readString(Path.of(root, "template.yaml"));
-            return new Yaml(new CloudFormationTags()).load(text);
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot read template.yaml", e);
-        }
-    }
-
-    /** Reads !Ref, !GetAtt, !Sub as plain maps, as CloudFormation means them. */
-    private static final class CloudFormationTags extends SafeConstructor {
-        CloudFormationTags() {
-            super(new LoaderOptions());
-            for (String tag : List.of("Ref", "GetAtt", "Sub", "Join", "If", "Equals", "Not", "And", "Or", "Select", "Split",
-                    "FindInMap", "Base64", "ImportValue", "GetAZs", "Cidr")) {
-                this.yamlConstructors.put(new Tag("!" + tag), new AbstractConstruct() {
-                    @Override
-                    public Object construct(Node node) {
-                        Object value = node instanceof ScalarNode s ? s.getValue()
-                                : node instanceof SequenceNode q ? constructSequence(q) : constructMapping((MappingNode) node);
-                        return Map.of(tag.equals("Ref") ? "Ref" : "Fn::" + tag, value);
-                    }
-                });
-            }
-        }
-    }
+    private static final Map<String, Object> TEMPLATE = TemplateYaml.load();
 
     @SuppressWarnings("unchecked")
     private static Map<String, Map<String, Object>> resources(String type) {
@@ -243,7 +202,13 @@ class TemplateTest {
             String text = function.getValue().toString();
             // every function reads the configuration, so every one fills in its {{secret:name}}s
             assertThat(text).as(function.getKey()).contains("secretsmanager:GetSecretValue")
-                    .contains(":secret:${AWS::StackName}-signing-*").contains("SecretsExtensionLayerArn");
+                    .contains(":secret:${AWS::StackName}-signing-*").doesNotContain("Layers");
+            // every secret a function may read is its own stack's: the configuration's names are read under the prefix
+            for (String arn : text.split("arn:\\$\\{AWS::Partition}:secretsmanager:")) {
+                if (arn.contains(":secret:")) {
+                    assertThat(arn).as(function.getKey()).contains(":secret:${AWS::StackName}-");
+                }
+            }
             assertThat(text.contains("secretsmanager:CreateSecret")).as(function.getKey())
                     .isEqualTo(function.getKey().equals("AdminApiFunction"));
         }
@@ -257,6 +222,112 @@ class TemplateTest {
         assertThat(function.get("AutoPublishAlias")).isEqualTo("live");
         Map<String, Object> server = resources("AWS::Transfer::Server").get("SftpServer");
         assertThat(server.toString()).contains("Ref=SftpLoginFunction.Alias").doesNotContain("SftpLoginFunction.Arn");
+    }
+
+    /** The longest region name AWS has (ap-southeast-7, ap-northeast-3: 14), and the prefix's longest (20). */
+    private static final String LONGEST_REGION = "ap-southeast-7";
+    private static final String LONGEST_PREFIX = "a".repeat(20);
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void bucketNamesAreValidS3NamesWhateverTheStackIsCalled() {
+        Map<String, Object> parameters = (Map<String, Object>) TEMPLATE.get("Parameters");
+        String pattern = (String) ((Map<String, Object>) parameters.get("ResourcePrefix")).get("AllowedPattern");
+        assertThat(LONGEST_PREFIX).matches(pattern);
+        assertThat("a".repeat(21)).doesNotMatch(pattern);
+        assertThat("Referral-Hub").doesNotMatch(pattern);
+        List<String> names = new ArrayList<>();
+        resources("AWS::S3::Bucket").values().forEach(b -> {
+            if (b.get("BucketName") != null) {
+                names.add(String.valueOf(((Map<String, Object>) b.get("BucketName")).get("Fn::Sub")));
+            }
+        });
+        Map<String, Object> variables = (Map<String, Object>) ((Map<String, Object>) ((Map<String, Object>)
+                ((Map<String, Object>) TEMPLATE.get("Globals")).get("Function")).get("Environment")).get("Variables");
+        for (String variable : List.of(HubSettings.FILE_DROP_BUCKET, HubSettings.MAIL_DROP_BUCKET)) {
+            assertThat(names).contains(String.valueOf(((Map<String, Object>) variables.get(variable)).get("Fn::Sub")));
+        }
+        assertThat(names).hasSize(2).allSatisfy(name -> {
+            assertThat(name).doesNotContain("AWS::StackName");
+            String longest = name.replace("${ResourcePrefix}", LONGEST_PREFIX).replace("${AWS::AccountId}", "123456789012")
+                    .replace("${AWS::Region}", LONGEST_REGION);
+            assertThat(longest).hasSizeLessThanOrEqualTo(63).matches("[a-z0-9][a-z0-9.-]*[a-z0-9]");
+        });
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void functionsRunOnASupportedRuntimeWithoutLayersAndSendMailThroughSesUnderTheirRole() {
+        Map<String, Object> function = (Map<String, Object>) ((Map<String, Object>) TEMPLATE.get("Globals")).get("Function");
+        assertThat(function.get("Runtime")).isEqualTo("java21");
+        Map<String, Object> variables = (Map<String, Object>) ((Map<String, Object>) function.get("Environment")).get("Variables");
+        assertThat(variables).containsEntry(HubSettings.MAIL_TRANSPORT, "ses")
+                .doesNotContainKeys(HubSettings.SMTP_HOST, HubSettings.SMTP_USERNAME, HubSettings.SMTP_PASSWORD_REF);
+        assertThat(TEMPLATE.toString()).doesNotContain("ses-smtp-password").doesNotContain("SmtpUsername");
+        for (var f : resources("AWS::Serverless::Function").entrySet()) {
+            assertThat(f.getValue()).as(f.getKey()).doesNotContainKey("Layers");
+            String text = f.getValue().toString();
+            if (text.contains("ses:SendEmail")) {
+                assertThat(text).contains("identity/${HubEmailDomain}");
+            }
+        }
+        for (String sender : List.of("DispatchStreamFunction", "DispatchSweepFunction", "EmailIntakeFunction",
+                "MailboxPullFunction", "AdminApiFunction")) {
+            assertThat(resources("AWS::Serverless::Function").get(sender).toString()).as(sender)
+                    .contains("ses:SendEmail").contains("ses:SendRawEmail");
+        }
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void everyAlarmReachesSomeoneAndTheFailuresThatMatterHaveOne() {
+        Map<String, Map<String, Object>> alarms = resources("AWS::CloudWatch::Alarm");
+        assertThat(alarms.values()).allSatisfy(alarm ->
+                assertThat(alarm.get("AlarmActions")).isEqualTo(List.of(Map.of("Ref", "AlarmTopic"))));
+        String all = alarms.toString();
+        assertThat(all).contains("MetricName=IteratorAge").contains("MetricName=Throttles").contains("MetricName=Errors")
+                .contains("MetricName=Timeouts").contains("ApproximateNumberOfMessagesVisible");
+        // the summed alarms count every function
+        for (String function : resources("AWS::Serverless::Function").keySet()) {
+            assertThat(alarms.get("FunctionErrorsAlarm").toString()).contains("Ref=" + function);
+            assertThat(alarms.get("FunctionThrottlesAlarm").toString()).contains("Ref=" + function);
+        }
+        assertThat(resources("AWS::SNS::Topic")).containsKey("AlarmTopic");
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void logsAreKeptForAPeriodAndTheDoorsAreThrottledAndLogged() {
+        assertThat(resources("AWS::Logs::LogGroup")).isNotEmpty().allSatisfy((name, group) ->
+                assertThat(group.get("RetentionInDays")).as(name).isEqualTo(Map.of("Ref", "LogRetentionDays")));
+        Map<String, Object> function = (Map<String, Object>) ((Map<String, Object>) TEMPLATE.get("Globals")).get("Function");
+        assertThat((Map<String, Object>) function.get("LoggingConfig")).containsEntry("LogGroup", Map.of("Ref", "FunctionLogs"));
+        Map<String, Object> api = resources("AWS::Serverless::HttpApi").get("HttpApi");
+        assertThat((Map<String, Object>) api.get("DefaultRouteSettings")).containsKeys("ThrottlingRateLimit",
+                "ThrottlingBurstLimit");
+        assertThat(api.get("AccessLogSettings").toString()).contains("ApiAccessLogs.Arn").doesNotContain("$context.body");
+        Map<String, Object> server = resources("AWS::Transfer::Server").get("SftpServer");
+        assertThat(server.get("LoggingRole")).isEqualTo(Map.of("Fn::GetAtt", "SftpLoggingRole.Arn"));
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void whatHoldsDataSurvivesAStackDeletedByMistakeAndEveryKeyIsTheStacks() {
+        Map<String, Object> all = (Map<String, Object>) TEMPLATE.get("Resources");
+        for (String type : List.of("AWS::DynamoDB::Table", "AWS::S3::Bucket", "AWS::KMS::Key", "AWS::SQS::Queue",
+                "AWS::SecretsManager::Secret")) {
+            all.forEach((name, resource) -> {
+                Map<String, Object> r = (Map<String, Object>) resource;
+                if (type.equals(r.get("Type"))) {
+                    assertThat(r).as(name).containsEntry("DeletionPolicy", "Retain").containsEntry("UpdateReplacePolicy", "Retain");
+                }
+            });
+        }
+        assertThat(resources("AWS::DynamoDB::Table").get("ReferralsTable")).containsEntry("DeletionProtectionEnabled", true);
+        assertThat(resources("AWS::SecretsManager::Secret")).allSatisfy((name, secret) ->
+                assertThat(secret).as(name).containsEntry("KmsKeyId", DATA_KEY));
+        // an SFTP client that uploads to a temporary name and renames it needs to delete the temporary object
+        assertThat(((Map<String, Object>) all.get("SftpUserRole")).toString()).contains("s3:DeleteObject");
     }
 
     @SuppressWarnings("unchecked")

@@ -2,7 +2,7 @@ package org.referralhub.delivery;
 
 /**
  * Where the hub keeps its secrets — SFTP private keys, mailbox passwords, webhook signing secrets, the status-link
- * key: Secrets Manager in AWS (read through the Parameters and Secrets Lambda extension), an owner-only directory
+ * key: Secrets Manager in AWS (through the SDK's client, reads kept a while: {@link CachedSecretStore}), an owner-only directory
  * locally. Configuration names a secret ({@code privateKeyRef}, {@code {{secret:name}}}); it never holds one.
  */
 public interface SecretStore {

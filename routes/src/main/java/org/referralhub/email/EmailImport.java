@@ -62,6 +62,8 @@ public final class EmailImport {
     private final IdempotencyRecords records;
 
     private static final String SCOPE = "email";
+    /** The object SES puts where a receipt rule stores mail, once, when the rule is made. */
+    static final String SES_SETUP_NOTICE = "AMAZON_SES_SETUP_NOTIFICATION";
     private static final Duration LEASE = Duration.ofMinutes(5);
     private static final Duration REMEMBER = Duration.ofDays(30);
 
@@ -90,6 +92,12 @@ public final class EmailImport {
     public Outcome run(String key) {
         Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         String receiptId = ReferralIds.newId(now);
+        if (key.equals(SES_SETUP_NOTICE) || key.endsWith("/" + SES_SETUP_NOTICE)) {
+            // SES writes this object when the receipt rule is made, to prove it may write to the bucket: not mail
+            LOG.info("SES's set-up notice {} in the mail drop: not mail, removed", key);
+            mailDrop.erase(key);
+            return new Outcome(receiptId, "ses-setup-notice", null, List.of(), 0, null);
+        }
         byte[] raw;
         if (!mailDrop.exists(key)) {
             // taken and deleted by an earlier delivery of the same event: the archive holds it

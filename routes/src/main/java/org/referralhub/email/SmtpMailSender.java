@@ -1,21 +1,15 @@
 package org.referralhub.email;
 
-import jakarta.mail.Message;
 import jakarta.mail.MessagingException;
-import jakarta.mail.Part;
 import jakarta.mail.Session;
 import jakarta.mail.Transport;
-import jakarta.mail.internet.InternetAddress;
-import jakarta.mail.internet.MimeBodyPart;
 import jakarta.mail.internet.MimeMessage;
-import jakarta.mail.internet.MimeMultipart;
-import java.nio.charset.StandardCharsets;
 import java.util.Properties;
 import java.util.function.Supplier;
 
 /**
- * SMTP with Jakarta Mail: the local hub's own SMTP server, or SES's SMTP endpoint (STARTTLS, SMTP credentials) in
- * AWS. The Message-ID is the hub's, kept on every retry.
+ * SMTP with Jakarta Mail: the local hub's own SMTP server, or any SMTP relay an operator names. (In AWS the hub sends
+ * through SES's API instead: {@link SesMailSender}.) The Message-ID is the hub's, kept on every retry.
  */
 public final class SmtpMailSender implements MailSender {
 
@@ -46,39 +40,7 @@ public final class SmtpMailSender implements MailSender {
     @Override
     public void send(OutboundEmail email) {
         try {
-            MimeMessage message = new MimeMessage(session) {
-                @Override
-                protected void updateMessageID() throws MessagingException {
-                    if (email.messageId() != null) {
-                        setHeader("Message-ID", email.messageId());
-                    } else {
-                        super.updateMessageID();
-                    }
-                }
-            };
-            message.setFrom(new InternetAddress(email.from()));
-            message.setRecipient(Message.RecipientType.TO, new InternetAddress(email.to()));
-            message.setSubject(email.subject(), StandardCharsets.UTF_8.name());
-            if (email.attachment() == null) {
-                message.setText(email.text(), StandardCharsets.UTF_8.name());
-            } else {
-                MimeMultipart mixed = new MimeMultipart("mixed");
-                MimeBodyPart text = new MimeBodyPart();
-                text.setText(email.text(), StandardCharsets.UTF_8.name());
-                MimeBodyPart file = new MimeBodyPart();
-                file.setContent(email.attachment(), "text/csv; charset=UTF-8");
-                file.setFileName(email.attachmentName());
-                file.setDisposition(Part.ATTACHMENT);
-                mixed.addBodyPart(text);
-                mixed.addBodyPart(file);
-                message.setContent(mixed);
-            }
-            if (email.inReplyTo() != null) {
-                message.setHeader("In-Reply-To", email.inReplyTo());
-                message.setHeader("References", email.references() == null ? email.inReplyTo()
-                        : email.references() + " " + email.inReplyTo());
-            }
-            message.setHeader("Auto-Submitted", email.inReplyTo() != null ? "auto-replied" : "auto-generated");
+            MimeMessage message = MimeMessages.of(email, session);
             if (username == null) {
                 Transport.send(message);
             } else {

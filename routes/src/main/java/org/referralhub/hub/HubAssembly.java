@@ -62,12 +62,13 @@ import org.referralhub.delivery.ConfigurationSecrets;
 import org.referralhub.delivery.DeadLetters;
 import org.referralhub.delivery.DeliveryLedger;
 import org.referralhub.delivery.DirectorySecretStore;
-import org.referralhub.delivery.LambdaExtensionSecretStore;
+import org.referralhub.delivery.CachedSecretStore;
 import org.referralhub.delivery.SecretStore;
 import org.referralhub.delivery.SecretsManagerSecretStore;
 import org.referralhub.email.EmailImport;
 import org.referralhub.email.MailSender;
 import org.referralhub.email.MailboxPull;
+import org.referralhub.email.SesMailSender;
 import org.referralhub.email.SmtpMailSender;
 import org.referralhub.files.DirectoryFileDropStore;
 import org.referralhub.files.FileDropStore;
@@ -107,6 +108,8 @@ import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
+import software.amazon.awssdk.services.sesv2.SesV2Client;
 
 /**
  * Everything a hub is made of, made once, in layer order: the SDK clients, the stores, the configuration, the domain's
@@ -116,6 +119,8 @@ import software.amazon.awssdk.services.s3.S3Client;
 public final class HubAssembly {
 
     private static final Logger LOG = LoggerFactory.getLogger(HubAssembly.class);
+    /** Where the hub's secrets are named when the settings do not say (in AWS: the stack's name and a hyphen). */
+    private static final String DEFAULT_SECRET_PREFIX = "referral-hub-";
 
     private final HubSettings settings;
     private final Clock clock;
@@ -189,12 +194,12 @@ public final class HubAssembly {
         ConfigurationStore configStore = new ConfigurationStore(dynamo, table);
         secrets = settings.get(HubSettings.KEY_STORE_DIR)
                 .<SecretStore>map(dir -> new DirectorySecretStore(Path.of(dir)))
-                .orElseGet(() -> new SecretsManagerSecretStore(System.getenv("AWS_SESSION_TOKEN") == null ? null
-                        : new LambdaExtensionSecretStore(settings.get(HubSettings.SECRETS_EXTENSION_PORT).orElse(null)),
-                        endpoint != null ? endpoint : URI.create("https://secretsmanager." + region.id() + ".amazonaws.com"),
-                        region.id(), credentials, settings.get(HubSettings.SECRETS_KMS_KEY).orElse(null)));
+                .orElseGet(() -> new CachedSecretStore(new SecretsManagerSecretStore(
+                        secretsManager(region, endpoint, credentials),
+                        settings.get(HubSettings.SECRET_NAME_PREFIX).orElse(DEFAULT_SECRET_PREFIX),
+                        settings.get(HubSettings.SECRETS_KMS_KEY).orElse(null)), settings.secretsCacheAge(), clock));
         ConfigurationSecrets configSecrets = new ConfigurationSecrets(secrets,
-                settings.get(HubSettings.SECRET_NAME_PREFIX).orElse("referral-hub-"));
+                settings.get(HubSettings.SECRET_NAME_PREFIX).orElse(DEFAULT_SECRET_PREFIX));
         phase("secret-store");
         seedConfiguration(configStore, settings.configLocation(), values, configSecrets, clock);
         phase("seed-check");
@@ -214,7 +219,7 @@ public final class HubAssembly {
         administration = new Administration(configStore, values, configSecrets, config::refresh, clock,
                 outbound::problems);
         intake = new ReferralIntake(config, load);
-        mail = mailSender(settings, secrets);
+        mail = mailSender(settings, secrets, region, endpoint, credentials);
         hubAddress = settings.get(HubSettings.HUB_EMAIL_ADDRESS).orElse("referrals@hub.localhost");
         publicBaseUrl = values.get("hubBaseUrl");
         String linkKeyRef = settings.get(HubSettings.STATUS_LINK_KEY_REF).orElse("status-link-key");
@@ -363,6 +368,22 @@ public final class HubAssembly {
         }
     }
 
+    private SecretsManagerClient secretsManager(Region region, URI endpoint, AwsCredentialsProvider credentials) {
+        var builder = SecretsManagerClient.builder().httpClient(http).region(region).credentialsProvider(credentials);
+        if (endpoint != null) {
+            builder.endpointOverride(endpoint);
+        }
+        return builder.build();
+    }
+
+    private SesV2Client ses(Region region, URI endpoint, AwsCredentialsProvider credentials) {
+        var builder = SesV2Client.builder().httpClient(http).region(region).credentialsProvider(credentials);
+        if (endpoint != null) {
+            builder.endpointOverride(endpoint);
+        }
+        return builder.build();
+    }
+
     private S3Client s3(Region region, URI endpoint, AwsCredentialsProvider credentials) {
         var builder = S3Client.builder().httpClient(http).region(region).credentialsProvider(credentials);
         if (endpoint != null) {
@@ -407,8 +428,23 @@ public final class HubAssembly {
                 : EnvironmentVariableCredentialsProvider.create();
     }
 
-    /** The hub's outgoing mail; without an SMTP host, replies are logged as not sent. */
-    private static MailSender mailSender(HubSettings settings, SecretStore secrets) {
+    /**
+     * The hub's outgoing mail: SES's API under the function's role (AWS), or SMTP; without either, replies are logged
+     * as not sent. The SES client is made at the first message, so a function that sends none never builds it.
+     */
+    private MailSender mailSender(HubSettings settings, SecretStore secrets, Region region, URI endpoint,
+                                  AwsCredentialsProvider credentials) {
+        if (settings.get(HubSettings.MAIL_TRANSPORT).filter("ses"::equalsIgnoreCase).isPresent()) {
+            MailSender[] ses = new MailSender[1];
+            return message -> {
+                synchronized (ses) {
+                    if (ses[0] == null) {
+                        ses[0] = new SesMailSender(ses(region, endpoint, credentials));
+                    }
+                }
+                ses[0].send(message);
+            };
+        }
         if (settings.get(HubSettings.SMTP_HOST).isEmpty()) {
             return message -> LOG.warn("no SMTP_HOST set: a reply to an agency was not sent");
         }

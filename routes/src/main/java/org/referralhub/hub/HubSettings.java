@@ -1,6 +1,7 @@
 package org.referralhub.hub;
 
 import java.time.Duration;
+import org.referralhub.delivery.CachedSecretStore;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -42,8 +43,8 @@ public final class HubSettings {
     public static final String SECRET_NAME_PREFIX = "SECRET_NAME_PREFIX";
     /** The KMS key the secrets the hub makes are encrypted with (AWS; the stack's data key). */
     public static final String SECRETS_KMS_KEY = "SECRETS_KMS_KEY";
-    /** Port of the Parameters and Secrets Lambda extension (AWS; the extension's own variable, default 2773). */
-    public static final String SECRETS_EXTENSION_PORT = "PARAMETERS_SECRETS_EXTENSION_HTTP_PORT";
+    /** Seconds a secret read from Secrets Manager is kept before it is read again (default 300): a rotated secret is in use everywhere within it. */
+    public static final String SECRETS_CACHE_SECONDS = "SECRETS_CACHE_SECONDS";
     /** Name of the key that signs partners' status links, in the secret store (default status-link-key). */
     public static final String STATUS_LINK_KEY_REF = "STATUS_LINK_KEY_REF";
     /** S3 bucket where SES stores received mail (AWS). */
@@ -52,7 +53,12 @@ public final class HubSettings {
     public static final String MAIL_DROP_DIR = "MAIL_DROP_DIR";
     /** The hub's address: agencies write to it, replies come from it. */
     public static final String HUB_EMAIL_ADDRESS = "HUB_EMAIL_ADDRESS";
-    /** SMTP server for the hub's own mail (SES's SMTP endpoint in AWS, the local SMTP server locally). */
+    /**
+     * How the hub's own mail goes out: {@code ses} (AWS: SES's v2 API under the function's role) or, unset, SMTP to
+     * {@link #SMTP_HOST} (the local hub's own SMTP server, or any relay an operator names).
+     */
+    public static final String MAIL_TRANSPORT = "MAIL_TRANSPORT";
+    /** SMTP server for the hub's own mail when it is not sent through SES (the local SMTP server locally). */
     public static final String SMTP_HOST = "SMTP_HOST";
     public static final String SMTP_PORT = "SMTP_PORT";
     /** "true" to require STARTTLS (SES). */
@@ -109,18 +115,19 @@ public final class HubSettings {
             Map.entry(MAIL_DROP_BUCKET, true),
             Map.entry(MAIL_DROP_DIR, false),
             Map.entry(HUB_EMAIL_ADDRESS, true),
-            Map.entry(SMTP_HOST, true),
-            Map.entry(SMTP_PORT, true),
-            Map.entry(SMTP_STARTTLS, true),
-            Map.entry(SMTP_USERNAME, true),
-            Map.entry(SMTP_PASSWORD_REF, true),
+            Map.entry(MAIL_TRANSPORT, true),
+            Map.entry(SMTP_HOST, false),
+            Map.entry(SMTP_PORT, false),
+            Map.entry(SMTP_STARTTLS, false),
+            Map.entry(SMTP_USERNAME, false),
+            Map.entry(SMTP_PASSWORD_REF, false),
             Map.entry(MAX_EMAIL_BYTES, true),
             Map.entry(MAX_EMAIL_ATTACHMENTS, true),
             Map.entry(KEY_STORE_DIR, false),
             Map.entry(SECRET_NAME_PREFIX, true),
             Map.entry(SECRETS_KMS_KEY, true),
             Map.entry(STATUS_LINK_KEY_REF, true),
-            Map.entry(SECRETS_EXTENSION_PORT, false),
+            Map.entry(SECRETS_CACHE_SECONDS, false),
             Map.entry(AWS_ENDPOINT_URL, false),
             Map.entry(ENDPOINT_CREDENTIALS, false),
             Map.entry(OUTBOUND_ADDRESSES, true),
@@ -185,6 +192,11 @@ public final class HubSettings {
 
     public Duration configCacheAge() {
         return Duration.ofSeconds(get(CONFIG_CACHE_SECONDS).map(Long::parseLong).orElse(30L));
+    }
+
+    public Duration secretsCacheAge() {
+        return get(SECRETS_CACHE_SECONDS).map(Long::parseLong).map(Duration::ofSeconds)
+                .orElse(CachedSecretStore.DEFAULT_TTL);
     }
 
     public String configLocation() {
