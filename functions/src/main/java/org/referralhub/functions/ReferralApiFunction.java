@@ -29,7 +29,9 @@ public final class ReferralApiFunction implements RequestHandler<APIGatewayV2HTT
             "POST /v1/partner/referrals/{id}/status", Endpoints.PARTNER_STATUS,
             "GET /v1/partner/status-links/{token}", Endpoints.STATUS_LINK,
             "POST /v1/partner/status-links/{token}", Endpoints.STATUS_LINK,
-            "GET /health", Endpoints.HEALTH);
+            "GET /health", Endpoints.HEALTH,
+            "GET /openapi.json", Endpoints.OPENAPI,
+            "GET /openapi.yaml", Endpoints.OPENAPI);
 
     private final ApiGatewayAdapter adapter;
 

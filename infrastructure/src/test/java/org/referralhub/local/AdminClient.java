@@ -39,6 +39,8 @@ final class AdminClient {
             request.header("If-Match", "\"" + ifMatch + "\"");
         }
         HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        OpenApiContract.check(method, "/admin/v1" + path, "application/json", json, response.statusCode(),
+                response.headers().firstValue("content-type").orElse(null), response.body());
         Long version = response.headers().firstValue("etag").map(e -> Long.parseLong(e.replace("\"", ""))).orElse(null);
         JsonNode body = response.body().isEmpty() ? null : CanonicalJson.MAPPER.readTree(response.body());
         return new Reply(response.statusCode(), version, body, response.body());

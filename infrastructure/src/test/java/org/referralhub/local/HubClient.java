@@ -40,7 +40,7 @@ final class HubClient {
         if (idempotencyKey != null) {
             request.header("Idempotency-Key", idempotencyKey);
         }
-        return send(request.build());
+        return send(request.build(), new String(body, StandardCharsets.UTF_8));
     }
 
     Reply postJson(String apiKey, String json) throws Exception {
@@ -56,19 +56,19 @@ final class HubClient {
         if (path.startsWith("/sandbox/")) {
             request.header("Authorization", "Bearer " + LocalHub.demoAdminToken());
         }
-        return send(request.build());
+        return send(request.build(), null);
     }
 
     /** A JSON POST to any path with an agency's or a partner's key. */
     Reply postWithKey(String path, String apiKey, String json) throws Exception {
         return send(HttpRequest.newBuilder(URI.create(baseUrl + path)).POST(HttpRequest.BodyPublishers.ofString(json))
-                .header("Content-Type", "application/json").header("X-Api-Key", apiKey).build());
+                .header("Content-Type", "application/json").header("X-Api-Key", apiKey).build(), json);
     }
 
     Reply postSandbox(String path, String json) throws Exception {
         return send(HttpRequest.newBuilder(URI.create(baseUrl + path)).POST(HttpRequest.BodyPublishers.ofString(json))
                 .header("Content-Type", "application/json")
-                .header("Authorization", "Bearer " + LocalHub.demoAdminToken()).build());
+                .header("Authorization", "Bearer " + LocalHub.demoAdminToken()).build(), json);
     }
 
     /** Reads the referral until the condition holds, or fails after the timeout. */
@@ -86,10 +86,15 @@ final class HubClient {
         throw new AssertionError("referral " + id + " did not reach the expected state in " + timeout + "; last: " + last);
     }
 
-    private Reply send(HttpRequest request) throws IOException, InterruptedException {
+    /** Sends, and holds the exchange to the OpenAPI document ({@link OpenApiContract}) before answering. */
+    private Reply send(HttpRequest request, String requestBody) throws IOException, InterruptedException {
         HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+        String contentType = response.headers().firstValue("content-type").orElse(null);
+        OpenApiContract.check(request.method(), request.uri().getRawPath(),
+                request.headers().firstValue("content-type").orElse(null), requestBody, response.statusCode(),
+                contentType, new String(response.body(), StandardCharsets.UTF_8));
         JsonNode body = response.body().length == 0 ? null : CanonicalJson.MAPPER.readTree(response.body());
-        return new Reply(response.statusCode(), response.headers().firstValue("content-type").orElse(null), body);
+        return new Reply(response.statusCode(), contentType, body);
     }
 
     static byte[] sample(String name) throws IOException {

@@ -3,6 +3,7 @@ package org.referralhub.local;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.swagger.v3.parser.OpenAPIV3Parser;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -226,6 +227,25 @@ class LocalHubIT {
         HubClient.Reply health = agency.get("/health", null);
         assertThat(health.status()).isEqualTo(200);
         assertThat(health.body().get("status").asText()).isEqualTo("up");
+    }
+
+    @Test
+    void theOpenApiDocumentIsServedAsJsonAndAsYamlAndEachReadsCleanly() throws Exception {
+        var http = HttpClient.newHttpClient();
+        HttpResponse<String> json = http.send(HttpRequest.newBuilder(URI.create(hub.baseUrl() + "/openapi.json")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> yaml = http.send(HttpRequest.newBuilder(URI.create(hub.baseUrl() + "/openapi.yaml")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(json.statusCode()).isEqualTo(200);
+        assertThat(json.headers().firstValue("content-type")).hasValue("application/json");
+        assertThat(yaml.statusCode()).isEqualTo(200);
+        assertThat(yaml.headers().firstValue("content-type")).hasValue("application/yaml");
+        var fromJson = new OpenAPIV3Parser().readContents(json.body());
+        var fromYaml = new OpenAPIV3Parser().readContents(yaml.body());
+        assertThat(fromJson.getMessages()).isEmpty();
+        assertThat(fromYaml.getMessages()).isEmpty();
+        assertThat(fromYaml.getOpenAPI().getPaths().keySet()).isEqualTo(fromJson.getOpenAPI().getPaths().keySet())
+                .contains("/v1/referrals", "/v1/partner/referrals/{id}/status", "/admin/v1/{collection}/{id}");
     }
 
     @Test

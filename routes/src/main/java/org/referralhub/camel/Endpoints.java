@@ -110,6 +110,8 @@ public final class Endpoints {
 
     /** Health of the hub's stores (body: {@link ApiRequest}; answers {@link ApiReply}). */
     public static final String HEALTH = "direct:health";
+    /** The hub's OpenAPI document, as JSON or YAML by the path asked (body: {@link ApiRequest}; answers {@link ApiReply}). */
+    public static final String OPENAPI = "direct:openapi";
 
     private Endpoints() {
     }

@@ -55,6 +55,25 @@ public enum AdminOperation {
         this.endpoint = endpoint;
     }
 
+    /** The operation's method: GET, POST… or ANY (the operation answers the methods it has, 405 to others). */
+    public String method() {
+        return method;
+    }
+
+    /**
+     * Its path under {@link #PREFIX} as OpenAPI writes a path: {@code {name=a|b}} as {@code {name}}, and a segment
+     * that admits one value ({@code {collection=rules}}) as that value.
+     */
+    public String path() {
+        return String.join("/", template.stream().map(s -> {
+            if (!s.startsWith("{") || !s.contains("=")) {
+                return s;
+            }
+            String values = s.substring(s.indexOf('=') + 1, s.length() - 1);
+            return values.contains("|") ? s.substring(0, s.indexOf('=')) + "}" : values;
+        }).toList());
+    }
+
     /** The route that answers this operation. */
     public String endpoint() {
         return endpoint;
