@@ -21,17 +21,22 @@ public final class ReferralApiFunction implements RequestHandler<APIGatewayV2HTT
     public static final Set<Wing> WINGS = Set.of(Wing.AGENCY_API, Wing.PARTNER_API);
 
     /** Route keys as template.yaml declares them, and the route each one calls. */
-    public static final Map<String, String> ROUTES = Map.of(
-            "POST /v1/referrals", Endpoints.WEBHOOK_INTAKE,
-            "GET /v1/referrals/{id}", Endpoints.REFERRAL_READ,
-            "GET /v1/referrals", Endpoints.REFERRAL_LIST,
-            "POST /v1/referrals/{id}/near-match", Endpoints.NEAR_MATCH_ANSWER,
-            "POST /v1/partner/referrals/{id}/status", Endpoints.PARTNER_STATUS,
-            "GET /v1/partner/status-links/{token}", Endpoints.STATUS_LINK,
-            "POST /v1/partner/status-links/{token}", Endpoints.STATUS_LINK,
-            "GET /health", Endpoints.HEALTH,
-            "GET /openapi.json", Endpoints.OPENAPI,
-            "GET /openapi.yaml", Endpoints.OPENAPI);
+    public static final Map<String, String> ROUTES = Map.ofEntries(
+            Map.entry("POST /v1/referrals", Endpoints.WEBHOOK_INTAKE),
+            Map.entry("GET /v1/referrals/{id}", Endpoints.REFERRAL_READ),
+            Map.entry("GET /v1/referrals", Endpoints.REFERRAL_LIST),
+            Map.entry("POST /v1/referrals/{id}/near-match", Endpoints.NEAR_MATCH_ANSWER),
+            Map.entry("POST /v1/partner/referrals/{id}/status", Endpoints.PARTNER_STATUS),
+            Map.entry("GET /v1/partner/status-links/{token}", Endpoints.STATUS_LINK),
+            Map.entry("POST /v1/partner/status-links/{token}", Endpoints.STATUS_LINK),
+            Map.entry("GET /fhir/r4/metadata", Endpoints.FHIR_METADATA),
+            Map.entry("GET /fhir/r4/Task", Endpoints.FHIR_PARTNER_READ),
+            Map.entry("GET /fhir/r4/Task/{id}", Endpoints.FHIR_PARTNER_READ),
+            Map.entry("GET /fhir/r4/ServiceRequest/{id}", Endpoints.FHIR_PARTNER_READ),
+            Map.entry("ANY /fhir/r4/{proxy+}", Endpoints.FHIR_UNSUPPORTED),
+            Map.entry("GET /health", Endpoints.HEALTH),
+            Map.entry("GET /openapi.json", Endpoints.OPENAPI),
+            Map.entry("GET /openapi.yaml", Endpoints.OPENAPI));
 
     private final ApiGatewayAdapter adapter;
 

@@ -1,10 +1,13 @@
 package org.referralhub.camel;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteConfigurationBuilder;
 import org.referralhub.admin.AdminRefusal;
 import org.referralhub.archive.ArchiveUnavailableException;
+import org.referralhub.fhir.FhirResources;
 import org.referralhub.intake.InvalidReferralException;
 import org.referralhub.referral.CanonicalJson;
 import org.slf4j.Logger;
@@ -19,6 +22,8 @@ import software.amazon.awssdk.core.exception.SdkException;
 public final class ApiErrorHandling extends RouteConfigurationBuilder {
 
     public static final String ID = "api";
+    /** Where the FHIR door's answers start: its refusals are OperationOutcomes. */
+    private static final String FHIR_PATHS = "/fhir/";
     private static final Logger LOG = LoggerFactory.getLogger(ApiErrorHandling.class);
 
     @Override
@@ -72,10 +77,24 @@ public final class ApiErrorHandling extends RouteConfigurationBuilder {
                 .end();
     }
 
+    /** A problem document — or, on the FHIR door, the same as an OperationOutcome, as FHIR clients expect. */
     private static void reply(Exchange exchange, ApiProblem.Body body) {
         ApiRequest request = exchange.getProperty(ApiRequest.PROPERTY, ApiRequest.class);
         ApiProblem.Body complete = body.completedWith(request == null ? null : request.path(),
                 exchange.getProperty(ApiRequest.RECEIPT_ID, String.class));
+        if (request != null && request.path().startsWith(FHIR_PATHS)) {
+            List<String> details = new ArrayList<>();
+            if (complete.errors() != null) {
+                complete.errors().forEach(error -> details.add(error.field() + ": " + error.message()));
+            }
+            if (complete.problems() != null) {
+                details.addAll(complete.problems());
+            }
+            exchange.getMessage().setBody(new ApiReply(body.status(), Map.of("Content-Type", FhirResources.FHIR_JSON),
+                    CanonicalJson.write(FhirResources.operationOutcome(body.status(), complete.title(), complete.detail(),
+                            details))));
+            return;
+        }
         exchange.getMessage().setBody(new ApiReply(body.status(),
                 Map.of("Content-Type", "application/problem+json"), CanonicalJson.write(complete)));
     }

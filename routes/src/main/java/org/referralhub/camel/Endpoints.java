@@ -69,6 +69,12 @@ public final class Endpoints {
     public static final String PARTNER_STATUS = "direct:partner-status";
     /** A partner opens or confirms a status link from a delivery e-mail (body: {@link ApiRequest}; answers HTML). */
     public static final String STATUS_LINK = "direct:status-link";
+    /** FHIR R4: what the hub's FHIR door does, its CapabilityStatement (body: {@link ApiRequest}; answers FHIR JSON). */
+    public static final String FHIR_METADATA = "direct:fhir-metadata";
+    /** FHIR R4: a partner reads its Tasks, or one Task or ServiceRequest (body: {@link ApiRequest}; answers FHIR JSON). */
+    public static final String FHIR_PARTNER_READ = "direct:fhir-partner-read";
+    /** FHIR R4: anything else under the door, answered with an OperationOutcome that says what the door does. */
+    public static final String FHIR_UNSUPPORTED = "direct:fhir-unsupported";
     /** Remind partners of referrals they let wait, send on those they let wait too long (answers the steps taken). */
     public static final String STALE_SWEEP = "direct:stale-sweep";
     /** Send the agencies' notices that are due (answers how many were due). */

@@ -50,6 +50,7 @@ import org.referralhub.camel.intake.StoreReferralRoutes;
 import org.referralhub.camel.intake.WebhookIntakeRoutes;
 import org.referralhub.camel.outcome.NoticeRoutes;
 import org.referralhub.camel.outcome.PartnerDoor;
+import org.referralhub.camel.outcome.FhirPartnerRoutes;
 import org.referralhub.camel.outcome.PartnerStatusRoutes;
 import org.referralhub.camel.outcome.SignedCallRoutes;
 import org.referralhub.config.ConfigurationLoader;
@@ -251,8 +252,9 @@ public final class HubAssembly {
             routes.add(new StoreReferralRoutes(store, clock));
         }
         if (wings.contains(Wing.PARTNER_API)) {
-            routes.add(new PartnerStatusRoutes(new PartnerDoor(config, signIns), config, signIns, archive, reports, links,
-                    records, clock));
+            PartnerDoor partners = new PartnerDoor(config, signIns);
+            routes.add(new PartnerStatusRoutes(partners, config, signIns, archive, reports, links, records, clock));
+            routes.add(new FhirPartnerRoutes(partners, config, store, publicBaseUrl, clock));
         }
         if (wings.contains(Wing.FILES)) {
             routes.add(new FileIntakeRoutes(files, new PartnerStatusFiles(reports, store, archive, fileDrop, clock, records),

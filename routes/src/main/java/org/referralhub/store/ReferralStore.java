@@ -572,10 +572,22 @@ public final class ReferralStore {
 
     /** A partner's referrals in a status, by the {@code byPartnerStatus} index (oldest first), read in batches. */
     public List<Referral> ofPartnerInStatus(String partnerId, String status) {
-        QueryConditional inStatus = QueryConditional.sortBeginsWith(
-                Key.builder().partitionValue("PARTNER#" + partnerId).sortValue(status + "#").build());
+        return byPartnerStatus(QueryConditional.sortBeginsWith(
+                Key.builder().partitionValue("PARTNER#" + partnerId).sortValue(status + "#").build()));
+    }
+
+    /**
+     * Every referral routed to a partner, whatever its status, by the {@code byPartnerStatus} index (a partner's FHIR
+     * poll). Reads them all: fine for a pilot partner's hundreds; a partner with tens of thousands would want an index
+     * by last change.
+     */
+    public List<Referral> ofPartner(String partnerId) {
+        return byPartnerStatus(QueryConditional.keyEqualTo(Key.builder().partitionValue("PARTNER#" + partnerId).build()));
+    }
+
+    private List<Referral> byPartnerStatus(QueryConditional query) {
         List<String> keys = new ArrayList<>();
-        for (var page : table.index(ReferralItem.BY_PARTNER_STATUS).query(r -> r.queryConditional(inStatus))) {
+        for (var page : table.index(ReferralItem.BY_PARTNER_STATUS).query(r -> r.queryConditional(query))) {
             page.items().forEach(k -> keys.add(k.getPk()));
         }
         return new ArrayList<>(documents(keys).values());

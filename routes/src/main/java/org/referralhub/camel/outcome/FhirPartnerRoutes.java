@@ -1,0 +1,169 @@
+package org.referralhub.camel.outcome;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.camel.Exchange;
+import org.apache.camel.InvalidPayloadException;
+import org.apache.camel.builder.RouteBuilder;
+import org.referralhub.camel.ApiErrorHandling;
+import org.referralhub.camel.ApiProblem;
+import org.referralhub.camel.ApiReply;
+import org.referralhub.camel.ApiRequest;
+import org.referralhub.camel.Endpoints;
+import org.referralhub.config.ConfigurationSource;
+import org.referralhub.config.HubConfiguration;
+import org.referralhub.config.Partner;
+import org.referralhub.delivery.PartnerReferral;
+import org.referralhub.fhir.FhirResources;
+import org.referralhub.fhir.TaskSearch;
+import org.referralhub.referral.CanonicalJson;
+import org.referralhub.referral.Delivery;
+import org.referralhub.referral.Referral;
+import org.referralhub.store.ReferralStore;
+
+/**
+ * The FHIR R4 door for partners that read rather than receive: their referrals as Tasks ({@code GET Task?owner=…
+ * &_lastUpdated=gt…}, {@code GET Task/{id}}), each Task's ServiceRequest ({@code GET ServiceRequest/{id}}), and the
+ * CapabilityStatement. A partner signs in with its API key (X-Api-Key, or {@code Authorization: Bearer}); another
+ * partner's Task is not found. Refusals are OperationOutcomes ({@link ApiErrorHandling} answers FHIR paths in FHIR).
+ */
+public final class FhirPartnerRoutes extends RouteBuilder {
+
+    /** Where the door is, under the hub's base URL. */
+    public static final String BASE = "/fhir/r4";
+
+    private final PartnerDoor door;
+    private final ConfigurationSource configs;
+    private final ReferralStore store;
+    private final String publicBaseUrl;
+    private final Clock clock;
+
+    public FhirPartnerRoutes(PartnerDoor door, ConfigurationSource configs, ReferralStore store, String publicBaseUrl,
+                             Clock clock) {
+        this.door = door;
+        this.configs = configs;
+        this.store = store;
+        this.publicBaseUrl = publicBaseUrl;
+        this.clock = clock;
+    }
+
+    @Override
+    public void configure() {
+        from(Endpoints.FHIR_METADATA).routeId("fhir-metadata").routeConfigurationId(ApiErrorHandling.ID)
+                .process(e -> {
+                    e.setProperty(ApiRequest.PROPERTY, e.getMessage().getMandatoryBody(ApiRequest.class));
+                    e.getMessage().setBody(fhir(200, FhirResources.capabilityStatement(base(), clock.instant())));
+                });
+        from(Endpoints.FHIR_UNSUPPORTED).routeId("fhir-unsupported").routeConfigurationId(ApiErrorHandling.ID)
+                .process(e -> {
+                    ApiRequest request = e.getMessage().getMandatoryBody(ApiRequest.class);
+                    e.setProperty(ApiRequest.PROPERTY, request);
+                    boolean known = request.path().matches(BASE + "/(Task|ServiceRequest)(/[^/]+)?");
+                    throw new ApiProblem(known ? 405 : 404, "not-supported", known ? "Not supported here" : "No such resource",
+                            "The FHIR door reads Tasks (search and read) and ServiceRequests (read); "
+                                    + request.method() + " " + request.path() + " is not one of them. Partners report a "
+                                    + "referral's status with POST /v1/partner/referrals/{id}/status.");
+                });
+        from(Endpoints.FHIR_PARTNER_READ).routeId("fhir-partner-read").routeConfigurationId(ApiErrorHandling.ID)
+                .process(FhirPartnerRoutes::bearerAsKey)
+                .process(door::signIn)
+                .process(this::read);
+    }
+
+    /** A FHIR client sends its key as a bearer token: it is read as the X-Api-Key it is. */
+    static void bearerAsKey(Exchange exchange) throws InvalidPayloadException {
+        ApiRequest request = exchange.getMessage().getMandatoryBody(ApiRequest.class);
+        String authorization = request.header("authorization");
+        if (request.header("x-api-key") == null && authorization != null
+                && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            Map<String, String> headers = new HashMap<>(request.headers());
+            headers.put("x-api-key", authorization.substring(7).trim());
+            exchange.getMessage().setBody(new ApiRequest(request.method(), request.path(), request.pathParameters(),
+                    headers, request.body(), request.requestId(), request.sourceIp(), request.query()));
+        }
+    }
+
+    private void read(Exchange exchange) {
+        ApiRequest request = exchange.getProperty(ApiRequest.PROPERTY, ApiRequest.class);
+        Partner partner = PartnerDoor.partner(exchange);
+        HubConfiguration config = configs.current();
+        String id = request.pathParameters().get("id");
+        if (id == null) {
+            exchange.getMessage().setBody(fhir(200, search(request, partner, config)));
+            return;
+        }
+        Referral referral = store.find(id).filter(r -> visible(r, partner))
+                .orElseThrow(() -> new ApiProblem(404, "not-found", "No such resource",
+                        "No " + type(request) + " " + id + " among this partner's referrals."));
+        exchange.getMessage().setBody(fhir(200, type(request).equals("Task") ? task(referral, partner, config)
+                : serviceRequest(referral, partner, config)));
+    }
+
+    private ObjectNode search(ApiRequest request, Partner partner, HubConfiguration config) {
+        TaskSearch search;
+        try {
+            search = TaskSearch.parse(request.query(), partner.id());
+        } catch (TaskSearch.Refused refused) {
+            throw new ApiProblem(refused.status(), refused.status() == 403 ? "forbidden" : "bad-search",
+                    refused.status() == 403 ? "Another partner's Tasks" : "The search is not understood",
+                    refused.getMessage());
+        }
+        List<Referral> found = new ArrayList<>(store.ofPartner(partner.id()).stream()
+                .filter(r -> visible(r, partner)).filter(search::matches)
+                .sorted(Comparator.comparing(FhirResources::lastUpdated)).limit(search.count()).toList());
+        List<ObjectNode> tasks = new ArrayList<>();
+        List<ObjectNode> requests = new ArrayList<>();
+        for (Referral referral : found) {
+            tasks.add(task(referral, partner, config));
+            if (search.includeFocus()) {
+                requests.add(serviceRequest(referral, partner, config));
+            }
+        }
+        return FhirResources.searchset(base(), tasks, requests, clock.instant());
+    }
+
+    /**
+     * Whether the partner may read the referral now: routed to it, and its client's data still shareable (a delivery
+     * withheld because consent lapsed is not read around).
+     */
+    private boolean visible(Referral referral, Partner partner) {
+        return partner.id().equals(referral.partnerId()) && referral.delivery() != null
+                && referral.delivery().state() != Delivery.State.WITHHELD
+                && referral.consent() != null && referral.consent().isValidAt(clock.instant());
+    }
+
+    private ObjectNode task(Referral referral, Partner partner, HubConfiguration config) {
+        return FhirResources.task(referral, view(referral, partner, config), agencyName(referral, config), partner.name());
+    }
+
+    private ObjectNode serviceRequest(Referral referral, Partner partner, HubConfiguration config) {
+        return FhirResources.serviceRequest(referral, view(referral, partner, config), agencyName(referral, config),
+                partner.name(), config.program(referral.program()).map(p -> p.name()).orElse(null));
+    }
+
+    /** What the partner may see of the client: the consent scope, narrowed by the partner's own field selection. */
+    private static PartnerReferral view(Referral referral, Partner partner, HubConfiguration config) {
+        return PartnerReferral.of(referral, agencyName(referral, config)).selecting(partner.fields());
+    }
+
+    private static String agencyName(Referral referral, HubConfiguration config) {
+        return config.agency(referral.agencyId()).map(a -> a.name()).orElse(null);
+    }
+
+    private static String type(ApiRequest request) {
+        return request.path().contains("/ServiceRequest/") ? "ServiceRequest" : "Task";
+    }
+
+    private String base() {
+        return publicBaseUrl + BASE;
+    }
+
+    private static ApiReply fhir(int status, ObjectNode resource) {
+        return new ApiReply(status, Map.of("Content-Type", FhirResources.FHIR_JSON), CanonicalJson.write(resource));
+    }
+}
