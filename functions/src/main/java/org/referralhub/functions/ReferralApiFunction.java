@@ -32,6 +32,8 @@ public final class ReferralApiFunction implements RequestHandler<APIGatewayV2HTT
             Map.entry("GET /fhir/r4/metadata", Endpoints.FHIR_METADATA),
             Map.entry("GET /fhir/r4/Task", Endpoints.FHIR_PARTNER_READ),
             Map.entry("GET /fhir/r4/Task/{id}", Endpoints.FHIR_PARTNER_READ),
+            Map.entry("PUT /fhir/r4/Task/{id}", Endpoints.FHIR_TASK_UPDATE),
+            Map.entry("PATCH /fhir/r4/Task/{id}", Endpoints.FHIR_TASK_UPDATE),
             Map.entry("GET /fhir/r4/ServiceRequest/{id}", Endpoints.FHIR_PARTNER_READ),
             Map.entry("ANY /fhir/r4/{proxy+}", Endpoints.FHIR_UNSUPPORTED),
             Map.entry("GET /health", Endpoints.HEALTH),

@@ -17,9 +17,11 @@ import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
 import ca.uhn.fhir.validation.FhirValidator;
 import ca.uhn.fhir.validation.ResultSeverityEnum;
 import ca.uhn.fhir.validation.ValidationResult;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -161,6 +163,60 @@ class FhirPartnerIT {
                 .returnBundle(Bundle.class).execute();
         assertThat(onHoldOnly.getEntry()).extracting(e -> e.getResource().getIdElement().getIdPart()).contains(first[0])
                 .doesNotContain(second[0]);
+    }
+
+    @Test
+    void aPartnerMovesItsTaskByPutAndByPatchAndTheAgencyIsToldWhileAMoveBackIsRefused() throws Exception {
+        String[] referral = referred();
+        IGenericClient fhir = client(referral[1]);
+
+        // accepted, contacted: the Task as read, its status and business status changed, sent back whole
+        Task task = fhir.read().resource(Task.class).withId(referral[0]).execute();
+        task.setStatus(Task.TaskStatus.INPROGRESS);
+        task.getBusinessStatus().setText("contacted");
+        Task moved = (Task) fhir.update().resource(task).execute().getResource();
+        valid(moved);
+        assertThat(moved.getStatus()).isEqualTo(Task.TaskStatus.INPROGRESS);
+        assertThat(moved.getBusinessStatus().getText()).isEqualTo("contacted");
+
+        // then completed, by a JSON Patch, saying why
+        fhir.patch().withBody("[{\"op\": \"replace\", \"path\": \"/status\", \"value\": \"completed\"},"
+                + " {\"op\": \"add\", \"path\": \"/statusReason\", \"value\": {\"text\": \"matched with a mentor\"}}]")
+                .withId("Task/" + referral[0]).execute();
+        Task done = fhir.read().resource(Task.class).withId(referral[0]).execute();
+        assertThat(done.getStatus()).isEqualTo(Task.TaskStatus.COMPLETED);
+        assertThat(done.getStatusReason().getText()).isEqualTo("matched with a mentor");
+        assertThat(fhir.read().resource(ServiceRequest.class).withId(referral[0]).execute().getStatus())
+                .isEqualTo(ServiceRequest.ServiceRequestStatus.COMPLETED);
+
+        // the agency sees the partner's steps, as from any other channel
+        JsonNode seen = agencies.get("/v1/referrals/" + referral[0], AGENCY_KEYS.get("cics")).body();
+        assertThat(seen.get("statusHistory")).extracting(h -> h.get("status").asText() + " by " + h.get("by").asText())
+                .contains("in-progress by partner:" + referral[1], "completed by partner:" + referral[1]);
+        // and is told on its own channel (CICS: a signed webhook call), as for a report from any other door
+        List<String> told = List.of();
+        for (int i = 0; i < 100 && !told.contains("completed"); i++) {
+            Thread.sleep(150);
+            List<String> statuses = new ArrayList<>();
+            agencies.get("/sandbox/agencies/cics/deliveries", null).body().path("deliveries").forEach(d -> {
+                if (referral[0].equals(d.at("/referral/referralId").asText())
+                        && d.path("signatureVerified").asBoolean()) {
+                    statuses.add(d.at("/referral/status").asText());
+                }
+            });
+            told = statuses;
+        }
+        assertThat(told).contains("in-progress", "completed");
+
+        // a closed referral takes no further change; an owner the partner is not is not its to set
+        done.setStatus(Task.TaskStatus.INPROGRESS);
+        BaseServerResponseException closed = assertThrows(BaseServerResponseException.class,
+                () -> fhir.update().resource(done).execute());
+        assertThat(closed.getStatusCode()).isEqualTo(409);
+        assertThat(outcome(closed).getIssueFirstRep().getCode()).isEqualTo(OperationOutcome.IssueType.CONFLICT);
+        done.getOwner().setReference("Organization/someone-else");
+        assertThat(assertThrows(BaseServerResponseException.class, () -> fhir.update().resource(done).execute())
+                .getStatusCode()).isEqualTo(422);
     }
 
     @Test

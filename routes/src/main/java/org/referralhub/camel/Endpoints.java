@@ -73,6 +73,8 @@ public final class Endpoints {
     public static final String FHIR_METADATA = "direct:fhir-metadata";
     /** FHIR R4: a partner reads its Tasks, or one Task or ServiceRequest (body: {@link ApiRequest}; answers FHIR JSON). */
     public static final String FHIR_PARTNER_READ = "direct:fhir-partner-read";
+    /** FHIR R4: a partner moves a Task, by PUT or JSON Patch (body: {@link ApiRequest}; answers the Task). */
+    public static final String FHIR_TASK_UPDATE = "direct:fhir-task-update";
     /** FHIR R4: anything else under the door, answered with an OperationOutcome that says what the door does. */
     public static final String FHIR_UNSUPPORTED = "direct:fhir-unsupported";
     /** Remind partners of referrals they let wait, send on those they let wait too long (answers the steps taken). */

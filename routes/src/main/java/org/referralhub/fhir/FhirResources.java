@@ -162,14 +162,17 @@ public final class FhirResources {
         statement.putArray("format").add("json");
         ObjectNode rest = statement.putArray("rest").addObject();
         rest.put("mode", "server");
-        rest.put("documentation", "Partners read the referrals routed to them as Tasks (SDOH Clinical Care closed loop), "
-                + "with X-Api-Key or Authorization: Bearer and their partner API key.");
+        rest.put("documentation", "Partners read the referrals routed to them as Tasks (SDOH Clinical Care closed loop) "
+                + "and move them (status, statusReason, businessStatus), with X-Api-Key or Authorization: Bearer and "
+                + "their partner API key.");
         rest.putObject("security").put("description", "A partner's API key, in X-Api-Key or as a bearer token.");
         ArrayNode resources = rest.putArray("resource");
         ObjectNode task = resources.addObject();
         task.put("type", "Task");
-        task.putArray("interaction").addObject().put("code", "read");
-        ((ArrayNode) task.get("interaction")).addObject().put("code", "search-type");
+        ArrayNode interactions = task.putArray("interaction");
+        for (String interaction : List.of("read", "search-type", "update", "patch")) {
+            interactions.addObject().put("code", interaction);
+        }
         ArrayNode params = task.putArray("searchParam");
         params.addObject().put("name", "owner").put("type", "reference")
                 .put("documentation", "The partner's own Organization (Organization/<partner id>): the only one it may read.");

@@ -33,30 +33,16 @@ public record TaskSearch(Set<ReferralStatus> statuses, List<Predicate<Instant>> 
     private static final Set<String> KNOWN = Set.of("owner", "status", "_lastUpdated", "_id", "_include", "_count",
             "_format");
 
-    /** A search refused: {@code status} 400 (not understood) or 403 (another partner's Tasks). */
-    public static final class Refused extends RuntimeException {
-        private final int status;
-
-        public Refused(int status, String message) {
-            super(message, null, false, false);
-            this.status = status;
-        }
-
-        public int status() {
-            return status;
-        }
-    }
-
     /** The search in {@code query} by the partner {@code partnerId}. */
     public static TaskSearch parse(Map<String, String> query, String partnerId) {
         List<String> unknown = query.keySet().stream().filter(k -> !KNOWN.contains(k)).sorted().toList();
         if (!unknown.isEmpty()) {
-            throw new Refused(400, "the hub does not search Tasks by " + String.join(", ", unknown)
+            throw new FhirRefusal(400, "the hub does not search Tasks by " + String.join(", ", unknown)
                     + "; it searches by owner, status, _lastUpdated, _id, _include=Task:focus and _count");
         }
         String owner = query.get("owner");
         if (owner != null && !owner.equals("Organization/" + partnerId) && !owner.equals(partnerId)) {
-            throw new Refused(403, "a partner reads its own Tasks only: owner=Organization/" + partnerId);
+            throw new FhirRefusal(403, "a partner reads its own Tasks only: owner=Organization/" + partnerId);
         }
         Set<ReferralStatus> statuses = new LinkedHashSet<>();
         for (String code : values(query.get("status"))) {
@@ -70,7 +56,7 @@ public record TaskSearch(Set<ReferralStatus> statuses, List<Predicate<Instant>> 
         boolean includeFocus = false;
         for (String include : values(query.get("_include"))) {
             if (!include.equals("Task:focus")) {
-                throw new Refused(400, "the hub includes Task:focus only, not " + include);
+                throw new FhirRefusal(400, "the hub includes Task:focus only, not " + include);
             }
             includeFocus = true;
         }
@@ -79,15 +65,15 @@ public record TaskSearch(Set<ReferralStatus> statuses, List<Predicate<Instant>> 
             try {
                 count = Math.min(MAX_COUNT, Integer.parseInt(query.get("_count").trim()));
             } catch (NumberFormatException e) {
-                throw new Refused(400, "_count is a whole number, not " + query.get("_count"));
+                throw new FhirRefusal(400, "_count is a whole number, not " + query.get("_count"));
             }
             if (count < 1) {
-                throw new Refused(400, "_count is at least 1");
+                throw new FhirRefusal(400, "_count is at least 1");
             }
         }
         String format = query.get("_format");
         if (format != null && !format.contains("json")) {
-            throw new Refused(400, "the hub answers FHIR in JSON only, not " + format);
+            throw new FhirRefusal(400, "the hub answers FHIR in JSON only, not " + format);
         }
         return new TaskSearch(statuses, bounds, ids, includeFocus, count);
     }
@@ -106,7 +92,7 @@ public record TaskSearch(Set<ReferralStatus> statuses, List<Predicate<Instant>> 
                 return status;
             }
         }
-        throw new Refused(400, "status " + code + " is not a Task status the hub uses");
+        throw new FhirRefusal(400, "status " + code + " is not a Task status the hub uses");
     }
 
     /** {@code gt2026-11-23T10:00:00Z}, {@code ge2026-11-23} (the start of that day, UTC), {@code lt…}, {@code le…}. */
@@ -118,7 +104,7 @@ public record TaskSearch(Set<ReferralStatus> statuses, List<Predicate<Instant>> 
             at = value.length() == 10 ? LocalDate.parse(value).atStartOfDay().toInstant(ZoneOffset.UTC)
                     : OffsetDateTime.parse(value).toInstant();
         } catch (DateTimeParseException e) {
-            throw new Refused(400, "_lastUpdated is a prefix (gt, ge, lt, le) and an instant or a date, not " + text);
+            throw new FhirRefusal(400, "_lastUpdated is a prefix (gt, ge, lt, le) and an instant or a date, not " + text);
         }
         switch (prefix.toLowerCase(Locale.ROOT)) {
             case "gt":
@@ -130,7 +116,7 @@ public record TaskSearch(Set<ReferralStatus> statuses, List<Predicate<Instant>> 
             case "le":
                 return i -> !i.isAfter(at);
             default:
-                throw new Refused(400, "_lastUpdated takes gt, ge, lt or le, not " + prefix);
+                throw new FhirRefusal(400, "_lastUpdated takes gt, ge, lt or le, not " + prefix);
         }
     }
 

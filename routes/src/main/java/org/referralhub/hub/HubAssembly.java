@@ -254,7 +254,7 @@ public final class HubAssembly {
         if (wings.contains(Wing.PARTNER_API)) {
             PartnerDoor partners = new PartnerDoor(config, signIns);
             routes.add(new PartnerStatusRoutes(partners, config, signIns, archive, reports, links, records, clock));
-            routes.add(new FhirPartnerRoutes(partners, config, store, publicBaseUrl, clock));
+            routes.add(new FhirPartnerRoutes(partners, config, store, reports, publicBaseUrl, clock));
         }
         if (wings.contains(Wing.FILES)) {
             routes.add(new FileIntakeRoutes(files, new PartnerStatusFiles(reports, store, archive, fileDrop, clock, records),

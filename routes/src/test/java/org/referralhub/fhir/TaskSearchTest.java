@@ -29,9 +29,9 @@ class TaskSearchTest {
     @Test
     void anotherPartnersTasksAreForbiddenAndWhatIsNotUnderstoodIsNamed() {
         assertThatThrownBy(() -> TaskSearch.parse(Map.of("owner", "Organization/costi"), "humber"))
-                .isInstanceOfSatisfying(TaskSearch.Refused.class, r -> assertThat(r.status()).isEqualTo(403));
+                .isInstanceOfSatisfying(FhirRefusal.class, r -> assertThat(r.status()).isEqualTo(403));
         assertThatThrownBy(() -> TaskSearch.parse(Map.of("patient", "Patient/1", "code", "x"), "humber"))
-                .isInstanceOfSatisfying(TaskSearch.Refused.class, r -> assertThat(r.status()).isEqualTo(400))
+                .isInstanceOfSatisfying(FhirRefusal.class, r -> assertThat(r.status()).isEqualTo(400))
                 .hasMessageContaining("code, patient");
         assertThatThrownBy(() -> TaskSearch.parse(Map.of("status", "draft"), "humber")).hasMessageContaining("draft");
         assertThatThrownBy(() -> TaskSearch.parse(Map.of("_lastUpdated", "2026-11-23"), "humber"))

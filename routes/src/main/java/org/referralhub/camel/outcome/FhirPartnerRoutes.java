@@ -1,6 +1,8 @@
 package org.referralhub.camel.outcome;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -19,8 +21,13 @@ import org.referralhub.config.ConfigurationSource;
 import org.referralhub.config.HubConfiguration;
 import org.referralhub.config.Partner;
 import org.referralhub.delivery.PartnerReferral;
+import org.referralhub.fhir.FhirRefusal;
 import org.referralhub.fhir.FhirResources;
 import org.referralhub.fhir.TaskSearch;
+import org.referralhub.fhir.TaskUpdate;
+import org.referralhub.outcome.Outcomes;
+import org.referralhub.outcome.StatusReports;
+import org.referralhub.outcome.StatusUpdate;
 import org.referralhub.referral.CanonicalJson;
 import org.referralhub.referral.Delivery;
 import org.referralhub.referral.Referral;
@@ -28,8 +35,8 @@ import org.referralhub.store.ReferralStore;
 
 /**
  * The FHIR R4 door for partners that read rather than receive: their referrals as Tasks ({@code GET Task?owner=…
- * &_lastUpdated=gt…}, {@code GET Task/{id}}), each Task's ServiceRequest ({@code GET ServiceRequest/{id}}), and the
- * CapabilityStatement. A partner signs in with its API key (X-Api-Key, or {@code Authorization: Bearer}); another
+ * &_lastUpdated=gt…}, {@code GET Task/{id}}), each Task's ServiceRequest ({@code GET ServiceRequest/{id}}), the
+ * CapabilityStatement; and a Task moved by its partner ({@code PUT}, or {@code PATCH} with JSON Patch). A partner signs in with its API key (X-Api-Key, or {@code Authorization: Bearer}); another
  * partner's Task is not found. Refusals are OperationOutcomes ({@link ApiErrorHandling} answers FHIR paths in FHIR).
  */
 public final class FhirPartnerRoutes extends RouteBuilder {
@@ -40,14 +47,16 @@ public final class FhirPartnerRoutes extends RouteBuilder {
     private final PartnerDoor door;
     private final ConfigurationSource configs;
     private final ReferralStore store;
+    private final StatusReports reports;
     private final String publicBaseUrl;
     private final Clock clock;
 
-    public FhirPartnerRoutes(PartnerDoor door, ConfigurationSource configs, ReferralStore store, String publicBaseUrl,
-                             Clock clock) {
+    public FhirPartnerRoutes(PartnerDoor door, ConfigurationSource configs, ReferralStore store, StatusReports reports,
+                             String publicBaseUrl, Clock clock) {
         this.door = door;
         this.configs = configs;
         this.store = store;
+        this.reports = reports;
         this.publicBaseUrl = publicBaseUrl;
         this.clock = clock;
     }
@@ -64,11 +73,15 @@ public final class FhirPartnerRoutes extends RouteBuilder {
                     ApiRequest request = e.getMessage().getMandatoryBody(ApiRequest.class);
                     e.setProperty(ApiRequest.PROPERTY, request);
                     boolean known = request.path().matches(BASE + "/(Task|ServiceRequest)(/[^/]+)?");
+                    String does = "The FHIR door reads Tasks (search and read), moves a Task (PUT, PATCH) and reads "
+                            + "ServiceRequests; ";
                     throw new ApiProblem(known ? 405 : 404, "not-supported", known ? "Not supported here" : "No such resource",
-                            "The FHIR door reads Tasks (search and read) and ServiceRequests (read); "
-                                    + request.method() + " " + request.path() + " is not one of them. Partners report a "
-                                    + "referral's status with POST /v1/partner/referrals/{id}/status.");
+                            does + request.method() + " " + request.path() + " is not one of them.");
                 });
+        from(Endpoints.FHIR_TASK_UPDATE).routeId("fhir-task-update").routeConfigurationId(ApiErrorHandling.ID)
+                .process(FhirPartnerRoutes::bearerAsKey)
+                .process(door::signIn)
+                .process(this::update);
         from(Endpoints.FHIR_PARTNER_READ).routeId("fhir-partner-read").routeConfigurationId(ApiErrorHandling.ID)
                 .process(FhirPartnerRoutes::bearerAsKey)
                 .process(door::signIn)
@@ -104,11 +117,45 @@ public final class FhirPartnerRoutes extends RouteBuilder {
                 : serviceRequest(referral, partner, config)));
     }
 
+    /**
+     * A Task moved by its partner (PUT of the Task, or a JSON Patch): the same report, lifecycle and refusals as
+     * {@code POST /v1/partner/referrals/{id}/status}, the agency told the same way; answers the Task as it is now.
+     */
+    private void update(Exchange exchange) {
+        ApiRequest request = exchange.getProperty(ApiRequest.PROPERTY, ApiRequest.class);
+        Partner partner = PartnerDoor.partner(exchange);
+        String id = request.pathParameters().get("id");
+        Referral current = store.find(id).filter(r -> visible(r, partner)).orElseThrow(() -> new ApiProblem(404,
+                "not-found", "No such resource", "No Task " + id + " among this partner's referrals."));
+        JsonNode body;
+        try {
+            body = CanonicalJson.MAPPER.readTree(request.body());
+        } catch (IOException e) {
+            throw new ApiProblem(400, "malformed", "Not JSON", "Send the Task (PUT) or a JSON Patch (PATCH) as JSON.");
+        }
+        StatusUpdate update;
+        try {
+            update = request.method().equals("PATCH") ? TaskUpdate.fromPatch(body, current) : TaskUpdate.fromPut(body, current);
+        } catch (FhirRefusal refused) {
+            throw new ApiProblem(refused.status(), refused.status() == 400 ? "malformed" : "not-movable",
+                    refused.status() == 400 ? "Not this Task" : "The change cannot be made", refused.getMessage());
+        }
+        Referral now = current;
+        if (update != null) {
+            try {
+                now = reports.report(partner, update);
+            } catch (Outcomes.RefusedUpdate refused) {
+                throw PartnerStatusRoutes.problem(refused);
+            }
+        }
+        exchange.getMessage().setBody(fhir(200, task(now, partner, configs.current())));
+    }
+
     private ObjectNode search(ApiRequest request, Partner partner, HubConfiguration config) {
         TaskSearch search;
         try {
             search = TaskSearch.parse(request.query(), partner.id());
-        } catch (TaskSearch.Refused refused) {
+        } catch (FhirRefusal refused) {
             throw new ApiProblem(refused.status(), refused.status() == 403 ? "forbidden" : "bad-search",
                     refused.status() == 403 ? "Another partner's Tasks" : "The search is not understood",
                     refused.getMessage());

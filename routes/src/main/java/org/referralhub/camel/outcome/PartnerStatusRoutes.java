@@ -146,17 +146,20 @@ public final class PartnerStatusRoutes extends RouteBuilder {
     }
 
     private static void refuse(Partner partner, StatusUpdate update, Outcomes.RefusedUpdate refused) {
-        {
-            int status = switch (refused.code()) {
-                case "not-found", "not-yours" -> 404;
-                case "invalid-transition", "closed", "not-delivered" -> 409;
-                default -> 422;
-            };
-            LOG.info("partner {} report on referral {} refused: {}", partner.id(), update.referralId(), refused.code());
-            throw new ApiProblem(new ApiProblem.Body("/problems/" + refused.code(),
-                    status == 404 ? "No such referral" : "The update cannot be applied", status,
-                    status == 404 ? "You have no referral with this id." : refused.getMessage(), null, null, null));
-        }
+        LOG.info("partner {} report on referral {} refused: {}", partner.id(), update.referralId(), refused.code());
+        throw problem(refused);
+    }
+
+    /** A report the lifecycle refuses, as the partner is answered on every door: 404, 409 or 422 with the reason. */
+    static ApiProblem problem(Outcomes.RefusedUpdate refused) {
+        int status = switch (refused.code()) {
+            case "not-found", "not-yours" -> 404;
+            case "invalid-transition", "closed", "not-delivered" -> 409;
+            default -> 422;
+        };
+        return new ApiProblem(new ApiProblem.Body("/problems/" + refused.code(),
+                status == 404 ? "No such referral" : "The update cannot be applied", status,
+                status == 404 ? "You have no referral with this id." : refused.getMessage(), null, null, null));
     }
 
     private static String text(JsonNode body, String name) {
