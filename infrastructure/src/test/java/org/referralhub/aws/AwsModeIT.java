@@ -295,7 +295,7 @@ class AwsModeIT {
 
     @Test
     void mailGoesOutThroughSesFromTheVerifiedDomainWithTheHubsIdInAHeaderSesLeavesAlone() throws Exception {
-        SesMailSender sender = new SesMailSender(ses);
+        SesMailSender sender = new SesMailSender(() -> ses);
         sender.send(new OutboundEmail(HUB_ADDRESS, "intake@partner.example", "Referral 01ABC for you", "Hello",
                 "<dlv_01ABC_humber@hub.example>", null, null));
 

@@ -5,6 +5,7 @@ import jakarta.mail.Session;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.Properties;
+import java.util.function.Supplier;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.sesv2.SesV2Client;
 import software.amazon.awssdk.services.sesv2.model.SesV2Exception;
@@ -16,11 +17,20 @@ import software.amazon.awssdk.services.sesv2.model.SesV2Exception;
  */
 public final class SesMailSender implements MailSender {
 
-    private final SesV2Client ses;
+    private final Supplier<SesV2Client> client;
     private final Session session = Session.getInstance(new Properties());
+    private SesV2Client ses;
 
-    public SesMailSender(SesV2Client ses) {
-        this.ses = ses;
+    /** @param client made at the first message, so a function that sends none never builds it */
+    public SesMailSender(Supplier<SesV2Client> client) {
+        this.client = client;
+    }
+
+    private synchronized SesV2Client ses() {
+        if (ses == null) {
+            ses = client.get();
+        }
+        return ses;
     }
 
     @Override
@@ -34,7 +44,7 @@ public final class SesMailSender implements MailSender {
             throw new IllegalStateException("the message could not be written (" + e.getClass().getSimpleName() + ")", e);
         }
         try {
-            ses.sendEmail(r -> r.content(c -> c.raw(m -> m.data(SdkBytes.fromByteArray(raw)))));
+            ses().sendEmail(r -> r.content(c -> c.raw(m -> m.data(SdkBytes.fromByteArray(raw)))));
         } catch (SesV2Exception e) {
             // the error's code only: SES's message may quote an address
             throw new IllegalStateException("SES did not take the message ("

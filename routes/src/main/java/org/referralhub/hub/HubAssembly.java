@@ -432,20 +432,12 @@ public final class HubAssembly {
 
     /**
      * The hub's outgoing mail: SES's API under the function's role (AWS), or SMTP; without either, replies are logged
-     * as not sent. The SES client is made at the first message, so a function that sends none never builds it.
+     * as not sent.
      */
     private MailSender mailSender(HubSettings settings, SecretStore secrets, Region region, URI endpoint,
                                   AwsCredentialsProvider credentials) {
         if (settings.get(HubSettings.MAIL_TRANSPORT).filter("ses"::equalsIgnoreCase).isPresent()) {
-            MailSender[] ses = new MailSender[1];
-            return message -> {
-                synchronized (ses) {
-                    if (ses[0] == null) {
-                        ses[0] = new SesMailSender(ses(region, endpoint, credentials));
-                    }
-                }
-                ses[0].send(message);
-            };
+            return new SesMailSender(() -> ses(region, endpoint, credentials));
         }
         if (settings.get(HubSettings.SMTP_HOST).isEmpty()) {
             return message -> LOG.warn("no SMTP_HOST set: a reply to an agency was not sent");
