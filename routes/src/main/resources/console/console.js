@@ -30,7 +30,7 @@ const TEXT = {
     "error": "Something went wrong: ", "nav.routing": "Routing",
     "col.capacity": "Capacity", "new.agency": "New agency", "new.partner": "New partner", "field.id": "Id",
     "field.name": "Name", "field.program": "Program", "field.intakeChannel": "Intake channel",
-    "field.intakeUrl": "Webhook URL", "field.more": "More settings (JSON, optional)", "create": "Create",
+    "field.intakeUrl": "Webhook URL (or FHIR base URL)", "field.more": "More settings (JSON, optional)", "create": "Create",
     "created": "Created.", "refused": "Refused:", "edit": "Change", "edit.help":
       "A JSON merge patch: only the fields you give change (null removes one).", "save": "Save changes", "saved": "Saved.",
     "keys.rotate": "Rotate API keys", "keys.shown": "Shown this once — copy it now:", "secret.rotate": "Rotate signing secret",
@@ -77,7 +77,7 @@ const TEXT = {
     "col.summary": "Changement", "error": "Une erreur est survenue : ", "nav.routing": "Acheminement",
     "col.capacity": "Capacité", "new.agency": "Nouvel organisme", "new.partner": "Nouveau partenaire", "field.id": "Identifiant",
     "field.name": "Nom", "field.program": "Programme", "field.intakeChannel": "Canal de réception",
-    "field.intakeUrl": "URL du webhook", "field.more": "Autres réglages (JSON, facultatif)", "create": "Créer",
+    "field.intakeUrl": "URL du webhook (ou base FHIR)", "field.more": "Autres réglages (JSON, facultatif)", "create": "Créer",
     "created": "Créé.", "refused": "Refusé :", "edit": "Modifier", "edit.help":
       "Un correctif JSON (merge patch) : seuls les champs donnés changent (null en retire un).", "save": "Enregistrer",
     "saved": "Enregistré.", "keys.rotate": "Renouveler les clés d’API", "keys.shown": "Affiché une seule fois — copiez-le maintenant :",
@@ -373,7 +373,7 @@ async function partners(id) {
   const partnerList = (await api("GET", "partners")).body;
   const idInput = el("input", { required: true, pattern: "[a-z0-9-]+", autocomplete: "off" });
   const nameInput = el("input", { required: true });
-  const channel = el("select", {}, ["webhook", "email", "sftp"].map(v => el("option", { value: v }, v)));
+  const channel = el("select", {}, ["webhook", "email", "sftp", "fhir"].map(v => el("option", { value: v }, v)));
   const url = el("input", { type: "url" });
   page(t("partners.title"),
     table([t("col.id"), t("col.name"), t("col.intake"), t("col.capacity")],
@@ -383,7 +383,8 @@ async function partners(id) {
     createForm("partners", [field("partner-id", t("field.id"), idInput), field("partner-name", t("field.name"), nameInput),
       field("partner-channel", t("field.intakeChannel"), channel), field("partner-url", t("field.intakeUrl"), url)],
       () => ({ id: idInput.value.trim(), name: nameInput.value.trim(),
-        intake: channel.value === "webhook" ? { channel: "webhook", url: url.value.trim() } : { channel: channel.value } })));
+        intake: channel.value === "webhook" ? { channel: "webhook", url: url.value.trim() }
+          : channel.value === "fhir" ? { channel: "fhir", baseUrl: url.value.trim() } : { channel: channel.value } })));
 }
 
 function ruleText(rule) {
@@ -437,7 +438,7 @@ async function routing() {
 /** The sandbox: a sample through mapping, validation, screening and routing, nothing stored or sent. */
 function whatWouldHappen(agencyList) {
   const agency = el("select", {}, agencyList.map(a => el("option", { value: a.id }, a.id)));
-  const channel = el("select", {}, ["webhook", "file", "email"].map(v => el("option", { value: v }, v)));
+  const channel = el("select", {}, ["webhook", "file", "email", "fhir"].map(v => el("option", { value: v }, v)));
   const sample = el("textarea", { rows: 8, spellcheck: "false" });
   const file = el("input", { type: "file", accept: ".json,.csv,.xlsx,.eml,.txt" });
   const results = el("div", { id: "sandbox-results", "aria-live": "polite" });

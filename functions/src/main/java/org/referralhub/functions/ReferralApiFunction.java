@@ -30,6 +30,7 @@ public final class ReferralApiFunction implements RequestHandler<APIGatewayV2HTT
             Map.entry("GET /v1/partner/status-links/{token}", Endpoints.STATUS_LINK),
             Map.entry("POST /v1/partner/status-links/{token}", Endpoints.STATUS_LINK),
             Map.entry("GET /fhir/r4/metadata", Endpoints.FHIR_METADATA),
+            Map.entry("POST /fhir/r4", Endpoints.FHIR_REFERRAL_INTAKE),
             Map.entry("GET /fhir/r4/Task", Endpoints.FHIR_PARTNER_READ),
             Map.entry("GET /fhir/r4/Task/{id}", Endpoints.FHIR_PARTNER_READ),
             Map.entry("PUT /fhir/r4/Task/{id}", Endpoints.FHIR_TASK_UPDATE),

@@ -454,12 +454,12 @@ public final class LocalHub implements AutoCloseable {
         return demoCredentials("agencyKeys");
     }
 
-    /** The demo administrator's bearer token, from the packaged demo credentials. */
     /** The demo partners' API keys, with which they report outcomes, by partner id. */
     public static Map<String, String> demoPartnerKeys() {
         return demoCredentials("partnerKeys");
     }
 
+    /** The demo administrator's bearer token, from the packaged demo credentials. */
     public static String demoAdminToken() {
         return demoCredentials("adminTokens").get("program-admin");
     }

@@ -4,19 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import ca.uhn.fhir.context.FhirContext;
-import ca.uhn.fhir.context.support.DefaultProfileValidationSupport;
 import ca.uhn.fhir.rest.client.api.IGenericClient;
-import ca.uhn.fhir.rest.client.api.ServerValidationModeEnum;
-import ca.uhn.fhir.rest.client.interceptor.BearerTokenAuthInterceptor;
 import ca.uhn.fhir.rest.param.DateRangeParam;
 import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
 import ca.uhn.fhir.rest.server.exceptions.ForbiddenOperationException;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
-import ca.uhn.fhir.validation.FhirValidator;
-import ca.uhn.fhir.validation.ResultSeverityEnum;
-import ca.uhn.fhir.validation.ValidationResult;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -25,11 +18,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.hl7.fhir.common.hapi.validation.support.CommonCodeSystemsTerminologyService;
-import org.hl7.fhir.common.hapi.validation.support.InMemoryTerminologyServerValidationSupport;
-import org.hl7.fhir.common.hapi.validation.support.ValidationSupportChain;
-import org.hl7.fhir.common.hapi.validation.validator.FhirInstanceValidator;
-import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.CapabilityStatement;
 import org.hl7.fhir.r4.model.OperationOutcome;
@@ -51,26 +39,17 @@ class FhirPartnerIT {
 
     private static final Map<String, String> AGENCY_KEYS = LocalHub.demoKeys();
     private static final Map<String, String> PARTNER_KEYS = LocalHub.demoPartnerKeys();
-    private static final FhirContext FHIR = FhirContext.forR4();
 
     @TempDir
     static Path data;
     private static LocalHub hub;
     private static HubClient agencies;
-    private static FhirValidator validator;
 
     @BeforeAll
     static void start() throws Exception {
         hub = LocalHub.start(LocalHub.Options.defaults().withPorts(0, 0, 0).withDataDirectory(data)
                 .withTableName("referrals-" + UUID.randomUUID()).withSweepMillis(300));
         agencies = new HubClient(hub.baseUrl());
-        FHIR.getRestfulClientFactory().setServerValidationMode(ServerValidationModeEnum.NEVER);
-        ValidationSupportChain support = new ValidationSupportChain(new DefaultProfileValidationSupport(FHIR),
-                new InMemoryTerminologyServerValidationSupport(FHIR), new CommonCodeSystemsTerminologyService(FHIR));
-        validator = FHIR.newValidator();
-        FhirInstanceValidator instance = new FhirInstanceValidator(support);
-        instance.setAnyExtensionsAllowed(true);
-        validator.registerValidatorModule(instance);
     }
 
     @AfterAll
@@ -79,9 +58,7 @@ class FhirPartnerIT {
     }
 
     private static IGenericClient client(String partner) {
-        IGenericClient client = FHIR.newRestfulGenericClient(hub.baseUrl() + "/fhir/r4");
-        client.registerInterceptor(new BearerTokenAuthInterceptor(PARTNER_KEYS.get(partner)));
-        return client;
+        return FhirR4.client(hub.baseUrl() + "/fhir/r4", PARTNER_KEYS.get(partner));
     }
 
     /** A canonical referral of CICS, delivered; answers its id and the partner it went to. */
@@ -96,13 +73,6 @@ class FhirPartnerIT {
         return new String[] {id, accepted.body().get("partnerId").asText()};
     }
 
-    private static void valid(IBaseResource resource) {
-        ValidationResult result = validator.validateWithResult(resource);
-        assertThat(result.getMessages().stream().filter(m -> m.getSeverity().ordinal() >= ResultSeverityEnum.ERROR.ordinal())
-                .map(m -> m.getLocationString() + ": " + m.getMessage()).toList())
-                .as(FHIR.newJsonParser().encodeResourceToString(resource)).isEmpty();
-    }
-
     @Test
     void aPartnerPollsItsTasksChangedSinceItsLastPollWithTheirServiceRequestsAndEachIsValidR4() throws Exception {
         String[] first = referred();
@@ -110,15 +80,15 @@ class FhirPartnerIT {
         IGenericClient fhir = client(partner);
 
         // the validator is live: a Task with a status R4 does not have is an error to it
-        assertThat(validator.validateWithResult("{\"resourceType\": \"Task\", \"status\": \"waiting\", \"intent\": \"order\"}")
+        assertThat(FhirR4.validator().validateWithResult("{\"resourceType\": \"Task\", \"status\": \"waiting\", \"intent\": \"order\"}")
                 .isSuccessful()).isFalse();
 
         CapabilityStatement capability = fhir.capabilities().ofType(CapabilityStatement.class).execute();
         assertThat(capability.getFhirVersion().toCode()).isEqualTo("4.0.1");
-        valid(capability);
+        FhirR4.valid(capability);
 
         Task task = fhir.read().resource(Task.class).withId(first[0]).execute();
-        valid(task);
+        FhirR4.valid(task);
         // the guide's TaskForReferralManagement
         assertThat(task.getIntent()).isEqualTo(Task.TaskIntent.ORDER);
         assertThat(task.getCode().getCodingFirstRep().getCode()).isEqualTo("fulfill");
@@ -133,7 +103,7 @@ class FhirPartnerIT {
         assertThat(client.getNameFirstRep().getFamily()).isNotBlank();
 
         ServiceRequest request = fhir.read().resource(ServiceRequest.class).withId(first[0]).execute();
-        valid(request);
+        FhirR4.valid(request);
         assertThat(request.getStatus()).isEqualTo(ServiceRequest.ServiceRequestStatus.ACTIVE);
 
         // the partner puts the referral on hold, saying why; a poll since the first read finds that change only
@@ -149,7 +119,7 @@ class FhirPartnerIT {
                 .lastUpdated(new DateRangeParam().setLowerBound("gt" + mark))
                 .include(Task.INCLUDE_FOCUS)
                 .returnBundle(Bundle.class).execute();
-        valid(changed);
+        FhirR4.valid(changed);
         List<String> tasks = changed.getEntry().stream().filter(e -> e.getResource() instanceof Task)
                 .map(e -> e.getResource().getIdElement().getIdPart()).toList();
         assertThat(tasks).contains(first[0], second[0]);
@@ -175,9 +145,21 @@ class FhirPartnerIT {
         task.setStatus(Task.TaskStatus.INPROGRESS);
         task.getBusinessStatus().setText("contacted");
         Task moved = (Task) fhir.update().resource(task).execute().getResource();
-        valid(moved);
+        FhirR4.valid(moved);
         assertThat(moved.getStatus()).isEqualTo(Task.TaskStatus.INPROGRESS);
         assertThat(moved.getBusinessStatus().getText()).isEqualTo("contacted");
+
+        // what the work produced: an output added by a JSON Patch, then on the Task as it reads
+        fhir.patch().withBody("[{\"op\": \"add\", \"path\": \"/output/-\", \"value\": {\"type\": {\"text\": "
+                + "\"mentor match\"}, \"valueString\": \"matched with a mentor in civil engineering\"}}]")
+                .withId("Task/" + referral[0]).execute();
+        Task withOutput = fhir.read().resource(Task.class).withId(referral[0]).execute();
+        FhirR4.valid(withOutput);
+        assertThat(withOutput.getOutput()).singleElement().satisfies(o -> {
+            assertThat(o.getType().getText()).isEqualTo("mentor match");
+            assertThat(o.getValue().primitiveValue()).isEqualTo("matched with a mentor in civil engineering");
+        });
+        assertThat(withOutput.getStatus()).as("an output alone moves nothing").isEqualTo(Task.TaskStatus.INPROGRESS);
 
         // then completed, by a JSON Patch, saying why
         fhir.patch().withBody("[{\"op\": \"replace\", \"path\": \"/status\", \"value\": \"completed\"},"
@@ -193,6 +175,8 @@ class FhirPartnerIT {
         JsonNode seen = agencies.get("/v1/referrals/" + referral[0], AGENCY_KEYS.get("cics")).body();
         assertThat(seen.get("statusHistory")).extracting(h -> h.get("status").asText() + " by " + h.get("by").asText())
                 .contains("in-progress by partner:" + referral[1], "completed by partner:" + referral[1]);
+        assertThat(seen.at("/outputs/0/value").asText()).isEqualTo("matched with a mentor in civil engineering");
+        assertThat(seen.at("/outputs/0/by").asText()).isEqualTo("partner:" + referral[1]);
         // and is told on its own channel (CICS: a signed webhook call), as for a report from any other door
         List<String> told = List.of();
         for (int i = 0; i < 100 && !told.contains("completed"); i++) {
@@ -235,7 +219,7 @@ class FhirPartnerIT {
                 () -> client(referral[1]).search().byUrl("Task?patient=Patient/x").returnBundle(Bundle.class).execute());
         assertThat(outcome(unknown).getIssueFirstRep().getDiagnostics()).contains("patient");
 
-        IGenericClient nobody = FHIR.newRestfulGenericClient(hub.baseUrl() + "/fhir/r4");
+        IGenericClient nobody = FhirR4.FHIR.newRestfulGenericClient(hub.baseUrl() + "/fhir/r4");
         assertThatThrownBy(() -> nobody.read().resource(Task.class).withId(referral[0]).execute())
                 .isInstanceOf(BaseServerResponseException.class)
                 .satisfies(e -> assertThat(((BaseServerResponseException) e).getStatusCode()).isEqualTo(401));
@@ -244,7 +228,7 @@ class FhirPartnerIT {
     private static OperationOutcome outcome(BaseServerResponseException e) {
         assertThat(e.getOperationOutcome()).as("an OperationOutcome in the answer").isInstanceOf(OperationOutcome.class);
         OperationOutcome outcome = (OperationOutcome) e.getOperationOutcome();
-        valid(outcome);
+        FhirR4.valid(outcome);
         return outcome;
     }
 }

@@ -87,7 +87,7 @@ class ReferralStoreIT {
         String id = ReferralIds.newId(NOW);
         return new Referral(Referral.SCHEMA_VERSION, id, "p", new ReferralSource("cics", Channel.WEBHOOK,
                 "REF-" + UUID.randomUUID(), NOW, "x"), client, null, null, new RoutingDecision("humber", "rule", NOW, null),
-                null, null, null, List.of(), Delivery.pending("dlv_" + id, NOW))
+                null, null, null, List.of(), Delivery.pending("dlv_" + id, NOW), List.of())
                 .movedTo(ReferralStatus.REQUESTED, null, null, NOW, "agency:cics");
     }
 

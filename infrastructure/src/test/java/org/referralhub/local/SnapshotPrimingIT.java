@@ -20,8 +20,8 @@ class SnapshotPrimingIT extends HubOnDynamoDbLocal {
 
         int ran = hub.prime();
 
-        assertThat(ran).as("each agency's sample, canonical and with its own mapping")
-                .isEqualTo(2 * hub.services().config().agencies().size());
+        assertThat(ran).as("each agency's sample, canonical and with its own mapping, and the FHIR sample")
+                .isEqualTo(3 * hub.services().config().agencies().size());
         assertThat(hub.dynamo().scan(r -> r.tableName(table).select("COUNT")).count()).as("nothing stored").isEqualTo(before);
         assertThat(archivedFiles()).as("nothing archived").isEqualTo(archived);
     }

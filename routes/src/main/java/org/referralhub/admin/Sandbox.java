@@ -18,6 +18,7 @@ import org.referralhub.config.ConfigurationSource;
 import org.referralhub.config.FieldMappingSet;
 import org.referralhub.config.HubConfiguration;
 import org.referralhub.email.MessageReader;
+import org.referralhub.fhir.BundleReader;
 import org.referralhub.files.FileLimits;
 import org.referralhub.files.FileRowsReader;
 import org.referralhub.intake.ChannelReader;
@@ -97,12 +98,13 @@ public final class Sandbox {
     private static final int MAX_ATTACHMENTS = 10;
     /** The sandbox's names of the channels (a file comes by SFTP, as the channel records it). */
     private static final Map<String, Channel> CHANNELS = Map.of("webhook", Channel.WEBHOOK, "file", Channel.SFTP,
-            "sftp", Channel.SFTP, "email", Channel.EMAIL);
+            "sftp", Channel.SFTP, "email", Channel.EMAIL, "fhir", Channel.FHIR);
     /** Each channel's reader, the very one its intake reads with, for the sample's intake (its configuration). */
     private static final Map<Channel, Function<ReferralIntake, ChannelReader>> READERS = Map.of(
             Channel.WEBHOOK, WebhookReader::new,
             Channel.SFTP, intake -> new FileRowsReader(intake, FileLimits.DEFAULT),
-            Channel.EMAIL, intake -> new MessageReader(intake, MAX_ATTACHMENTS));
+            Channel.EMAIL, intake -> new MessageReader(intake, MAX_ATTACHMENTS),
+            Channel.FHIR, BundleReader::new);
 
     public Result run(Request request) {
         HubConfiguration config = request.proposed() == null ? live.current() : propose.apply(request.proposed());
@@ -110,7 +112,7 @@ public final class Sandbox {
         Agency configured = config.agency(request.agencyId() == null ? "" : request.agencyId())
                 .orElseThrow(() -> new BadSample("no agency '" + request.agencyId() + "'"));
         Agency agency = request.mapping() == null ? configured : withMapping(configured, request.mapping());
-        if (request.mapping() != null && !FieldMappingSet.CANONICAL.equals(request.mapping())
+        if (request.mapping() != null && !FieldMappingSet.isBuiltIn(request.mapping())
                 && !config.mappings().containsKey(request.mapping())) {
             throw new BadSample("no mapping '" + request.mapping() + "' (propose it in 'proposed.mappings')");
         }
@@ -118,7 +120,7 @@ public final class Sandbox {
         String channel = request.channel() == null ? Channel.WEBHOOK.code() : request.channel();
         Channel kind = CHANNELS.get(channel);
         if (kind == null) {
-            throw new BadSample("channel must be webhook, file or email");
+            throw new BadSample("channel must be webhook, file, email or fhir");
         }
         List<Item> items = new ArrayList<>();
         List<String> problems = new ArrayList<>();
@@ -147,7 +149,7 @@ public final class Sandbox {
     private static Agency withMapping(Agency a, String mapping) {
         return new Agency(a.id(), a.name(), a.program(), a.apiKeyHashes(), mapping, mapping, null, a.fileSheet(), a.sftp(),
                 a.pull(), a.email() == null ? new Agency.EmailSenders(List.of(), mapping)
-                : new Agency.EmailSenders(a.email().senders(), mapping), a.mailbox(), a.notifications(), a.signedWebhooks(), a.locale());
+                : new Agency.EmailSenders(a.email().senders(), mapping), a.mailbox(), a.notifications(), a.signedWebhooks(), a.locale(), mapping);
     }
 
     private static Item item(ReferralIntake intake, Agency agency, Channel channel, String where, ReferralDraft draft, Instant now) {

@@ -85,13 +85,16 @@ public final class ApiErrorHandling extends RouteConfigurationBuilder {
         if (request != null && request.path().startsWith(FHIR_PATHS)) {
             List<String> details = new ArrayList<>();
             if (complete.errors() != null) {
-                complete.errors().forEach(error -> details.add(error.field() + ": " + error.message()));
+                complete.errors().forEach(error -> details.add(error.field() + (error.source() == null ? ""
+                        : " (read from " + error.source() + ")") + ": " + error.message()));
             }
             if (complete.problems() != null) {
                 details.addAll(complete.problems());
             }
             exchange.getMessage().setBody(new ApiReply(body.status(), Map.of("Content-Type", FhirResources.FHIR_JSON),
-                    CanonicalJson.write(FhirResources.operationOutcome(body.status(), complete.title(), complete.detail(),
+                    CanonicalJson.write(FhirResources.operationOutcome(body.status(), complete.title(),
+                            complete.receiptId() == null ? complete.detail()
+                                    : complete.detail() + " (receipt " + complete.receiptId() + ")",
                             details))));
             return;
         }

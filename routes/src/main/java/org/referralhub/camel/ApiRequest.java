@@ -60,6 +60,20 @@ public record ApiRequest(String method, String path, Map<String, String> pathPar
         return headers.get(name.toLowerCase(Locale.ROOT));
     }
 
+    /**
+     * The same request with an {@code Authorization: Bearer} token read as the {@code X-Api-Key} it is (a FHIR
+     * client sends its key so); unchanged when it has an X-Api-Key or no bearer token.
+     */
+    public ApiRequest bearerAsApiKey() {
+        String authorization = header("authorization");
+        if (header("x-api-key") != null || authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            return this;
+        }
+        Map<String, String> withKey = new HashMap<>(headers);
+        withKey.put("x-api-key", authorization.substring(7).trim());
+        return new ApiRequest(method, path, pathParameters, withKey, body, requestId, sourceIp, query);
+    }
+
     public String bodyText() {
         return new String(body, StandardCharsets.UTF_8);
     }

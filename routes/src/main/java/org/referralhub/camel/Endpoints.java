@@ -62,6 +62,8 @@ public final class Endpoints {
     public static final String DELIVER_EMAIL = "direct:deliver-email";
     /** Hand claimed referrals to their partner's SFTP server, as one file (property: ClaimedDelivery). */
     public static final String DELIVER_SFTP = "direct:deliver-sftp";
+    /** Creates a claimed referral as a Task on the partner's own FHIR server (exchange: a {@code ClaimedDelivery}). */
+    public static final String DELIVER_FHIR = "direct:deliver-fhir";
 
     // ---- outcome: partners report, agencies are told (camel/outcome)
 
@@ -75,6 +77,11 @@ public final class Endpoints {
     public static final String FHIR_PARTNER_READ = "direct:fhir-partner-read";
     /** FHIR R4: a partner moves a Task, by PUT or JSON Patch (body: {@link ApiRequest}; answers the Task). */
     public static final String FHIR_TASK_UPDATE = "direct:fhir-task-update";
+    /**
+     * FHIR R4: an agency refers by a transaction Bundle POSTed to the base (body: {@link ApiRequest}; answers a
+     * transaction-response Bundle, or an OperationOutcome).
+     */
+    public static final String FHIR_REFERRAL_INTAKE = "direct:fhir-referral-intake";
     /** FHIR R4: anything else under the door, answered with an OperationOutcome that says what the door does. */
     public static final String FHIR_UNSUPPORTED = "direct:fhir-unsupported";
     /** Remind partners of referrals they let wait, send on those they let wait too long (answers the steps taken). */

@@ -23,11 +23,13 @@ import java.util.Map;
  * @param mailbox        the agency's own mailbox, polled over IMAP, when it keeps referral mail at home
  * @param notifications  how the agency is told of each status change of its referrals (any of the three channels)
  * @param signedWebhooks the secret its webhook calls are signed with, for an agency that signs rather than sends a key
+ * @param fhirMapping    the mapping its FHIR transaction Bundles are read through ({@code fhir-r4}, built in, when absent):
+ *                       where in the Patient, Consent, ServiceRequest, Task and Observations each field lives
  */
 public record Agency(String id, String name, String program, List<String> apiKeyHashes, String webhookMapping,
                      String fileMapping, Map<String, String> fileMappings, String fileSheet,
                      SftpAccount sftp, FilePull pull, EmailSenders email, Mailbox mailbox, Notify notifications,
-                     SignedWebhooks signedWebhooks, String locale) {
+                     SignedWebhooks signedWebhooks, String locale, String fhirMapping) {
 
     /**
      * An agency whose system signs its calls (Standard Webhooks) instead of sending an API key.
@@ -48,6 +50,7 @@ public record Agency(String id, String name, String program, List<String> apiKey
         webhookMapping = webhookMapping == null ? FieldMappingSet.CANONICAL : webhookMapping;
         fileMapping = fileMapping == null ? FieldMappingSet.CANONICAL : fileMapping;
         fileMappings = fileMappings == null ? Map.of() : Map.copyOf(fileMappings);
+        fhirMapping = fhirMapping == null ? FieldMappingSet.FHIR_R4 : fhirMapping;
     }
 
     /**

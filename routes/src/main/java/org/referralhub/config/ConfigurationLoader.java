@@ -259,7 +259,7 @@ public final class ConfigurationLoader {
             if (config.program(agency.program()).isEmpty()) {
                 problems.add("agency '" + agency.id() + "' refers to program '" + agency.program() + "', which does not exist");
             }
-            List<String> named = new ArrayList<>(List.of(agency.webhookMapping(), agency.fileMapping()));
+            List<String> named = new ArrayList<>(List.of(agency.webhookMapping(), agency.fileMapping(), agency.fhirMapping()));
             agency.fileMappings().forEach((format, mapping) -> {
                 named.add(mapping);
                 if (!List.of("csv", "xlsx", "json", "jsonl").contains(format)) {
@@ -268,13 +268,13 @@ public final class ConfigurationLoader {
                 }
             });
             for (String mapping : named) {
-                if (!FieldMappingSet.CANONICAL.equals(mapping) && !config.mappings().containsKey(mapping)) {
+                if (!FieldMappingSet.isBuiltIn(mapping) && !config.mappings().containsKey(mapping)) {
                     problems.add("agency '" + agency.id() + "' uses mapping '" + mapping + "', which does not exist");
                 }
             }
             if (agency.email() != null) {
                 String mapping = agency.email().mapping();
-                if (mapping != null && !FieldMappingSet.CANONICAL.equals(mapping) && !config.mappings().containsKey(mapping)) {
+                if (mapping != null && !FieldMappingSet.isBuiltIn(mapping) && !config.mappings().containsKey(mapping)) {
                     problems.add("agency '" + agency.id() + "' uses mapping '" + mapping + "', which does not exist");
                 }
                 if (agency.email().senders().isEmpty()) {

@@ -11,7 +11,7 @@ import java.util.function.Function;
 import org.referralhub.referral.Channel;
 
 /**
- * How referrals reach a partner: its webhook, its SFTP server, or its inbox — each its own record, read from the
+ * How referrals reach a partner: its webhook, its SFTP server, its inbox, or its own FHIR server — each its own record, read from the
  * configuration's {@code intake} by its {@code channel} and checked when the configuration loads. Code that treats
  * the channels apart does so through {@link #match}, so a channel added here is a compile error wherever one is
  * forgotten.
@@ -20,23 +20,24 @@ import org.referralhub.referral.Channel;
 @JsonSubTypes({
         @JsonSubTypes.Type(value = PartnerChannel.Webhook.class, name = "webhook"),
         @JsonSubTypes.Type(value = PartnerChannel.Sftp.class, name = "sftp"),
-        @JsonSubTypes.Type(value = PartnerChannel.Email.class, name = "email")})
+        @JsonSubTypes.Type(value = PartnerChannel.Email.class, name = "email"),
+        @JsonSubTypes.Type(value = PartnerChannel.Fhir.class, name = "fhir")})
 public sealed interface PartnerChannel {
 
     /** The channels partners take referrals on, as a delivery records them. */
-    List<Channel> KINDS = List.of(Channel.WEBHOOK, Channel.SFTP, Channel.EMAIL);
+    List<Channel> KINDS = List.of(Channel.WEBHOOK, Channel.SFTP, Channel.EMAIL, Channel.FHIR);
 
     /** This channel's kind, as the referral's delivery attempts record it. */
     @JsonIgnore
     Channel kind();
 
     /** One answer per channel, chosen by this channel's kind. */
-    <R> R match(Function<Webhook, R> webhook, Function<Sftp, R> sftp, Function<Email, R> email);
+    <R> R match(Function<Webhook, R> webhook, Function<Sftp, R> sftp, Function<Email, R> email, Function<Fhir, R> fhir);
 
     /** The batch window in seconds, or null when referrals go one by one (a webhook takes them one by one). */
     @JsonIgnore
     default Integer batchWindowSeconds() {
-        return match(w -> null, Sftp::batchEverySeconds, Email::batchEverySeconds);
+        return match(w -> null, Sftp::batchEverySeconds, Email::batchEverySeconds, f -> null);
     }
 
     /** Whether referrals wait for a window and go together (a file, a digest) rather than one by one. */
@@ -106,7 +107,8 @@ public sealed interface PartnerChannel {
         }
 
         @Override
-        public <R> R match(Function<Webhook, R> webhook, Function<Sftp, R> sftp, Function<Email, R> email) {
+        public <R> R match(Function<Webhook, R> webhook, Function<Sftp, R> sftp, Function<Email, R> email,
+                           Function<Fhir, R> fhir) {
             return webhook.apply(this);
         }
 
@@ -154,7 +156,8 @@ public sealed interface PartnerChannel {
         }
 
         @Override
-        public <R> R match(Function<Webhook, R> webhook, Function<Sftp, R> sftp, Function<Email, R> email) {
+        public <R> R match(Function<Webhook, R> webhook, Function<Sftp, R> sftp, Function<Email, R> email,
+                           Function<Fhir, R> fhir) {
             return sftp.apply(this);
         }
 
@@ -219,7 +222,8 @@ public sealed interface PartnerChannel {
         }
 
         @Override
-        public <R> R match(Function<Webhook, R> webhook, Function<Sftp, R> sftp, Function<Email, R> email) {
+        public <R> R match(Function<Webhook, R> webhook, Function<Sftp, R> sftp, Function<Email, R> email,
+                           Function<Fhir, R> fhir) {
             return email.apply(this);
         }
 
@@ -237,6 +241,49 @@ public sealed interface PartnerChannel {
                 problems.add("partner '" + partnerId + "' has an e-mail intake without an address");
             }
             problems.addAll(Column.problems(partnerId, columns));
+            return problems;
+        }
+    }
+
+    /**
+     * A partner's own FHIR R4 server: each referral is created there as a Task (SDOH Clinical Care's
+     * TaskForReferralManagement, its ServiceRequest and client contained), by a conditional create on the hub's
+     * identifier for the referral, so a retried delivery never makes a second Task. The partner moves the Task through
+     * the hub's FHIR door, as a polling partner does.
+     *
+     * @param baseUrl  the server's FHIR base, e.g. {@code https://fhir.partner.example/r4}: checked as a webhook URL is
+     * @param tokenRef name in the secret store of the bearer token the hub sends (none when absent)
+     */
+    record Fhir(String baseUrl, String tokenRef) implements PartnerChannel {
+
+        @Override
+        public Channel kind() {
+            return Channel.FHIR;
+        }
+
+        @Override
+        public <R> R match(Function<Webhook, R> webhook, Function<Sftp, R> sftp, Function<Email, R> email,
+                           Function<Fhir, R> fhir) {
+            return fhir.apply(this);
+        }
+
+        /** Where a Task is created: the base's {@code Task} type. */
+        @JsonIgnore
+        public String taskUrl() {
+            return (baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl) + "/Task";
+        }
+
+        @Override
+        public List<String> problems(String partnerId) {
+            List<String> problems = new ArrayList<>();
+            WebhookAddress.problem(baseUrl).ifPresent(problem ->
+                    problems.add("partner '" + partnerId + "' has a FHIR intake with " + problem));
+            if (baseUrl != null && (baseUrl.contains("?") || baseUrl.contains("#"))) {
+                problems.add("partner '" + partnerId + "' has a FHIR base URL with a query or fragment: give the base alone");
+            }
+            if (tokenRef != null && !tokenRef.matches("[A-Za-z0-9/_+=.@-]{1,256}")) {
+                problems.add("partner '" + partnerId + "' names its FHIR token with other characters than a secret's name has");
+            }
             return problems;
         }
     }

@@ -7,6 +7,7 @@ import java.util.List;
 import org.referralhub.delivery.PartnerReferral;
 import org.referralhub.referral.CanonicalJson;
 import org.referralhub.referral.Client;
+import org.referralhub.referral.Output;
 import org.referralhub.referral.Referral;
 import org.referralhub.referral.ReferralStatus;
 import org.referralhub.referral.StatusChange;
@@ -26,6 +27,12 @@ public final class FhirResources {
     public static final String FHIR_JSON = "application/fhir+json";
     /** The identifier system of an agency's own reference for a referral: one per agency. */
     static final String AGENCY_REFERENCE_SYSTEM = "urn:referral-hub:agency-reference:";
+    /** The identifier system of the hub's referral ids, on the Tasks it creates on partners' own FHIR servers. */
+    public static final String REFERRAL_SYSTEM = "urn:referral-hub:referral";
+    /** The identifier system of the hub's agencies and partners, where a Task names them on another server. */
+    public static final String ORGANIZATION_SYSTEM = "urn:referral-hub:organization";
+    /** The identifier system of the hub's receipts: the archived request a transaction's answer names. */
+    public static final String RECEIPT_SYSTEM = "urn:referral-hub:receipt";
     private static final String TASK_CODE_SYSTEM = "http://hl7.org/fhir/CodeSystem/task-code";
     private static final String CLIENT = "client";
 
@@ -35,7 +42,13 @@ public final class FhirResources {
     /** When the referral last changed: its last status change, or its receipt. */
     public static Instant lastUpdated(Referral referral) {
         List<StatusChange> history = referral.statusHistory();
-        return history.isEmpty() ? referral.source().receivedAt() : history.get(history.size() - 1).at();
+        Instant last = history.isEmpty() ? referral.source().receivedAt() : history.get(history.size() - 1).at();
+        for (Output output : referral.outputs()) {
+            if (output.at() != null && output.at().isAfter(last)) {
+                last = output.at();
+            }
+        }
+        return last;
     }
 
     /** The referral's Task, as the partner it was routed to sees it. */
@@ -58,7 +71,51 @@ public final class FhirResources {
         task.put("lastModified", lastUpdated(referral).toString());
         organization(task.putObject("requester"), referral.agencyId(), agencyName);
         organization(task.putObject("owner"), referral.partnerId(), partnerName);
+        if (!referral.outputs().isEmpty()) {
+            ArrayNode outputs = task.putArray("output");
+            referral.outputs().forEach(o -> {
+                ObjectNode output = outputs.addObject();
+                output.putObject("type").put("text", o.type());
+                output.put("valueString", o.value());
+            });
+        }
         return task;
+    }
+
+    /**
+     * The referral as a Task to create on its partner's own FHIR server: no id (the server gives one), the hub's
+     * identifier for the referral first (a conditional create on it makes a retried delivery no second Task), the
+     * ServiceRequest and the client contained ({@code #request}, {@code #client}), the agency and the partner named
+     * by identifier (the server holds no Organization of the hub's).
+     */
+    public static ObjectNode partnerTask(Referral referral, PartnerReferral view, String agencyName, String partnerName,
+                                         String programName) {
+        ObjectNode task = task(referral, view, agencyName, partnerName);
+        task.remove(List.of("id", "meta"));
+        ObjectNode request = serviceRequest(referral, view, agencyName, partnerName, programName);
+        request.remove(List.of("meta", "contained"));
+        request.put("id", "request");
+        byIdentifier((ObjectNode) request.get("requester"), referral.agencyId());
+        byIdentifier((ObjectNode) request.get("performer").get(0), referral.partnerId());
+        ((ArrayNode) task.get("contained")).add(request);
+        task.putObject("focus").put("reference", "#request");
+        ArrayNode identifiers = task.has("identifier") ? (ArrayNode) task.get("identifier") : task.putArray("identifier");
+        identifiers.insert(0, CanonicalJson.MAPPER.createObjectNode().put("system", REFERRAL_SYSTEM)
+                .put("value", referral.referralId()));
+        byIdentifier((ObjectNode) task.get("requester"), referral.agencyId());
+        byIdentifier((ObjectNode) task.get("owner"), referral.partnerId());
+        return task;
+    }
+
+    /** The search that finds the Task made for a referral on a partner's server: its conditional create's If-None-Exist. */
+    public static String partnerTaskCondition(Referral referral) {
+        return "identifier=" + REFERRAL_SYSTEM + "|" + referral.referralId();
+    }
+
+    private static void byIdentifier(ObjectNode reference, String id) {
+        reference.remove("reference");
+        ObjectNode identifier = CanonicalJson.MAPPER.createObjectNode().put("system", ORGANIZATION_SYSTEM).put("value", id);
+        reference.set("identifier", identifier);
     }
 
     /** The ServiceRequest the Task is about: the program asked for, for the client. */
@@ -88,6 +145,71 @@ public final class FhirResources {
         matches.forEach(r -> entry(entries, base, r, "match"));
         included.forEach(r -> entry(entries, base, r, "include"));
         return bundle;
+    }
+
+    /**
+     * The answer to an agency's transaction: one entry per entry it sent, in its order. The ServiceRequest and Task
+     * are the referral's ({@code 201 Created}, or {@code 200 OK} when the referral was sent before: its id); the
+     * Task's outcome says what became of the referral (stored, screened, routed) and what of the Bundle was not read.
+     * Patient, Consent and Observations were read into the referral, which keeps the client: each says so.
+     *
+     * @param notRead the Bundle's elements and Observations the agency's mapping read nothing from
+     */
+    public static ObjectNode transactionResponse(List<ReferralBundle.Entry> entries, Referral referral, boolean duplicate,
+                                                 String receiptId, List<String> notRead, Instant now) {
+        ObjectNode bundle = CanonicalJson.MAPPER.createObjectNode();
+        bundle.put("resourceType", "Bundle");
+        bundle.putObject("meta").put("lastUpdated", now.toString());
+        bundle.putObject("identifier").put("system", RECEIPT_SYSTEM).put("value", receiptId);
+        bundle.put("type", "transaction-response");
+        ArrayNode list = bundle.putArray("entry");
+        String id = referral.referralId();
+        for (ReferralBundle.Entry entry : entries) {
+            ObjectNode response = list.addObject().putObject("response");
+            String type = entry.resourceType();
+            if (type.equals("ServiceRequest") || type.equals("Task")) {
+                response.put("status", duplicate ? "200 OK" : "201 Created");
+                response.put("location", type + "/" + id);
+                response.put("lastModified", lastUpdated(referral).toString());
+                if (type.equals("Task")) {
+                    response.set("outcome", referralOutcome(referral, duplicate, notRead));
+                }
+            } else {
+                response.put("status", "200 OK");
+                ObjectNode outcome = informational("Read into referral " + id + ", which keeps the client's details: "
+                        + "the hub holds no " + type + " resource of its own.");
+                response.set("outcome", outcome);
+            }
+        }
+        return bundle;
+    }
+
+    /** What became of the referral, for its agency: an id, a status and why, and what the hub did not read. */
+    private static ObjectNode referralOutcome(Referral referral, boolean duplicate, List<String> notRead) {
+        StringBuilder said = new StringBuilder();
+        said.append(duplicate ? "Sent before: Task " : "Task ").append(referral.referralId()).append(" is referral ")
+                .append(referral.referralId()).append(", ").append(referral.status().code());
+        if (referral.statusReason() != null) {
+            said.append(" (").append(referral.statusReason()).append(")");
+        }
+        said.append(referral.partnerId() == null ? "; not routed to a partner." : "; routed to partner "
+                + referral.partnerId() + ".");
+        ObjectNode outcome = informational(said.toString());
+        ArrayNode issues = (ArrayNode) outcome.get("issue");
+        referral.screening().reasons().forEach(reason -> issues.addObject().put("severity", "warning")
+                .put("code", "business-rule").put("diagnostics", reason.code() + ": " + reason.message()));
+        notRead.forEach(name -> issues.addObject().put("severity", "warning").put("code", "not-supported")
+                .put("diagnostics", name + " was not read: the agency's FHIR mapping reads nothing from it.")
+                .putArray("expression").add(name.contains(" ") ? name.substring(0, name.indexOf(' ')) : name));
+        return outcome;
+    }
+
+    private static ObjectNode informational(String text) {
+        ObjectNode outcome = CanonicalJson.MAPPER.createObjectNode();
+        outcome.put("resourceType", "OperationOutcome");
+        outcome.putArray("issue").addObject().put("severity", "information").put("code", "informational")
+                .put("diagnostics", text);
+        return outcome;
     }
 
     private static void entry(ArrayNode entries, String base, ObjectNode resource, String mode) {
@@ -162,10 +284,15 @@ public final class FhirResources {
         statement.putArray("format").add("json");
         ObjectNode rest = statement.putArray("rest").addObject();
         rest.put("mode", "server");
-        rest.put("documentation", "Partners read the referrals routed to them as Tasks (SDOH Clinical Care closed loop) "
-                + "and move them (status, statusReason, businessStatus), with X-Api-Key or Authorization: Bearer and "
-                + "their partner API key.");
-        rest.putObject("security").put("description", "A partner's API key, in X-Api-Key or as a bearer token.");
+        rest.put("documentation", "Agencies refer a client by POSTing a transaction Bundle (ServiceRequest and Task, "
+                + "with Patient, Consent and Observations) to this base, with their agency API key. Partners read the "
+                + "referrals routed to them as Tasks (SDOH Clinical Care closed loop) and move them (status, "
+                + "statusReason, businessStatus, output), with their partner API key. Keys go in X-Api-Key or as "
+                + "Authorization: Bearer.");
+        rest.putObject("security").put("description", "An agency's or partner's API key, in X-Api-Key or as a bearer token.");
+        rest.putArray("interaction").addObject().put("code", "transaction")
+                .put("documentation", "An agency's referral: one transaction Bundle, answered with a transaction-response "
+                        + "whose Task location is the referral's id.");
         ArrayNode resources = rest.putArray("resource");
         ObjectNode task = resources.addObject();
         task.put("type", "Task");

@@ -1,20 +1,26 @@
 package org.referralhub.fhir;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.NullNode;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import org.referralhub.outcome.StatusUpdate;
+import org.referralhub.referral.CanonicalJson;
+import org.referralhub.referral.Output;
 import org.referralhub.referral.Referral;
 
 /**
  * A partner moving a Task on the FHIR door — a {@code PUT} of the whole Task, or a {@code PATCH} (JSON Patch) of its
- * {@code status}, {@code statusReason}, {@code businessStatus} or {@code lastModified} — read into the same report
- * partners' other channels make ({@link StatusUpdate}), so the lifecycle's refusals (a move back, a closed referral)
- * are the same everywhere. What a partner may not change (the owner, the focus, the client, the requester) or what the
- * door does not take yet ({@code output}) is named and refused, never ignored.
+ * {@code status}, {@code statusReason}, {@code businessStatus}, {@code lastModified} or {@code output} — read into the
+ * same report partners' other channels make ({@link StatusUpdate}), so the lifecycle's refusals (a move back, a closed
+ * referral) are the same everywhere. An output (a {@code type} and a {@code value[x]}: text, a code, a reference's
+ * display, a date or a number) is added to the referral's and never taken back: a Task sent without one it had is
+ * refused. What a partner may not change (the owner, the focus, the client, the requester) is named and refused,
+ * never ignored.
  */
 public final class TaskUpdate {
 
@@ -38,14 +44,17 @@ public final class TaskUpdate {
         unchanged(task, "/requester/reference", "Organization/" + current.agencyId());
         unchanged(task, "/focus/reference", "ServiceRequest/" + current.referralId());
         unchanged(task, "/intent", "order");
-        if (task.has("output") && !task.get("output").isEmpty()) {
-            throw new FhirRefusal(422, "the hub does not take Task.output yet: report an outcome with status, statusReason "
-                    + "and businessStatus");
+        List<Output> outputs = outputs(task.get("output"));
+        for (Output kept : current.outputs()) {
+            if (outputs.stream().noneMatch(kept::sameAs)) {
+                throw new FhirRefusal(422, "Task.output leaves out an output of type '" + kept.type() + "' reported "
+                        + "earlier: outputs are kept, never taken back; send the Task with every output it had");
+            }
         }
         Instant at = instant(task.get("lastModified"));
         // the Task as read, sent back with a new status: its lastModified is the old one, not when this happened
         return update(current, text(task.get("status")), concept(task.get("statusReason")),
-                concept(task.get("businessStatus")), FhirResources.lastUpdated(current).equals(at) ? null : at);
+                concept(task.get("businessStatus")), FhirResources.lastUpdated(current).equals(at) ? null : at, outputs);
     }
 
     /** The report a JSON Patch of the Task makes; null when it changes nothing. */
@@ -57,16 +66,22 @@ public final class TaskUpdate {
         String reason = null;
         String business = current.businessStatus();
         Instant at = null;
+        List<Output> outputs = new ArrayList<>(current.outputs());
         for (JsonNode operation : operations) {
             String op = operation.path("op").asText();
             String path = operation.path("path").asText();
             if (op.equals("test")) {
                 continue;
             }
-            if (!op.equals("replace") && !op.equals("add") || !MOVABLE.contains(path)) {
-                throw new FhirRefusal(422, "a partner moves a Task by replacing " + MOVABLE + "; not " + op + " " + path);
-            }
             JsonNode value = operation.get("value");
+            if (op.equals("add") && path.equals("/output/-")) {
+                outputs.addAll(outputs(CanonicalJson.MAPPER.createArrayNode().add(value == null ? NullNode.getInstance() : value)));
+                continue;
+            }
+            if (!op.equals("replace") && !op.equals("add") || !MOVABLE.contains(path)) {
+                throw new FhirRefusal(422, "a partner moves a Task by replacing " + MOVABLE + " or adding to /output/-; "
+                        + "not " + op + " " + path);
+            }
             switch (path) {
                 case "/status" -> status = text(value);
                 case "/statusReason", "/statusReason/text" -> reason = path.endsWith("/text") ? text(value) : concept(value);
@@ -74,20 +89,71 @@ public final class TaskUpdate {
                 default -> at = instant(value);
             }
         }
-        return update(current, status, reason, business, at);
+        return update(current, status, reason, business, at, outputs);
     }
 
-    private static StatusUpdate update(Referral current, String status, String reason, String business, Instant at) {
+    private static StatusUpdate update(Referral current, String status, String reason, String business, Instant at,
+                                       List<Output> outputs) {
         boolean statusMoves = status != null && !status.equals(current.status().code());
         boolean businessMoves = business != null && !business.equalsIgnoreCase(Objects.requireNonNullElse(
                 current.businessStatus(), ""));
-        if (!statusMoves && !businessMoves) {
+        List<Output> added = new ArrayList<>();
+        for (Output output : outputs) {
+            if (current.outputs().stream().noneMatch(output::sameAs) && added.stream().noneMatch(output::sameAs)) {
+                added.add(output);
+            }
+        }
+        if (!statusMoves && !businessMoves && added.isEmpty()) {
             return null;
         }
         // a reason sent back as it was read is the earlier step's, not this one's
         String newReason = reason != null && reason.equals(current.statusReason()) ? null : reason;
         return new StatusUpdate(current.referralId(), statusMoves ? status : null, businessMoves ? business : null,
-                newReason, at);
+                newReason, at, added);
+    }
+
+    /** A Task's outputs as reported: each a type and one value, read as text; anything else refused by its place. */
+    static List<Output> outputs(JsonNode list) {
+        List<Output> outputs = new ArrayList<>();
+        if (list == null || list.isNull()) {
+            return outputs;
+        }
+        if (!list.isArray()) {
+            throw new FhirRefusal(400, "Task.output is a list of outputs, each a type and a value");
+        }
+        for (int i = 0; i < list.size(); i++) {
+            JsonNode output = list.get(i);
+            String where = "Task.output[" + i + "]";
+            String type = output.isObject() ? concept(output.get("type")) : null;
+            if (type == null || type.isBlank()) {
+                throw new FhirRefusal(422, where + " has no type (a CodeableConcept with a text or a code)");
+            }
+            List<String> values = new ArrayList<>();
+            output.fieldNames().forEachRemaining(name -> {
+                if (name.startsWith("value")) {
+                    values.add(name);
+                }
+            });
+            if (values.size() != 1) {
+                throw new FhirRefusal(422, where + " has " + values.size() + " values: an output has one value[x]");
+            }
+            String name = values.get(0);
+            JsonNode value = output.get(name);
+            String text = switch (name) {
+                case "valueCodeableConcept" -> concept(value);
+                case "valueReference" -> value.hasNonNull("display") ? value.get("display").asText() : text(value.get("reference"));
+                case "valueString", "valueMarkdown", "valueCode", "valueId", "valueUri", "valueUrl", "valueCanonical",
+                     "valueDate", "valueDateTime", "valueInstant", "valueTime", "valueInteger", "valuePositiveInt",
+                     "valueUnsignedInt", "valueDecimal", "valueBoolean" -> text(value);
+                default -> throw new FhirRefusal(422, where + "." + name + " is not a kind of value the hub keeps: send "
+                        + "text (valueString), a code (valueCodeableConcept), a reference (valueReference), a date or a number");
+            };
+            if (text == null || text.isBlank()) {
+                throw new FhirRefusal(422, where + "." + name + " is empty");
+            }
+            outputs.add(Output.reported(type, text));
+        }
+        return outputs;
     }
 
     private static void unchanged(JsonNode task, String pointer, String expected) {

@@ -154,7 +154,7 @@ public final class Hub implements AutoCloseable {
 
     /**
      * Runs what a first request runs, changing nothing: the health route (a table read and the archive), and a sample
-     * referral through every agency's mapping, validation, screening and routing in the sandbox. Before a SnapStart
+     * referral through every agency's mappings (webhook and FHIR), validation, screening and routing in the sandbox. Before a SnapStart
      * snapshot, so the restored function starts with its classes loaded and its clients warm. Answers how many
      * samples ran; a failure of any step is logged by class and passed over — priming never stops a start.
      */
@@ -167,8 +167,11 @@ public final class Hub implements AutoCloseable {
             LOG.warn("priming: health check failed ({})", e.getClass().getSimpleName());
         }
         String sample;
-        try (var in = Hub.class.getClassLoader().getResourceAsStream("samples/cics-canonical.json")) {
+        String bundle;
+        try (var in = Hub.class.getClassLoader().getResourceAsStream("samples/cics-canonical.json");
+             var fhir = Hub.class.getClassLoader().getResourceAsStream("samples/cics-fhir-bundle.json")) {
             sample = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            bundle = new String(fhir.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException | NullPointerException e) {
             return ran;
         }
@@ -181,6 +184,12 @@ public final class Hub implements AutoCloseable {
                 } catch (RuntimeException e) {
                     LOG.debug("priming: sample for agency {} not run ({})", agency.id(), e.getClass().getSimpleName());
                 }
+            }
+            try {
+                sandbox.run(new Sandbox.Request(agency.id(), Channel.FHIR.code(), null, bundle, null, null, null));
+                ran++;
+            } catch (RuntimeException e) {
+                LOG.debug("priming: FHIR sample for agency {} not run ({})", agency.id(), e.getClass().getSimpleName());
             }
         }
         return ran;

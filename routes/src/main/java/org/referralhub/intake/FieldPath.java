@@ -8,7 +8,8 @@ import java.util.List;
 /**
  * A path into an agency's JSON: dotted names, {@code [n]} array indexes and {@code [name=value]} selectors that
  * pick the first array element whose (dotted) member equals the value, e.g.
- * {@code form_response.answers[field.ref=email].email}. A key that exists literally (a spreadsheet header such
+ * {@code form_response.answers[field.ref=email].email}; a selector's path may index too
+ * ({@code Observation[code.coding[0].code=english-level].valueInteger}). A key that exists literally (a spreadsheet header such
  * as {@code "No. of years"}) wins over the path reading, so row-shaped data maps with the same engine.
  */
 public final class FieldPath {
@@ -34,7 +35,7 @@ public final class FieldPath {
                 }
                 i++;
             } else if (c == '[') {
-                int close = text.indexOf(']', i);
+                int close = closing(text, i);
                 if (close < 0) {
                     throw new IllegalArgumentException("unclosed '[' in path '" + text + "'");
                 }
@@ -88,6 +89,19 @@ public final class FieldPath {
     @Override
     public String toString() {
         return text;
+    }
+
+    /** The ']' that closes the '[' at {@code open}, past any bracket pairs inside (a selector's own index). */
+    private static int closing(String text, int open) {
+        int depth = 0;
+        for (int j = open; j < text.length(); j++) {
+            if (text.charAt(j) == '[') {
+                depth++;
+            } else if (text.charAt(j) == ']' && --depth == 0) {
+                return j;
+            }
+        }
+        return -1;
     }
 
     private static String unquote(String s) {

@@ -34,6 +34,15 @@ public final class ReferralDraft {
         return notRead;
     }
 
+    /** The same draft with {@code more} names said back as not read (a channel that reads below the top level). */
+    public ReferralDraft withNotRead(List<NotRead> more) {
+        EnumMap<CanonicalField, Object> copy = new EnumMap<>(CanonicalField.class);
+        copy.putAll(values);
+        List<NotRead> all = new ArrayList<>(notRead);
+        all.addAll(more);
+        return new ReferralDraft(copy, sources, errors, all);
+    }
+
     public List<FieldError> errors() {
         return errors;
     }

@@ -126,7 +126,7 @@ public final class ReferralIntake {
                 : fresh.statusReason(), now, "hub:mapping"));
         return new Referral(fresh.schemaVersion(), stored.referralId(), fresh.program(), stored.source(), fresh.client(),
                 fresh.consent(), fresh.screening(), fresh.routing(), fresh.status(), fresh.statusReason(),
-                fresh.businessStatus(), history, fresh.delivery());
+                fresh.businessStatus(), history, fresh.delivery(), stored.outputs());
     }
 
     /** Where the payload came from, as the channel knows it. */
@@ -139,6 +139,11 @@ public final class ReferralIntake {
      */
     public Referral assemble(Receipt receipt, JsonNode payload) {
         return assemble(receipt, mapper().map(receipt.mappingId(), payload, receipt.agency().dateOrder()));
+    }
+
+    /** Every source path of mapping {@code mappingId} (a channel that says what below the top level was not read). */
+    public List<String> sources(String mappingId) {
+        return mapper().sources(mappingId);
     }
 
     /** A payload read through a mapping, without validating or assembling it. */
@@ -193,7 +198,7 @@ public final class ReferralIntake {
         ReferralSource source = new ReferralSource(receipt.agency().id(), receipt.channel(), draft.agencyReference(),
                 now, receipt.rawPayloadRef());
         Referral referral = new Referral(Referral.SCHEMA_VERSION, receipt.referralId(), programId, source, client,
-                consent, screening, null, null, null, null, List.of(), null)
+                consent, screening, null, null, null, null, List.of(), null, List.of())
                 .movedTo(ReferralStatus.REQUESTED, null, null, now, "agency:" + receipt.agency().id());
         if (held) {
             return referral.movedTo(ReferralStatus.ON_HOLD, null, NOT_UNDERSTOOD, now, "hub:mapping")
@@ -219,7 +224,7 @@ public final class ReferralIntake {
         }
         Referral requested = new Referral(held.schemaVersion(), held.referralId(), held.program(), held.source(),
                 held.client(), held.consent(), NearMatch.screeningWithoutHold(held), null, held.status(),
-                held.statusReason(), held.businessStatus(), held.statusHistory(), null)
+                held.statusReason(), held.businessStatus(), held.statusHistory(), null, held.outputs())
                 .movedTo(ReferralStatus.REQUESTED, null, "another-client", now, by);
         return routed(configs.current(), requested, now);
     }
@@ -236,7 +241,8 @@ public final class ReferralIntake {
         RoutingDecision decision = new RoutingDecision(route.partnerId(), route.ruleId(), now, route.passedOver());
         Referral routed = new Referral(referral.schemaVersion(), referral.referralId(), referral.program(),
                 referral.source(), referral.client(), referral.consent(), referral.screening(), decision,
-                referral.status(), referral.statusReason(), referral.businessStatus(), referral.statusHistory(), null);
+                referral.status(), referral.statusReason(), referral.businessStatus(), referral.statusHistory(), null,
+                referral.outputs());
         return routed.withDelivery(Delivery.pending(deliveryId(referral.referralId(), decision.partnerId()),
                 firstAttempt(config, decision.partnerId(), now)));
     }

@@ -1,8 +1,13 @@
 package org.referralhub.intake;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.MissingNode;
 import com.fasterxml.jackson.databind.node.TextNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.time.DateTimeException;
 import java.time.LocalDate;
 import java.time.format.DateTimeFormatter;
@@ -28,6 +33,7 @@ import org.referralhub.config.FieldMappingSet;
 public final class ReferralMapper {
 
     private static final FieldMappingSet CANONICAL_SET = canonicalSet();
+    private static final FieldMappingSet FHIR_SET = builtIn("/mappings/fhir-r4.yaml");
 
     private final Map<String, FieldMappingSet> mappings;
     private final NameHints hints;
@@ -36,6 +42,7 @@ public final class ReferralMapper {
     public ReferralMapper(Map<String, FieldMappingSet> mappings) {
         Map<String, FieldMappingSet> all = new LinkedHashMap<>(mappings);
         all.putIfAbsent(FieldMappingSet.CANONICAL, CANONICAL_SET);
+        all.putIfAbsent(FieldMappingSet.FHIR_R4, FHIR_SET);
         this.mappings = Map.copyOf(all);
         this.hints = new NameHints(this.mappings);
         for (String id : this.mappings.keySet()) {
@@ -50,6 +57,27 @@ public final class ReferralMapper {
             fields.put(f.path(), FieldMapping.from(f.path()));
         }
         return new FieldMappingSet("the canonical referral format v1", fields);
+    }
+
+    /** A mapping every hub has, kept as data among the hub's resources. */
+    private static FieldMappingSet builtIn(String resource) {
+        try (InputStream in = ReferralMapper.class.getResourceAsStream(resource)) {
+            return new ObjectMapper(new YAMLFactory()).readValue(in, FieldMappingSet.class);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the built-in mapping " + resource, e);
+        }
+    }
+
+    /** The built-in mapping of FHIR R4 Bundles, as an administrator would copy it. */
+    public static FieldMappingSet fhirSet() {
+        return FHIR_SET;
+    }
+
+    /** Every source path of mapping {@code mappingId}, in the order its fields list them. */
+    public List<String> sources(String mappingId) {
+        List<String> sources = new ArrayList<>();
+        compiled(mappingId).values().forEach(mapping -> sources.addAll(mapping.config.from()));
+        return sources;
     }
 
     public boolean knows(String mappingId) {

@@ -21,9 +21,21 @@ public final class WebhookReader implements ChannelReader {
 
     @Override
     public void read(Agency agency, String name, byte[] bytes, Found found) {
-        JsonNode payload;
+        JsonNode payload = json(bytes);
+        if (payload == null || !payload.isObject()) {
+            throw new Unreadable("The body must be one JSON object.");
+        }
+        found.draft(new Labelled("the payload", null, intake.draft(agency.webhookMapping(), payload, agency.dateOrder())));
+    }
+
+    /**
+     * A body's one JSON value ({@link WebhookPayload}'s reading).
+     *
+     * @throws Unreadable saying what broke and where, never quoting the input
+     */
+    public static JsonNode json(byte[] bytes) {
         try {
-            payload = WebhookPayload.read(bytes);
+            return WebhookPayload.read(bytes);
         } catch (JsonProcessingException e) {
             // Jackson's own message can quote the input; say only what broke, and where
             String where = e.getLocation() == null ? ""
@@ -44,9 +56,5 @@ public final class WebhookReader implements ChannelReader {
         } catch (IOException e) {
             throw new Unreadable("The body could not be read as JSON.");
         }
-        if (payload == null || !payload.isObject()) {
-            throw new Unreadable("The body must be one JSON object.");
-        }
-        found.draft(new Labelled("the payload", null, intake.draft(agency.webhookMapping(), payload, agency.dateOrder())));
     }
 }

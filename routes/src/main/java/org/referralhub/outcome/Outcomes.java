@@ -2,12 +2,14 @@ package org.referralhub.outcome;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import org.referralhub.referral.Delivery;
+import org.referralhub.referral.Output;
 import org.referralhub.referral.Referral;
 import org.referralhub.referral.ReferralStatus;
 
@@ -67,7 +69,10 @@ public final class Outcomes {
         }
         String business = update.businessStatus() == null || update.businessStatus().isBlank() ? null
                 : update.businessStatus().trim().toLowerCase(Locale.ROOT);
-        ReferralStatus target = target(referral.status(), update.status(), business);
+        // a report of outputs alone (what the work produced) keeps the referral where it is
+        boolean outputsAlone = (update.status() == null || update.status().isBlank()) && business == null
+                && !update.outputs().isEmpty();
+        ReferralStatus target = outputsAlone ? referral.status() : target(referral.status(), update.status(), business);
         Instant at = update.at() == null ? now : update.at();
         if (at.isAfter(now.plus(Duration.ofMinutes(5)))) {
             throw new RefusedUpdate("future-date", "The date of the update is in the future.");
@@ -89,15 +94,36 @@ public final class Outcomes {
                     + " to " + target.code() + "; from " + referral.status().code() + " it can go to "
                     + referral.status().next().stream().map(ReferralStatus::code).toList() + ".");
         }
-        if (target == referral.status() && Objects.equals(business, referral.businessStatus())) {
-            return referral;
+        List<Output> added = added(referral, update.outputs(), partnerId, at);
+        if (target == referral.status() && (outputsAlone || Objects.equals(business, referral.businessStatus()))) {
+            return added.isEmpty() ? referral : referral.withOutputs(added);
         }
         String reason = update.reason() == null || update.reason().isBlank() ? null : update.reason().trim();
         if (reason != null && reason.length() > 500) {
             throw new RefusedUpdate("reason-too-long", "A reason has at most 500 characters.");
         }
         return referral.movedTo(target, business == null ? referral.businessStatus() : business, reason, at,
-                "partner:" + partnerId);
+                "partner:" + partnerId).withOutputs(added);
+    }
+
+    /** The reported outputs the referral does not have yet, recorded as the partner's at {@code at}; refused when unfit. */
+    private static List<Output> added(Referral referral, List<Output> reported, String partnerId, Instant at) {
+        List<Output> added = new ArrayList<>();
+        for (Output output : reported) {
+            if (output.type() == null || output.type().isBlank() || output.type().length() > Output.MAX_TYPE
+                    || output.value() == null || output.value().isBlank() || output.value().length() > Output.MAX_VALUE) {
+                throw new RefusedUpdate("invalid-output", "An output has a type (at most " + Output.MAX_TYPE
+                        + " characters) and a value (at most " + Output.MAX_VALUE + ").");
+            }
+            Output recorded = new Output(output.type().trim(), output.value().trim(), at, "partner:" + partnerId);
+            if (referral.outputs().stream().noneMatch(recorded::sameAs) && added.stream().noneMatch(recorded::sameAs)) {
+                added.add(recorded);
+            }
+        }
+        if (referral.outputs().size() + added.size() > Output.MAX_PER_REFERRAL) {
+            throw new RefusedUpdate("too-many-outputs", "A referral keeps at most " + Output.MAX_PER_REFERRAL + " outputs.");
+        }
+        return added;
     }
 
     /** The lifecycle status the report asks for: as sent, or implied by the milestone, or unchanged. */

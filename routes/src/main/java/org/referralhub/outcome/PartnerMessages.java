@@ -12,6 +12,7 @@ import org.referralhub.config.ConfigurationSource;
 import org.referralhub.config.Partner;
 import org.referralhub.email.MailSender;
 import org.referralhub.email.OutboundEmail;
+import org.referralhub.fhir.FhirResources;
 import org.referralhub.referral.CanonicalJson;
 import org.referralhub.referral.DeliveryAttempt;
 import org.referralhub.referral.Referral;
@@ -52,7 +53,7 @@ public final class PartnerMessages {
 
     /** Whether the partner has something to be reminded by: a webhook or an inbox. */
     public static boolean canRemind(Partner partner) {
-        return partner.intake() != null && partner.intake().match(webhook -> true, sftp -> false, email -> true);
+        return partner.intake() != null && partner.intake().match(webhook -> true, sftp -> false, email -> true, fhir -> false);
     }
 
     /** A reminder by the partner's own channel: a signed webhook call, or a message to its inbox with the links. */
@@ -81,6 +82,9 @@ public final class PartnerMessages {
             mail.send(new OutboundEmail(hubAddress, email.address(), "Reminder: referral " + referral.referralId()
                     + " is waiting for your answer", text.toString(), messageId("rem", referral, partner.id()), null, null));
             return null;
+        }, fhir -> {
+            throw new IllegalStateException("partner " + partner.id() + " takes Tasks on its FHIR server: nothing to "
+                    + "remind it by");
         });
     }
 
@@ -121,7 +125,8 @@ public final class PartnerMessages {
                                     + "request.\n\n" + body.get("message") + "\n", messageId("era", referral, partnerId),
                             null, null));
                     return "partner " + partnerId + " asked to erase it (e-mail)";
-                }));
+                }, fhir -> "partner " + partnerId + " holds it as a Task on its own FHIR server (identifier "
+                        + FhirResources.REFERRAL_SYSTEM + "|" + referral.referralId() + "): tell them yourself"));
             } catch (RuntimeException e) {
                 LOG.warn("partner {} not told of the erasure of referral {} ({})", partnerId, referral.referralId(),
                         e.getClass().getSimpleName());

@@ -99,7 +99,7 @@ public final class StaleReferrals {
         Referral routed = new Referral(moved.schemaVersion(), moved.referralId(), moved.program(), moved.source(),
                 moved.client(), moved.consent(), moved.screening(),
                 new RoutingDecision(route.partnerId(), route.ruleId(), now, route.passedOver()), moved.status(),
-                moved.statusReason(), moved.businessStatus(), moved.statusHistory(), null);
+                moved.statusReason(), moved.businessStatus(), moved.statusHistory(), null, moved.outputs());
         return routed.withDelivery(Delivery.pending(ReferralIntake.deliveryId(referral.referralId(), route.partnerId()), now));
     }
 

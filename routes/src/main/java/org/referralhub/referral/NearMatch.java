@@ -57,7 +57,7 @@ public final class NearMatch {
         Screening screening = new Screening(referral.screening().eligible(), referral.screening().suitable(), reasons);
         return new Referral(referral.schemaVersion(), referral.referralId(), referral.program(), referral.source(),
                 referral.client(), referral.consent(), screening, null, referral.status(), referral.statusReason(),
-                referral.businessStatus(), referral.statusHistory(), null)
+                referral.businessStatus(), referral.statusHistory(), null, referral.outputs())
                 .movedTo(ReferralStatus.ON_HOLD, null, HELD, now, "hub:near-match")
                 .withDelivery(Delivery.withheld());
     }

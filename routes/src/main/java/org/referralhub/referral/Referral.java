@@ -13,7 +13,7 @@ import java.util.List;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonPropertyOrder({"schemaVersion", "referralId", "program", "source", "client", "consent", "screening",
-        "routing", "status", "statusReason", "businessStatus", "statusHistory", "delivery"})
+        "routing", "status", "statusReason", "businessStatus", "statusHistory", "outputs", "delivery"})
 public record Referral(
         String schemaVersion,
         String referralId,
@@ -27,12 +27,14 @@ public record Referral(
         String statusReason,
         String businessStatus,
         List<StatusChange> statusHistory,
-        Delivery delivery) {
+        Delivery delivery,
+        @JsonInclude(JsonInclude.Include.NON_EMPTY) List<Output> outputs) {
 
-    public static final String SCHEMA_VERSION = "1.0";
+    public static final String SCHEMA_VERSION = "1.1";
 
     public Referral {
         statusHistory = statusHistory == null ? List.of() : List.copyOf(statusHistory);
+        outputs = outputs == null ? List.of() : List.copyOf(outputs);
     }
 
     /** The same referral in a new status, with the step recorded in its history. */
@@ -40,12 +42,20 @@ public record Referral(
         List<StatusChange> history = new ArrayList<>(statusHistory);
         history.add(new StatusChange(newStatus, businessStatus, reason, at, by));
         return new Referral(schemaVersion, referralId, program, source, client, consent, screening, routing,
-                newStatus, reason, businessStatus, history, delivery);
+                newStatus, reason, businessStatus, history, delivery, outputs);
     }
 
     public Referral withDelivery(Delivery newDelivery) {
         return new Referral(schemaVersion, referralId, program, source, client, consent, screening, routing,
-                status, statusReason, businessStatus, statusHistory, newDelivery);
+                status, statusReason, businessStatus, statusHistory, newDelivery, outputs);
+    }
+
+    /** The same referral with {@code more} outputs its partner reported, after the ones it has. */
+    public Referral withOutputs(List<Output> more) {
+        List<Output> all = new ArrayList<>(outputs);
+        all.addAll(more);
+        return new Referral(schemaVersion, referralId, program, source, client, consent, screening, routing,
+                status, statusReason, businessStatus, statusHistory, delivery, all);
     }
 
     public String agencyId() {

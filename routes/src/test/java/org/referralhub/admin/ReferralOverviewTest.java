@@ -26,7 +26,7 @@ class ReferralOverviewTest {
                 null, null, null, null, null);
         Referral r = new Referral(Referral.SCHEMA_VERSION, id, "mentoring-partnership",
                 new ReferralSource("cics", channel, "REF-" + id, received, "x"), client, null, null,
-                new RoutingDecision(partner, "rule", received, null), null, null, null, List.of(), Delivery.pending("d", received))
+                new RoutingDecision(partner, "rule", received, null), null, null, null, List.of(), Delivery.pending("d", received), List.of())
                 .movedTo(ReferralStatus.REQUESTED, null, null, received, "agency:cics");
         return delivered ? r.withDelivery(r.delivery().delivered(new DeliveryAttempt(1, received, Channel.WEBHOOK, partner,
                 DeliveryAttempt.Outcome.DELIVERED, 200, 5, null))) : r;

@@ -51,4 +51,31 @@ class SandboxTest {
                 .hasMessageContaining("agency 'cics' maps file format 'pdf'; the formats are csv, xlsx, json and jsonl")
                 .hasMessageContaining("agency 'cics' uses mapping 'nope', which does not exist");
     }
+
+    @Test
+    void anAgencysOwnFhirMappingIsTriedOnABundle() {
+        // CICS's system keeps the CLB level in an extension of the Patient, not in an Observation
+        ObjectNode raw = ConfigurationLoader.read("classpath:hub-config.yaml");
+        ObjectNode fields = raw.with("mappings").putObject("cics-fhir").putObject("fields");
+        fields.putObject("client.firstName").put("from", "Patient.name[0].given[0]");
+        fields.putObject("client.lastName").put("from", "Patient.name[0].family");
+        fields.putObject("client.email").put("from", "Patient.telecom[system=email].value");
+        ObjectNode consent = fields.putObject("consent.given").put("from", "Consent.status");
+        consent.putObject("values").put("active", true);
+        fields.putObject("client.englishLevel").put("from", "Patient.extension[url=https://cics.example/clb].valueInteger");
+        HubConfiguration config = ConfigurationLoader.resolve(raw, Map.of("hubBaseUrl", "http://localhost:8080"),
+                Samples.DEMO_SECRETS);
+        String bundle = Samples.payload("cics-fhir-bundle.json").toString().replace("\"extension\":[",
+                "\"extension\":[{\"url\":\"https://cics.example/clb\",\"valueInteger\":6},");
+
+        Sandbox.Result result = new Sandbox(config, CLOCK).run(new Sandbox.Request("cics", "fhir", null, bundle, null,
+                null, "cics-fhir"));
+        assertThat(result.referrals()).singleElement().satisfies(item -> {
+            assertThat(item.referral().client().englishLevel()).isEqualTo(6);
+            assertThat(item.where()).isEqualTo("the Bundle");
+        });
+        // what this narrower mapping leaves unread is said: the Observations, the birth date, the consent's date
+        assertThat(result.notRead()).extracting(n -> n.name()).contains("Observation", "Patient.birthDate",
+                "Consent.dateTime");
+    }
 }

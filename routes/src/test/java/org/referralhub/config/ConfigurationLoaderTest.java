@@ -31,6 +31,29 @@ class ConfigurationLoaderTest {
             """;
 
     @Test
+    void aPartnersFhirServerIsReadAsDataAndAnAgencysFhirMappingMustExist() {
+        String fhir = MINIMAL.replace("intake: { channel: webhook, url: \"{{base}}/in\", signingSecret: whsec_c2VjcmV0 }",
+                "intake: { channel: fhir, baseUrl: \"{{base}}\", tokenRef: %s }");
+        HubConfiguration config = ConfigurationLoader.parse(fhir.formatted("canonical", "a".repeat(64), "x-token", "x", "x"),
+                Map.of("base", "https://fhir.partner.example/r4/"));
+        PartnerChannel.Fhir intake = (PartnerChannel.Fhir) config.partner("x").orElseThrow().intake();
+        assertThat(intake.taskUrl()).isEqualTo("https://fhir.partner.example/r4/Task");
+        assertThat(config.agency("a").orElseThrow().fhirMapping()).isEqualTo(FieldMappingSet.FHIR_R4);
+        assertThatThrownBy(() -> ConfigurationLoader.parse(fhir.formatted("canonical", "a".repeat(64), "\"a b\"", "x", "x"),
+                Map.of("base", "http://fhir.partner.example/r4?_format=json")))
+                .isInstanceOfSatisfying(InvalidConfigurationException.class, e -> assertThat(e.problems()).containsExactlyInAnyOrder(
+                        "partner 'x' has a FHIR intake with a plain http URL to another machine (use https; http only "
+                                + "reaches this machine, as the local demo's stand-in partners do)",
+                        "partner 'x' has a FHIR base URL with a query or fragment: give the base alone",
+                        "partner 'x' names its FHIR token with other characters than a secret's name has"));
+        String unknownMapping = MINIMAL.replace("webhookMapping: %s,", "webhookMapping: %s, fhirMapping: cics-fhir,");
+        assertThatThrownBy(() -> ConfigurationLoader.parse(unknownMapping.formatted("canonical", "a".repeat(64), "x", "x"),
+                Map.of("base", "https://hub.example")))
+                .isInstanceOfSatisfying(InvalidConfigurationException.class, e -> assertThat(e.problems())
+                        .containsExactly("agency 'a' uses mapping 'cics-fhir', which does not exist"));
+    }
+
+    @Test
     void aSoundConfigurationLoadsWithPlaceholdersFilled() {
         HubConfiguration config = ConfigurationLoader.parse(MINIMAL.formatted("canonical", "a".repeat(64), "x", "x"),
                 Map.of("base", "https://hub.example"));

@@ -22,6 +22,17 @@ class FieldPathTest {
     }
 
     @Test
+    void aSelectorsPathMayIndex() {
+        JsonNode bundle = read("{\"Observation\":[{\"code\":{\"coding\":[{\"code\":\"arrival-date\"}]},\"valueDateTime\":\"2024-03-15\"},"
+                + "{\"code\":{\"coding\":[{\"code\":\"english-level\"}]},\"valueInteger\":7}]}");
+        assertThat(FieldPath.parse("Observation[code.coding[0].code=english-level].valueInteger").resolve(bundle).asInt())
+                .isEqualTo(7);
+        assertThat(FieldPath.parse("Observation[code.coding[0].code=arrival-date].valueDateTime").resolve(bundle).asText())
+                .isEqualTo("2024-03-15");
+        assertThatThrownBy(() -> FieldPath.parse("Observation[code.coding[0].code=x")).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void aLiteralKeyWinsOverThePathReading() {
         assertThat(FieldPath.parse("No. of years").resolve(doc).asInt()).isEqualTo(5);
     }

@@ -10,6 +10,7 @@ import org.referralhub.referral.Channel;
 import org.referralhub.referral.Client;
 import org.referralhub.referral.Delivery;
 import org.referralhub.referral.DeliveryAttempt;
+import org.referralhub.referral.Output;
 import org.referralhub.referral.Referral;
 import org.referralhub.referral.ReferralSource;
 import org.referralhub.referral.ReferralStatus;
@@ -25,7 +26,7 @@ class OutcomesTest {
                 null, null, null, null, null);
         Referral r = new Referral(Referral.SCHEMA_VERSION, "01M84355NZJFZWGBWCRN73267R", "p",
                 new ReferralSource("cics", null, "REF-1", RECEIVED, "x"), client, null, null,
-                new RoutingDecision("humber", "rule", RECEIVED), null, null, null, List.of(), null)
+                new RoutingDecision("humber", "rule", RECEIVED), null, null, null, List.of(), null, List.of())
                 .movedTo(ReferralStatus.REQUESTED, null, null, RECEIVED, "agency:cics");
         Delivery pending = Delivery.pending("dlv", RECEIVED);
         return r.withDelivery(pending.delivered(new DeliveryAttempt(1, RECEIVED,
@@ -93,5 +94,27 @@ class OutcomesTest {
     void theAgencysDailyDigestGoesAtItsHour() {
         assertThat(StatusReports.nextDigest(Instant.parse("2026-11-23T15:00:00Z"), 21)).isEqualTo("2026-11-23T21:00:00Z");
         assertThat(StatusReports.nextDigest(Instant.parse("2026-11-23T21:30:00Z"), 21)).isEqualTo("2026-11-24T21:00:00Z");
+    }
+
+    @Test
+    void outputsAreAddedOnceAsThePartnersAloneOrWithAStepAndAClosedReferralTakesNone() {
+        Output match = Output.reported("mentor match", " matched with a mentor ");
+        Referral first = Outcomes.apply(delivered(), new StatusUpdate("x", "in-progress", "matched", null, null,
+                List.of(match)), "humber", NOW);
+        assertThat(first.status()).isEqualTo(ReferralStatus.IN_PROGRESS);
+        assertThat(first.outputs()).containsExactly(new Output("mentor match", "matched with a mentor", NOW, "partner:humber"));
+
+        // the same output again is no second one; an output alone keeps the referral where it is, with no history step
+        Referral again = Outcomes.apply(first, new StatusUpdate("x", null, null, null, null,
+                List.of(match, Output.reported("registration", "cohort 12"))), "humber", NOW.plusSeconds(60));
+        assertThat(again.status()).isEqualTo(ReferralStatus.IN_PROGRESS);
+        assertThat(again.statusHistory()).isEqualTo(first.statusHistory());
+        assertThat(again.outputs()).extracting(Output::type).containsExactly("mentor match", "registration");
+
+        assertThatThrownBy(() -> Outcomes.apply(first, new StatusUpdate("x", null, null, null, null,
+                List.of(Output.reported("note", " "))), "humber", NOW)).hasMessageContaining("An output has a type");
+        Referral done = apply(first, "completed", null);
+        assertThatThrownBy(() -> Outcomes.apply(done, new StatusUpdate("x", null, null, null, null,
+                List.of(Output.reported("note", "late"))), "humber", NOW)).hasMessageContaining("takes no further change");
     }
 }

@@ -10,11 +10,14 @@ import com.networknt.schema.SchemaValidatorsConfig;
 import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.referralhub.Samples;
 import org.referralhub.config.HubConfiguration;
+import org.referralhub.fhir.BundleReader;
 import org.referralhub.intake.ReferralIntake;
 
 /** The Java model and the published JSON Schema describe the same canonical referral. */
@@ -48,6 +51,23 @@ class ReferralSchemaTest {
             JsonNode json = CanonicalJson.MAPPER.readTree(CanonicalJson.write(referral(sample[0], sample[1])));
             assertThat(SCHEMA.validate(json)).as(sample[1]).isEmpty();
         }
+    }
+
+    @Test
+    void aReferralByFhirWithItsPartnersOutputsConformsAndReadsBackEqual() throws Exception {
+        HubConfiguration config = Samples.demoConfiguration();
+        Instant now = Instant.parse("2026-11-23T15:00:00.123Z");
+        var agency = config.agency("cics").orElseThrow();
+        ReferralIntake intake = new ReferralIntake(config);
+        Referral referral = intake.assemble(new ReferralIntake.Receipt(ReferralIds.newId(now), agency, Channel.FHIR,
+                agency.fhirMapping(), now, "s3://archive/raw/fhir/x.json"), new BundleReader(intake).readBundle(agency,
+                CanonicalJson.write(Samples.payload("cics-fhir-bundle.json")).getBytes(StandardCharsets.UTF_8)).draft())
+                .withOutputs(List.of(new Output("mentor match", "matched", now, "partner:jvs-toronto")));
+        JsonNode json = CanonicalJson.MAPPER.readTree(CanonicalJson.write(referral));
+        assertThat(json.at("/source/channel").asText()).isEqualTo("fhir");
+        assertThat(json.at("/outputs/0/type").asText()).isEqualTo("mentor match");
+        assertThat(SCHEMA.validate(json)).isEmpty();
+        assertThat(CanonicalJson.readReferral(CanonicalJson.write(referral))).isEqualTo(referral);
     }
 
     @Test

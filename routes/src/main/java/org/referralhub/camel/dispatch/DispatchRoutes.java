@@ -213,6 +213,6 @@ public final class DispatchRoutes extends RouteBuilder {
         }
         exchange.setProperty(ClaimedDelivery.PROPERTY, new ClaimedDelivery(partner, referrals, clock.instant()));
         exchange.setProperty(DELIVER_BY, partner.intake().match(webhook -> Endpoints.DELIVER_WEBHOOK,
-                sftp -> Endpoints.DELIVER_SFTP, email -> Endpoints.DELIVER_EMAIL));
+                sftp -> Endpoints.DELIVER_SFTP, email -> Endpoints.DELIVER_EMAIL, fhir -> Endpoints.DELIVER_FHIR));
     }
 }

@@ -10,6 +10,7 @@ import org.referralhub.archive.RawArchive;
 import org.referralhub.archive.RawPayload;
 import org.referralhub.camel.ApiProblem;
 import org.referralhub.camel.ApiRequest;
+import org.referralhub.camel.Endpoints;
 import org.referralhub.camel.SignInLimit;
 import org.referralhub.config.Agency;
 import org.referralhub.config.ApiKeys;
@@ -17,6 +18,7 @@ import org.referralhub.config.ConfigurationSource;
 import org.referralhub.delivery.WebhookSignature;
 import org.referralhub.referral.Channel;
 import org.referralhub.referral.ReferralIds;
+import org.referralhub.referral.Sha256;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,6 +32,7 @@ import org.slf4j.LoggerFactory;
 public final class AgencyDoor {
 
     public static final String API_KEY_HEADER = "x-api-key";
+    public static final String IDEMPOTENCY_KEY_HEADER = "idempotency-key";
     /** Failed sign-ins with agency keys and signatures are counted under this door. */
     public static final String DOOR = "agency-key";
     private static final String CALLER = "agencyCaller";
@@ -117,6 +120,30 @@ public final class AgencyDoor {
 
     /** Checks the body's size (413) and archives it as it came, before anything reads it. */
     public void admit(Exchange exchange) {
+        admit(exchange, Channel.WEBHOOK);
+    }
+
+    /** As {@link #admit(Exchange)}, for the FHIR door: the archive records the channel it came by. */
+    public void admitFhir(Exchange exchange) {
+        admit(exchange, Channel.FHIR);
+    }
+
+    /**
+     * What makes a retried call have no second effect: its Idempotency-Key, or a signed call's message id, and the
+     * body's fingerprint (the same key with another body is refused), as headers for {@link Endpoints#STORE_REFERRAL}.
+     */
+    public static void keyRequest(Exchange exchange) {
+        ApiRequest request = request(exchange);
+        String idempotencyKey = request.header(IDEMPOTENCY_KEY_HEADER);
+        if ((idempotencyKey == null || idempotencyKey.isBlank()) && caller(exchange).signed()) {
+            // a signed call's message id serves as its Idempotency-Key: a replayed or retried call has no second effect
+            idempotencyKey = request.header(WebhookSignature.ID_HEADER);
+        }
+        exchange.getMessage().setHeader(Endpoints.IDEMPOTENCY_KEY, idempotencyKey);
+        exchange.getMessage().setHeader(Endpoints.REQUEST_FINGERPRINT, Sha256.hex(request.body()));
+    }
+
+    private void admit(Exchange exchange, Channel channel) {
         ApiRequest request = request(exchange);
         int size = request.body().length;
         if (size > maxBodyBytes) {
@@ -125,7 +152,7 @@ public final class AgencyDoor {
         }
         Instant receivedAt = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         String receiptId = ReferralIds.newId(receivedAt);
-        String ref = archive.store(new RawPayload(receiptId, Channel.WEBHOOK, caller(exchange).agency().id(), receivedAt,
+        String ref = archive.store(new RawPayload(receiptId, channel, caller(exchange).agency().id(), receivedAt,
                 request.header("content-type"), request.body()));
         exchange.setProperty(ApiRequest.RECEIPT_ID, receiptId);
         exchange.setProperty(ARRIVAL, new Arrival(receiptId, ref, receivedAt));

@@ -14,13 +14,11 @@ import org.referralhub.camel.ApiReply;
 import org.referralhub.camel.ApiRequest;
 import org.referralhub.camel.Endpoints;
 import org.referralhub.config.Agency;
-import org.referralhub.delivery.WebhookSignature;
 import org.referralhub.intake.ChannelReader;
 import org.referralhub.intake.ReferralIntake;
 import org.referralhub.referral.Channel;
 import org.referralhub.referral.Referral;
 import org.referralhub.referral.ReferralIds;
-import org.referralhub.referral.Sha256;
 import org.referralhub.store.ReferralStore;
 
 /**
@@ -29,7 +27,6 @@ import org.referralhub.store.ReferralStore;
  */
 public final class WebhookIntakeRoutes extends RouteBuilder {
 
-    public static final String IDEMPOTENCY_KEY_HEADER = "idempotency-key";
     private static final String NOT_READ = "notRead";
 
     private final AgencyDoor door;
@@ -89,13 +86,7 @@ public final class WebhookIntakeRoutes extends RouteBuilder {
                 Channel.WEBHOOK, agency.webhookMapping(), arrival.receivedAt(), arrival.rawPayloadRef());
         exchange.getMessage().setBody(intake.assemble(receipt, drafts.get(0).draft()));
         exchange.setProperty(NOT_READ, drafts.get(0).draft().notRead());
-        String idempotencyKey = request.header(IDEMPOTENCY_KEY_HEADER);
-        if ((idempotencyKey == null || idempotencyKey.isBlank()) && caller.signed()) {
-            // a signed call's message id serves as its Idempotency-Key: a replayed or retried call has no second effect
-            idempotencyKey = request.header(WebhookSignature.ID_HEADER);
-        }
-        exchange.getMessage().setHeader(Endpoints.IDEMPOTENCY_KEY, idempotencyKey);
-        exchange.getMessage().setHeader(Endpoints.REQUEST_FINGERPRINT, Sha256.hex(request.body()));
+        AgencyDoor.keyRequest(exchange);
     }
 
     private void replyAccepted(Exchange exchange) throws InvalidPayloadException {

@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.camel.Exchange;
@@ -90,15 +89,7 @@ public final class FhirPartnerRoutes extends RouteBuilder {
 
     /** A FHIR client sends its key as a bearer token: it is read as the X-Api-Key it is. */
     static void bearerAsKey(Exchange exchange) throws InvalidPayloadException {
-        ApiRequest request = exchange.getMessage().getMandatoryBody(ApiRequest.class);
-        String authorization = request.header("authorization");
-        if (request.header("x-api-key") == null && authorization != null
-                && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            Map<String, String> headers = new HashMap<>(request.headers());
-            headers.put("x-api-key", authorization.substring(7).trim());
-            exchange.getMessage().setBody(new ApiRequest(request.method(), request.path(), request.pathParameters(),
-                    headers, request.body(), request.requestId(), request.sourceIp(), request.query()));
-        }
+        exchange.getMessage().setBody(exchange.getMessage().getMandatoryBody(ApiRequest.class).bearerAsApiKey());
     }
 
     private void read(Exchange exchange) {

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.camel.Exchange;
 import org.apache.camel.InvalidPayloadException;
@@ -28,6 +29,7 @@ import org.referralhub.outcome.StatusLinks;
 import org.referralhub.outcome.StatusReports;
 import org.referralhub.outcome.StatusUpdate;
 import org.referralhub.referral.Channel;
+import org.referralhub.referral.Output;
 import org.referralhub.referral.Referral;
 import org.referralhub.referral.ReferralIds;
 import org.referralhub.store.IdempotencyRecords;
@@ -98,8 +100,14 @@ public final class PartnerStatusRoutes extends RouteBuilder {
             throw new ApiProblem(400, "malformed", "Malformed status update",
                     "Send JSON: {\"status\": ..., \"businessStatus\": ..., \"reason\": ..., \"date\": \"2026-11-23T14:00:00Z\"}.");
         }
+        List<Output> outputs;
+        try {
+            outputs = StatusUpdate.outputs(body.get("outputs"));
+        } catch (IllegalArgumentException e) {
+            throw new ApiProblem(400, "malformed", "Malformed status update", e.getMessage());
+        }
         StatusUpdate update = new StatusUpdate(request.pathParameters().get("id"), text(body, "status"),
-                text(body, "businessStatus"), text(body, "reason"), ApiRequest.date(text(body, "date")));
+                text(body, "businessStatus"), text(body, "reason"), ApiRequest.date(text(body, "date")), outputs);
         String key = request.header("idempotency-key");
         String scope = "status:" + partner.id();
         if (key != null && !key.isBlank()) {
