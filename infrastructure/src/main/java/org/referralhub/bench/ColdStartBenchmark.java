@@ -67,7 +67,9 @@ final class ColdStartBenchmark {
             List<JsonNode> primedRuns = new ArrayList<>();
             List<Double> allWings = new ArrayList<>();
             List<JsonNode> allWingsRuns = new ArrayList<>();
+            List<Double> loads = new ArrayList<>();
             for (int run = 0; run < repeats; run++) {
+                loads.add(MachineLoad.settle("cold start run " + (run + 1)));
                 probe(HubColdStartProbe.class, classpath, env, apiKey, hub, hubRuns, false);
                 probe(BareColdStartProbe.class, classpath, env, apiKey, bare, bareRuns, false);
                 probe(HubColdStartProbe.class, classpath, env, apiKey, null, primedRuns, true);
@@ -79,6 +81,8 @@ final class ColdStartBenchmark {
             Map<String, Object> result = new LinkedHashMap<>();
             result.put("benchmark", "cold-start");
             result.put("repeats", repeats);
+            result.put("loadsBeforeRuns", loads);
+            result.put("reportable", loads.stream().allMatch(MachineLoad::reportable));
             result.put("jvmFlags", JVM_FLAGS);
             result.put("jarBytes", Files.size(functionsJar));
             result.put("hubMs", Stats.of(hub));

@@ -76,12 +76,14 @@ final class DispatchBenchmark {
         List<Double> hub = new ArrayList<>();
         List<Double> baseline = new ArrayList<>();
         List<Double> floor = new ArrayList<>();
+        List<Double> loads = new ArrayList<>();
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         try (LocalHub local = LocalHub.start(LocalHub.Options.defaults().withPorts(0, 0, 0).withDataDirectory(data)
                 .withTableName("bench-dispatch-" + UUID.randomUUID()).withConfigLocation(configFile.toString()))) {
             for (int run = -1; run < repeats; run++) {
                 // run -1 warms both paths up and is not counted
                 int count = run < 0 ? Math.min(200, referrals) : referrals;
+                double load = MachineLoad.settle("dispatch " + (run < 0 ? "warm-up" : "run " + (run + 1)));
                 arrivals.clear();
                 String name = "dispatch-" + UUID.randomUUID() + ".csv";
                 Path inbound = Files.createDirectories(data.resolve("sftp/cics/inbound"));
@@ -120,6 +122,7 @@ final class DispatchBenchmark {
                     hub.add(hubRate);
                     baseline.add(plainRate);
                     floor.add(floorRate);
+                    loads.add(load);
                     System.out.printf("dispatch %d: hub %.0f/s, plain POSTs %.0f/s, claim + POST + record %.0f/s%n",
                             run + 1, hubRate, plainRate, floorRate);
                 }
@@ -131,6 +134,8 @@ final class DispatchBenchmark {
         result.put("benchmark", "dispatch");
         result.put("referrals", referrals);
         result.put("repeats", repeats);
+        result.put("loadsBeforeRuns", loads);
+        result.put("reportable", loads.stream().allMatch(MachineLoad::reportable));
         result.put("hubPerSecond", Stats.of(hub));
         result.put("plainPostPerSecond", Stats.of(baseline));
         result.put("ratio", Stats.median(hub) / Stats.median(baseline));

@@ -13,6 +13,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import org.referralhub.camel.Endpoints;
 import org.referralhub.delivery.DirectorySecretStore;
 import org.referralhub.files.FileImport;
@@ -24,15 +28,19 @@ import org.referralhub.store.ReferralTableDefinition;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.Put;
 import software.amazon.awssdk.services.dynamodb.model.PutRequest;
 import software.amazon.awssdk.services.dynamodb.model.ScanRequest;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
 /**
  * File ingest, measured: an N-row CSV through the hub's whole file path (parse, map, validate, normalize,
- * de-duplicate, store) against the physical floor — raw BatchWriteItem (25 items, unprocessed retried) of the very
- * items the hub stored, into a fresh table of the same DynamoDB Local. Prints medians, min-max and the ratio, and
- * writes them as JSON. Run with {@code mvn -Pbenchmark verify} (see README); not part of the test suite.
+ * de-duplicate, store) against the floors of the same work — the very items the hub stored, written by
+ * BatchWriteItem (25 a call, unprocessed retried) on 1, 4 and 8 threads, and the transactional floor (each item
+ * conditional, TransactWriteItems of 100, 4 threads) — each into a fresh DynamoDB Local and table of the hub's kind
+ * ({@link BaselineTable}), warm. Prints medians, min-max and the ratios, with the machine's load before every run, and
+ * writes them as JSON. Run with the benchmark profile (see README); not part of the test suite.
  */
 public final class FileIngestBenchmark {
 
@@ -51,17 +59,27 @@ public final class FileIngestBenchmark {
         System.out.println(CanonicalJson.write(result));
     }
 
+    /** The baselines, each on a fresh DynamoDB Local with the hub's kind of table ({@link BaselineTable}). */
+    static final List<String> BASELINES = List.of("batchWrite1", "batchWrite4", "batchWrite8", "transactional4");
+
     static Map<String, Object> run(int rows, int repeats, boolean baseline) throws Exception {
         Path work = Files.createTempDirectory("referral-hub-bench-");
         LocalHub.makeMissingSigningSecrets(HubSettings.DEFAULT_CONFIG,
                 new DirectorySecretStore(work.resolve("keys")));
         List<Double> hub = new ArrayList<>();
-        List<Double> raw = new ArrayList<>();
+        Map<String, List<Double>> floors = new LinkedHashMap<>();
+        BASELINES.forEach(b -> floors.put(b, new ArrayList<>()));
+        List<Double> loads = new ArrayList<>();
         long peakHeap = 0;
         long peakLive = 0;
-        for (int run = 0; run < repeats; run++) {
+        // run -1 warms the JVM up (the hub's path and every baseline's) on a small file and is not counted
+        for (int run = -1; run < repeats; run++) {
+            int count = run < 0 ? Math.min(1_000, rows) : rows;
+            double load = MachineLoad.settle("file ingest " + (run < 0 ? "warm-up" : "run " + (run + 1)));
             // a fresh DynamoDB Local per run, in memory: on disk it syncs every single-item write, which measures the
             // disk, not the hub; and it slows down as earlier runs' tables fill it
+            List<Map<String, AttributeValue>> items;
+            double hubRate;
             try (var dynamo = LocalHub.startDynamoDbLocal(null)) {
                 String table = "bench-" + UUID.randomUUID();
                 ReferralTableDefinition.ensureExists(URI.create(dynamo.endpoint()), table);
@@ -73,8 +91,8 @@ public final class FileIngestBenchmark {
                         HubSettings.AWS_ENDPOINT_URL, dynamo.endpoint(),
                         HubSettings.HUB_BASE_URL, "http://localhost:9")))) {
                     Path inbound = Files.createDirectories(work.resolve("drops/cics/inbound"));
-                    String name = "bench-" + run + ".csv";
-                    Files.write(inbound.resolve(name), csv(rows, run));
+                    String name = "bench-" + (run + 1) + ".csv";
+                    Files.write(inbound.resolve(name), csv(count, run + 1));
                     resetPeaks();
                     LiveHeap live = LiveHeap.watch();
                     long start = System.nanoTime();
@@ -83,25 +101,32 @@ public final class FileIngestBenchmark {
                     double seconds = (System.nanoTime() - start) / 1e9;
                     peakHeap = Math.max(peakHeap, peakHeapBytes());
                     peakLive = Math.max(peakLive, live.stop());
-                    if (summary.accepted() != rows) {
-                        throw new IllegalStateException("expected " + rows + " accepted rows, got " + summary);
+                    if (summary.accepted() != count) {
+                        throw new IllegalStateException("expected " + count + " accepted rows, got " + summary);
                     }
-                    hub.add(rows / seconds);
-
-                    if (!baseline) {
-                        System.out.printf("run %d: hub %.0f rows/s%n", run + 1, hub.get(run));
-                        continue;
-                    }
-                    List<Map<String, AttributeValue>> items = scan(h.dynamo(), table);
-                    String copy = "bench-raw-" + UUID.randomUUID();
-                    ReferralTableDefinition.ensureExists(h.dynamo(), copy);
-                    start = System.nanoTime();
-                    batchWrite(h.dynamo(), copy, items);
-                    seconds = (System.nanoTime() - start) / 1e9;
-                    raw.add(rows / seconds);
-                    System.out.printf("run %d: hub %.0f rows/s (%d items), raw BatchWriteItem %.0f rows/s%n",
-                            run + 1, hub.get(run), items.size(), raw.get(run));
+                    hubRate = count / seconds;
+                    items = baseline ? scan(h.dynamo(), table) : List.of();
                 }
+            }
+            StringBuilder line = new StringBuilder(String.format("file ingest %s: hub %.0f rows/s",
+                    run < 0 ? "warm-up" : "run " + (run + 1), hubRate));
+            Map<String, Double> rates = new LinkedHashMap<>();
+            if (baseline) {
+                line.append(String.format(" (%d items)", items.size()));
+                for (String floor : BASELINES) {
+                    try (BaselineTable fresh = BaselineTable.fresh()) {
+                        long start = System.nanoTime();
+                        write(floor, fresh, items);
+                        rates.put(floor, count / ((System.nanoTime() - start) / 1e9));
+                    }
+                    line.append(String.format(", %s %.0f rows/s", floor, rates.get(floor)));
+                }
+            }
+            System.out.println(line);
+            if (run >= 0) {
+                hub.add(hubRate);
+                rates.forEach((floor, rate) -> floors.get(floor).add(rate));
+                loads.add(load);
             }
         }
         Map<String, Object> result = new LinkedHashMap<>();
@@ -109,6 +134,8 @@ public final class FileIngestBenchmark {
         result.put("rows", rows);
         result.put("repeats", repeats);
         result.put("at", Instant.now().toString());
+        result.put("loadsBeforeRuns", loads);
+        result.put("reportable", loads.stream().allMatch(MachineLoad::reportable));
         result.put("maxHeapMb", Runtime.getRuntime().maxMemory() / (1024 * 1024));
         // the most the heap held after a collection: what the import keeps alive, the figure that must not grow with rows
         result.put("peakLiveHeapMb", peakLive / (1024 * 1024));
@@ -116,10 +143,58 @@ public final class FileIngestBenchmark {
         result.put("peakHeapMb", peakHeap / (1024 * 1024));
         result.put("hubRowsPerSecond", Stats.of(hub));
         if (baseline) {
-            result.put("rawBatchWriteRowsPerSecond", Stats.of(raw));
-            result.put("ratio", Stats.median(hub) / Stats.median(raw));
+            floors.forEach((floor, rates) -> result.put(floor + "RowsPerSecond", Stats.of(rates)));
+            double bestBatch = List.of("batchWrite1", "batchWrite4", "batchWrite8").stream()
+                    .mapToDouble(f -> Stats.median(floors.get(f))).max().orElseThrow();
+            result.put("ratioToTransactionalFloor", Stats.median(hub) / Stats.median(floors.get("transactional4")));
+            result.put("ratioToBestBatchWrite", Stats.median(hub) / bestBatch);
         }
         return result;
+    }
+
+    /** One baseline's writes of the very items the hub stored, into its fresh table. */
+    private static void write(String floor, BaselineTable table, List<Map<String, AttributeValue>> items)
+            throws Exception {
+        switch (floor) {
+            case "batchWrite1" -> batchWrite(table.dynamo(), table.name(), items);
+            case "batchWrite4" -> inParallel(4, items, 25, chunk -> batchWrite(table.dynamo(), table.name(), chunk));
+            case "batchWrite8" -> inParallel(8, items, 25, chunk -> batchWrite(table.dynamo(), table.name(), chunk));
+            case "transactional4" -> inParallel(4, items, 100, chunk -> transact(table.dynamo(), table.name(), chunk));
+            default -> throw new IllegalArgumentException(floor);
+        }
+    }
+
+    /** The items cut in chunks of {@code size}, written by {@code threads} lanes taking the next chunk as each is done. */
+    private static void inParallel(int threads, List<Map<String, AttributeValue>> items, int size,
+                                   Consumer<List<Map<String, AttributeValue>>> writer) throws Exception {
+        var pool = Executors.newFixedThreadPool(threads);
+        AtomicInteger next = new AtomicInteger();
+        List<Future<?>> lanes = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            lanes.add(pool.submit(() -> {
+                for (int i = next.getAndAdd(size); i < items.size(); i = next.getAndAdd(size)) {
+                    writer.accept(items.subList(i, Math.min(i + size, items.size())));
+                }
+                return null;
+            }));
+        }
+        for (var lane : lanes) {
+            lane.get();
+        }
+        pool.shutdown();
+    }
+
+    /**
+     * The transactional floor, the hub's own guarantee: every item written only if it is not there yet (a referral
+     * and its de-duplication claims are conditional), up to 100 in one TransactWriteItems.
+     */
+    static void transact(DynamoDbClient dynamo, String table, List<Map<String, AttributeValue>> items) {
+        List<TransactWriteItem> writes = new ArrayList<>();
+        for (Map<String, AttributeValue> item : items) {
+            writes.add(TransactWriteItem.builder().put(Put.builder().tableName(table).item(item)
+                    .conditionExpression("attribute_not_exists(pk)").build()).build());
+        }
+        dynamo.transactWriteItems(r -> r.transactItems(writes));
     }
 
     static byte[] csv(int rows, int run) {

@@ -11,7 +11,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -19,9 +21,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntFunction;
 import org.referralhub.local.LocalHub;
-import org.referralhub.store.ReferralTableDefinition;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
@@ -45,6 +47,9 @@ final class WebhookLatencyBenchmark {
         List<Double> bareP99 = new ArrayList<>();
         List<Double> bareP50 = new ArrayList<>();
         int errors = 0;
+        AtomicLong sequence = new AtomicLong();
+        Map<String, Integer> errorKinds = new ConcurrentHashMap<>();
+        List<Double> loads = new ArrayList<>();
         try (LocalHub hub = LocalHub.start(LocalHub.Options.defaults().withPorts(0, 0, 0).withDataDirectory(data)
                 .withTableName("bench-latency-" + UUID.randomUUID()))) {
             String template;
@@ -56,20 +61,26 @@ final class WebhookLatencyBenchmark {
                     .executor(Executors.newFixedThreadPool(16)).build();
             URI url = URI.create(hub.baseUrl() + "/v1/referrals");
             IntFunction<Boolean> post = i -> {
-                String body = template.replace("CICS-2026-0001", "LAT-" + UUID.randomUUID());
+                String body = client(template, sequence.incrementAndGet());
                 try {
-                    return http.send(HttpRequest.newBuilder(url).header("Content-Type", "application/json")
+                    int status = http.send(HttpRequest.newBuilder(url).header("Content-Type", "application/json")
                             .header("X-Api-Key", key).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
-                            HttpResponse.BodyHandlers.discarding()).statusCode() == 202;
+                            HttpResponse.BodyHandlers.discarding()).statusCode();
+                    if (status != 202) {
+                        errorKinds.merge("HTTP " + status, 1, Integer::sum);
+                    }
+                    return status == 202;
                 } catch (Exception e) {
+                    errorKinds.merge(e.getClass().getSimpleName() + ": " + String.valueOf(e.getMessage())
+                            .replaceAll("[0-9]+", "N"), 1, Integer::sum);
                     return false;
                 }
             };
-            String bareTable = "bench-bare-" + UUID.randomUUID();
-            ReferralTableDefinition.ensureExists(hub.hub().dynamo(), bareTable);
+            // the bare handler's table: the hub's kind, in a DynamoDB Local of its own, as a bare service would have
+            BaselineTable bare = BaselineTable.fresh();
             IntFunction<Boolean> put = i -> {
-                String body = template.replace("CICS-2026-0001", "LAT-" + UUID.randomUUID());
-                hub.hub().dynamo().putItem(r -> r.tableName(bareTable).item(Map.of(
+                String body = client(template, sequence.incrementAndGet());
+                bare.dynamo().putItem(r -> r.tableName(bare.name()).item(Map.of(
                         "pk", AttributeValue.fromS("BARE#" + UUID.randomUUID()), "sk", AttributeValue.fromS("BARE"),
                         "document", AttributeValue.fromS(body))));
                 return true;
@@ -78,6 +89,7 @@ final class WebhookLatencyBenchmark {
             load(post, rate, Math.min(10, seconds));
             load(put, rate, Math.min(10, seconds));
             for (int run = 0; run < repeats; run++) {
+                loads.add(MachineLoad.settle("webhook latency run " + (run + 1)));
                 Load hubRun = load(post, rate, seconds);
                 Load bareRun = load(put, rate, seconds);
                 errors += hubRun.errors() + bareRun.errors();
@@ -88,19 +100,38 @@ final class WebhookLatencyBenchmark {
                 System.out.printf("webhook latency %d: hub p50 %.1f ms p99 %.1f ms (%d errors); bare PutItem p50 %.1f ms p99 %.1f ms%n",
                         run + 1, hubP50.get(run), hubP99.get(run), hubRun.errors(), bareP50.get(run), bareP99.get(run));
             }
+            bare.close();
         }
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("benchmark", "webhook-latency");
         result.put("rate", rate);
         result.put("seconds", seconds);
         result.put("repeats", repeats);
+        result.put("loadsBeforeRuns", loads);
+        result.put("reportable", loads.stream().allMatch(MachineLoad::reportable));
         result.put("hubP50Ms", Stats.of(hubP50));
         result.put("hubP99Ms", Stats.of(hubP99));
         result.put("barePutItemP50Ms", Stats.of(bareP50));
         result.put("barePutItemP99Ms", Stats.of(bareP99));
         result.put("ratio", Stats.median(hubP99) / Stats.median(bareP99));
         result.put("errors", errors);
+        result.put("errorKinds", new TreeMap<>(errorKinds));
         return result;
+    }
+
+    /**
+     * The sample referral as the {@code n}th client's: its own reference, surname, e-mail and phone — so each request
+     * is a new client's referral, as an agency's stream of them is, rather than the same client referred again (a
+     * repeat the hub answers from its claim, and that two at once contend for).
+     */
+    static String client(String template, long n) {
+        StringBuilder letters = new StringBuilder();
+        for (long rest = n; rest > 0 || letters.isEmpty(); rest /= 26) {
+            letters.append((char) ('a' + rest % 26));
+        }
+        return template.replace("CICS-2026-0001", "LAT-" + n).replace("\"Okafor\"", "\"Okafor" + letters + "\"")
+                .replace("Amara.Okafor@Example.org", "client." + n + "@example.org")
+                .replace("(416) 555-0123", String.format("(416) %03d-%04d", 200 + (n / 10_000) % 700, n % 10_000));
     }
 
     /** {@code rate} calls a second for {@code seconds}, each on its own thread when due; latency counts from due. */

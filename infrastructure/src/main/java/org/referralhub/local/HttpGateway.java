@@ -209,6 +209,8 @@ final class HttpGateway implements AutoCloseable {
     private static final class PerAddressLimit implements Connection.Listener {
         private final int most;
         private final Map<String, AtomicInteger> open = new ConcurrentHashMap<>();
+        /** Each open connection's address, as it was when it opened: a closed socket no longer says whose it was. */
+        private final Map<Connection, String> addresses = new ConcurrentHashMap<>();
 
         PerAddressLimit(int most) {
             this.most = most;
@@ -221,14 +223,19 @@ final class HttpGateway implements AutoCloseable {
 
         @Override
         public void onOpened(Connection connection) {
-            if (open.computeIfAbsent(address(connection), a -> new AtomicInteger()).incrementAndGet() > most) {
+            String address = address(connection);
+            addresses.put(connection, address);
+            if (open.computeIfAbsent(address, a -> new AtomicInteger()).incrementAndGet() > most) {
                 connection.getEndPoint().close();
             }
         }
 
         @Override
         public void onClosed(Connection connection) {
-            open.computeIfPresent(address(connection), (a, n) -> n.decrementAndGet() <= 0 ? null : n);
+            String address = addresses.remove(connection);
+            if (address != null) {
+                open.computeIfPresent(address, (a, n) -> n.decrementAndGet() <= 0 ? null : n);
+            }
         }
     }
 

@@ -68,6 +68,35 @@ class SlowClientsIT {
         }
     }
 
+    /**
+     * An address's share counts the connections it holds open, not every one it ever opened: 300 requests one after
+     * another from one address, each on a connection of its own that closes after its answer, are all answered (the
+     * count once lost a connection's close and, after a hundred, refused that address for good).
+     */
+    @Test
+    void connectionsThatComeAndGoNeverUseUpAnAddressesShare() throws Exception {
+        try (LocalHub hub = LocalHub.start(LocalHub.Options.defaults().withPorts(0, 0, 0).withDataDirectory(data)
+                .withTableName("referrals-" + UUID.randomUUID()))) {
+            int port = URI.create(hub.baseUrl()).getPort();
+            int answered = 0;
+            for (int i = 0; i < 300; i++) {
+                try (Socket socket = new Socket()) {
+                    socket.connect(new InetSocketAddress("127.0.0.1", port), 2000);
+                    socket.setSoTimeout(5000);
+                    socket.getOutputStream().write("GET /health HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+                            .getBytes(StandardCharsets.US_ASCII));
+                    byte[] head = socket.getInputStream().readNBytes(12);
+                    if (new String(head, StandardCharsets.US_ASCII).equals("HTTP/1.1 200")) {
+                        answered++;
+                    }
+                } catch (IOException refused) {
+                    // counted as not answered
+                }
+            }
+            assertThat(answered).isEqualTo(300);
+        }
+    }
+
     /** A connection from {@code from} that has sent the start of a request and nothing more. */
     private static Socket open(String from, int port, String start) throws IOException {
         Socket socket = new Socket();
