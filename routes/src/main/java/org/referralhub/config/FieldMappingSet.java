@@ -12,7 +12,7 @@ public record FieldMappingSet(String description, Map<String, FieldMapping> fiel
 
     /** The name of the built-in mapping for payloads already in the canonical format. */
     public static final String CANONICAL = "canonical";
-    /** The name of the built-in mapping for FHIR R4 transaction Bundles (see {@code mappings/fhir-r4.yaml}). */
+    /** The name of the built-in mapping for FHIR R4 transaction Bundles (see {@code mappings/fhir-r4.json}). */
     public static final String FHIR_R4 = "fhir-r4";
 
     /** Whether {@code name} is a mapping every hub has, whatever its configuration holds. */
