@@ -5,6 +5,8 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
+import org.apache.camel.Exchange;
+import org.apache.camel.InvalidPayloadException;
 import org.referralhub.outcome.StatusUpdate;
 
 /**
@@ -72,6 +74,11 @@ public record ApiRequest(String method, String path, Map<String, String> pathPar
         Map<String, String> withKey = new HashMap<>(headers);
         withKey.put("x-api-key", authorization.substring(7).trim());
         return new ApiRequest(method, path, pathParameters, withKey, body, requestId, sourceIp, query);
+    }
+
+    /** The exchange's request (its body) with a bearer token read as its API key: the FHIR door's first step. */
+    public static void bearerAsKey(Exchange exchange) throws InvalidPayloadException {
+        exchange.getMessage().setBody(exchange.getMessage().getMandatoryBody(ApiRequest.class).bearerAsApiKey());
     }
 
     public String bodyText() {

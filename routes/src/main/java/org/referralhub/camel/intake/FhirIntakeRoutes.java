@@ -48,7 +48,7 @@ public final class FhirIntakeRoutes extends RouteBuilder {
     @Override
     public void configure() {
         from(Endpoints.FHIR_REFERRAL_INTAKE).routeId("fhir-referral-intake").routeConfigurationId(ApiErrorHandling.ID)
-                .process(e -> e.getMessage().setBody(e.getMessage().getMandatoryBody(ApiRequest.class).bearerAsApiKey()))
+                .process(ApiRequest::bearerAsKey)
                 .process(door::signIn)
                 .process(door::admitFhir)
                 .process(FhirIntakeRoutes::checkContentType)

@@ -9,7 +9,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import org.apache.camel.Exchange;
-import org.apache.camel.InvalidPayloadException;
 import org.apache.camel.builder.RouteBuilder;
 import org.referralhub.camel.ApiErrorHandling;
 import org.referralhub.camel.ApiProblem;
@@ -78,18 +77,13 @@ public final class FhirPartnerRoutes extends RouteBuilder {
                             does + request.method() + " " + request.path() + " is not one of them.");
                 });
         from(Endpoints.FHIR_TASK_UPDATE).routeId("fhir-task-update").routeConfigurationId(ApiErrorHandling.ID)
-                .process(FhirPartnerRoutes::bearerAsKey)
+                .process(ApiRequest::bearerAsKey)
                 .process(door::signIn)
                 .process(this::update);
         from(Endpoints.FHIR_PARTNER_READ).routeId("fhir-partner-read").routeConfigurationId(ApiErrorHandling.ID)
-                .process(FhirPartnerRoutes::bearerAsKey)
+                .process(ApiRequest::bearerAsKey)
                 .process(door::signIn)
                 .process(this::read);
-    }
-
-    /** A FHIR client sends its key as a bearer token: it is read as the X-Api-Key it is. */
-    static void bearerAsKey(Exchange exchange) throws InvalidPayloadException {
-        exchange.getMessage().setBody(exchange.getMessage().getMandatoryBody(ApiRequest.class).bearerAsApiKey());
     }
 
     private void read(Exchange exchange) {
