@@ -6,15 +6,10 @@ import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
 import com.amazonaws.services.lambda.runtime.events.models.dynamodb.AttributeValue;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import org.apache.camel.ProducerTemplate;
 import org.referralhub.camel.Endpoints;
 import org.referralhub.hub.Hub;
@@ -24,10 +19,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The dispatcher, fed by the referrals table's stream: every referral item whose delivery is pending is handed to
- * the dispatch route — several at once ({@code delivery.concurrentDeliveries}, 8 by default), since a delivery mostly
- * waits on the partner and the table, and each referral is claimed before it is sent, so two never overlap. Failed
- * records are reported one by one (partial batch response), so one bad record does not replay the batch.
+ * The dispatcher, fed by the referrals table's stream: the referral items of a batch whose delivery is pending are
+ * handed to the dispatch route together — claimed in one conditional write, so two dispatchers never overlap, sent
+ * several at once ({@code delivery.concurrentDeliveries}, 8 by default), since a delivery mostly waits on the
+ * partner, and recorded in one write. A dispatch that fails reports its records (partial batch response); what was
+ * claimed waits out its lease and is offered again.
  */
 public final class DispatchStreamFunction implements RequestHandler<DynamodbEvent, StreamsEventResponse> {
 
@@ -36,33 +32,25 @@ public final class DispatchStreamFunction implements RequestHandler<DynamodbEven
 
     private static final Logger LOG = LoggerFactory.getLogger(DispatchStreamFunction.class);
 
-    private final Hub hub;
     private final ProducerTemplate routes;
-    /** Threads for the deliveries of a batch, made once per container and kept while they are used. */
-    private final ExecutorService lanes = Executors.newCachedThreadPool(runnable -> {
-        Thread thread = new Thread(runnable, "dispatch-lane");
-        thread.setDaemon(true);
-        return thread;
-    });
-
     public DispatchStreamFunction() {
         this(FunctionRuntime.hub(WINGS));
     }
 
     public DispatchStreamFunction(Hub hub) {
-        this.hub = hub;
         this.routes = hub.producer();
     }
 
     @Override
     public StreamsEventResponse handleRequest(DynamodbEvent event, Context context) {
         try (Correlation ignored = Correlation.of(context == null ? null : context.getAwsRequestId())) {
-            return handle(event, Correlation.current());
+            return handle(event);
         }
     }
 
-    private StreamsEventResponse handle(DynamodbEvent event, String correlationId) {
-        // one dispatch per referral, under the sequence number of its first record: a retry starts no later than it
+    private StreamsEventResponse handle(DynamodbEvent event) {
+        // one dispatch for the batch: its referrals' due deliveries claimed together, sent several at once, recorded
+        // together; each referral under the sequence number of its first record, so a retry starts no later than it
         Map<String, String> pending = new LinkedHashMap<>();
         for (DynamodbEvent.DynamodbStreamRecord record : event.getRecords()) {
             String referralId = pendingReferral(record);
@@ -70,46 +58,19 @@ public final class DispatchStreamFunction implements RequestHandler<DynamodbEven
                 pending.putIfAbsent(referralId, record.getDynamodb().getSequenceNumber());
             }
         }
-        List<StreamsEventResponse.BatchItemFailure> failures = Collections.synchronizedList(new ArrayList<>());
-        List<Map.Entry<String, String>> work = new ArrayList<>(pending.entrySet());
-        int laneCount = Math.min(work.size(), hub.services().config().delivery().concurrentDeliveries());
-        if (laneCount <= 1) {
-            work.forEach(entry -> dispatch(entry.getKey(), entry.getValue(), failures));
-            return StreamsEventResponse.builder().withBatchItemFailures(failures).build();
+        if (pending.isEmpty()) {
+            return StreamsEventResponse.builder().withBatchItemFailures(List.of()).build();
         }
-        // lane k takes referrals k, k + lanes, k + 2 lanes…, one after another
-        List<Future<?>> running = new ArrayList<>();
-        for (int lane = 0; lane < laneCount; lane++) {
-            int first = lane;
-            running.add(lanes.submit(() -> {
-                try (Correlation ignored = Correlation.of(correlationId)) {
-                    for (int i = first; i < work.size(); i += laneCount) {
-                        dispatch(work.get(i).getKey(), work.get(i).getValue(), failures);
-                    }
-                }
-            }));
-        }
-        for (Future<?> lane : running) {
-            try {
-                lane.get();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while dispatching", e);
-            } catch (ExecutionException e) {
-                throw new IllegalStateException("a dispatch lane failed", e.getCause());
-            }
-        }
-        return StreamsEventResponse.builder().withBatchItemFailures(failures).build();
-    }
-
-    private void dispatch(String referralId, String sequenceNumber, List<StreamsEventResponse.BatchItemFailure> failures) {
         try {
-            Correlation.referral(referralId);
-            routes.requestBody(Endpoints.DISPATCH, referralId);
+            routes.requestBody(Endpoints.DISPATCH, new ArrayList<>(pending.keySet()));
+            return StreamsEventResponse.builder().withBatchItemFailures(List.of()).build();
         } catch (RuntimeException e) {
-            LOG.warn("dispatch of referral {} failed, stream record will be retried: {}", referralId,
+            // nothing of it was recorded: claims run out and every referral of it is offered again
+            LOG.warn("dispatch of {} referral(s) failed, their stream records will be retried: {}", pending.size(),
                     e.getClass().getSimpleName());
-            failures.add(StreamsEventResponse.BatchItemFailure.builder().withItemIdentifier(sequenceNumber).build());
+            return StreamsEventResponse.builder().withBatchItemFailures(pending.values().stream().map(sequence ->
+                    StreamsEventResponse.BatchItemFailure.builder().withItemIdentifier(sequence).build()).toList())
+                    .build();
         }
     }
 

@@ -50,6 +50,7 @@ final class WebhookLatencyBenchmark {
         AtomicLong sequence = new AtomicLong();
         Map<String, Integer> errorKinds = new ConcurrentHashMap<>();
         List<Double> loads = new ArrayList<>();
+        Map<String, Object> knees = new LinkedHashMap<>();
         try (LocalHub hub = LocalHub.start(LocalHub.Options.defaults().withPorts(0, 0, 0).withDataDirectory(data)
                 .withTableName("bench-latency-" + UUID.randomUUID()))) {
             String template;
@@ -100,6 +101,9 @@ final class WebhookLatencyBenchmark {
                 System.out.printf("webhook latency %d: hub p50 %.1f ms p99 %.1f ms (%d errors); bare PutItem p50 %.1f ms p99 %.1f ms%n",
                         run + 1, hubP50.get(run), hubP99.get(run), hubRun.errors(), bareP50.get(run), bareP99.get(run));
             }
+            // where p99 crosses a second: each a rising rate for a while, until one does
+            knees.put("hub", knee(post, HUB_LADDER));
+            knees.put("barePutItem", knee(put, BARE_LADDER));
             bare.close();
         }
         Map<String, Object> result = new LinkedHashMap<>();
@@ -116,6 +120,7 @@ final class WebhookLatencyBenchmark {
         result.put("ratio", Stats.median(hubP99) / Stats.median(bareP99));
         result.put("errors", errors);
         result.put("errorKinds", new TreeMap<>(errorKinds));
+        result.put("knee", knees);
         return result;
     }
 
@@ -132,6 +137,41 @@ final class WebhookLatencyBenchmark {
         return template.replace("CICS-2026-0001", "LAT-" + n).replace("\"Okafor\"", "\"Okafor" + letters + "\"")
                 .replace("Amara.Okafor@Example.org", "client." + n + "@example.org")
                 .replace("(416) 555-0123", String.format("(416) %03d-%04d", 200 + (n / 10_000) % 700, n % 10_000));
+    }
+
+    /** The rates tried for the knee, and how long each: the hub's around its range, the bare PutItem's far above. */
+    static final int[] HUB_LADDER = {25, 50, 75, 100, 150, 200};
+    static final int[] BARE_LADDER = {100, 200, 400, 800, 1600};
+    private static final int KNEE_SECONDS = 15;
+
+    /**
+     * Each rate of the ladder in turn for {@value #KNEE_SECONDS} s, until one's p99 is above a second: answers every
+     * step's p50, p99 and errors, and the knee — the first rate whose p99 crossed (null: none of them did).
+     */
+    private static Map<String, Object> knee(IntFunction<Boolean> call, int[] ladder) throws InterruptedException {
+        List<Map<String, Object>> steps = new ArrayList<>();
+        Integer knee = null;
+        for (int rate : ladder) {
+            double load = MachineLoad.settle("knee at " + rate + "/s");
+            Load step = load(call, rate, KNEE_SECONDS);
+            Map<String, Object> at = new LinkedHashMap<>();
+            at.put("rate", rate);
+            at.put("loadBefore", load);
+            at.put("p50Ms", Stats.percentile(step.latencies(), 50));
+            at.put("p99Ms", Stats.percentile(step.latencies(), 99));
+            at.put("errors", step.errors());
+            steps.add(at);
+            System.out.printf("knee: %d/s for %d s: p50 %.1f ms, p99 %.1f ms, %d errors%n", rate, KNEE_SECONDS,
+                    (Double) at.get("p50Ms"), (Double) at.get("p99Ms"), step.errors());
+            if ((Double) at.get("p99Ms") > 1000) {
+                knee = rate;
+                break;
+            }
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("steps", steps);
+        out.put("p99CrossesOneSecondAt", knee);
+        return out;
     }
 
     /** {@code rate} calls a second for {@code seconds}, each on its own thread when due; latency counts from due. */

@@ -384,6 +384,18 @@ public final class LocalHub implements AutoCloseable {
         return baseUrl;
     }
 
+    /**
+     * Holds the dispatcher's stream feed, as disabling the event source mapping does in AWS: new referrals wait in
+     * the stream until {@link #releaseDispatchFeed released} (a backlog to drain, for the dispatch benchmark).
+     */
+    public void holdDispatchFeed() {
+        feed.hold();
+    }
+
+    public void releaseDispatchFeed() {
+        feed.release();
+    }
+
     public Hub hub() {
         return hub;
     }

@@ -6,12 +6,16 @@ import com.amazonaws.services.lambda.runtime.events.models.dynamodb.AttributeVal
 import com.amazonaws.services.lambda.runtime.events.models.dynamodb.StreamRecord;
 import com.amazonaws.services.lambda.runtime.events.models.dynamodb.StreamViewType;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.Date;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.referralhub.functions.DispatchStreamFunction;
@@ -39,6 +43,11 @@ final class StreamFeed implements AutoCloseable {
      * handler filters, and a referral leaves about three records (stored, leased, delivered), so 100 come near it.
      */
     static final int BATCH_SIZE = 100;
+    /**
+     * As template.yaml's ParallelizationFactor: up to four batches of one shard handled at once, each item's records
+     * in one of them, in order.
+     */
+    static final int PARALLELIZATION = 4;
 
     private final DynamoDbStreamsClient streams;
     private final String streamArn;
@@ -48,7 +57,13 @@ final class StreamFeed implements AutoCloseable {
         t.setDaemon(true);
         return t;
     });
+    private final ExecutorService lanes = Executors.newFixedThreadPool(PARALLELIZATION, r -> {
+        Thread t = new Thread(r, "local-stream-lane");
+        t.setDaemon(true);
+        return t;
+    });
     private final Map<String, String> iterators = new HashMap<>();
+    private volatile boolean held;
     private final Map<String, List<Record>> retries = new HashMap<>();
     private final Map<String, Integer> retryCounts = new HashMap<>();
 
@@ -67,10 +82,25 @@ final class StreamFeed implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Stops handing records to the function, as disabling an event source mapping does: they wait in the stream
+     * (DynamoDB keeps a day of it) and are read from where it stopped once {@link #release released}.
+     */
+    void hold() {
+        held = true;
+    }
+
+    void release() {
+        held = false;
+    }
+
     /** As Lambda's poller does: while the stream has records for it, it reads on at once; then it waits. */
     private void pollSafely() {
+        if (held) {
+            return;
+        }
         try {
-            while (poll() && !Thread.currentThread().isInterrupted()) {
+            while (!held && poll() && !Thread.currentThread().isInterrupted()) {
                 LOG.trace("stream feed reading on");
             }
         } catch (RuntimeException e) {
@@ -86,7 +116,8 @@ final class StreamFeed implements AutoCloseable {
             String shardId = entry.getKey();
             List<Record> batch = new ArrayList<>(retries.getOrDefault(shardId, List.of()));
             if (entry.getValue() != null) {
-                GetRecordsResponse response = streams.getRecords(r -> r.shardIterator(entry.getValue()).limit(BATCH_SIZE));
+                GetRecordsResponse response = streams.getRecords(r -> r.shardIterator(entry.getValue())
+                        .limit(BATCH_SIZE * PARALLELIZATION));
                 batch.addAll(response.records());
                 iterators.put(shardId, response.nextShardIterator());
                 more |= !response.records().isEmpty();
@@ -94,8 +125,7 @@ final class StreamFeed implements AutoCloseable {
             if (batch.isEmpty()) {
                 continue;
             }
-            StreamsEventResponse result = handler.handleRequest(event(batch), new LocalLambdaContext("dispatch-stream"));
-            List<Record> failed = failedFrom(batch, result);
+            List<Record> failed = handleInLanes(batch);
             int tries = failed.isEmpty() ? 0 : retryCounts.merge(shardId, 1, Integer::sum);
             if (failed.isEmpty() || tries > MAX_RETRIES) {
                 if (!failed.isEmpty()) {
@@ -119,6 +149,54 @@ final class StreamFeed implements AutoCloseable {
                         .shardId(shard.shardId()).shardIteratorType(ShardIteratorType.TRIM_HORIZON)).shardIterator());
             }
         }
+    }
+
+    /**
+     * The records in lanes by item key, each lane's in batches one after another, the lanes at once; answers the
+     * records to offer again: in each lane, from its first batch that reported a failure on.
+     */
+    private List<Record> handleInLanes(List<Record> records) {
+        List<List<Record>> byLane = new ArrayList<>();
+        for (int i = 0; i < PARALLELIZATION; i++) {
+            byLane.add(new ArrayList<>());
+        }
+        for (Record record : records) {
+            var key = record.dynamodb().keys().get("pk");
+            byLane.get(Math.floorMod(key == null ? 0 : key.s().hashCode(), PARALLELIZATION)).add(record);
+        }
+        List<Future<List<Record>>> running = new ArrayList<>();
+        for (List<Record> lane : byLane) {
+            if (!lane.isEmpty()) {
+                running.add(lanes.submit(() -> handleLane(lane)));
+            }
+        }
+        List<Record> failed = new ArrayList<>();
+        for (Future<List<Record>> lane : running) {
+            try {
+                failed.addAll(lane.get());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while the dispatcher ran", e);
+            } catch (ExecutionException e) {
+                throw new IllegalStateException("the dispatcher failed", e.getCause());
+            }
+        }
+        failed.sort(Comparator.comparing(r -> r.dynamodb().sequenceNumber()));
+        return failed;
+    }
+
+    private List<Record> handleLane(List<Record> lane) {
+        for (int from = 0; from < lane.size(); from += BATCH_SIZE) {
+            List<Record> batch = lane.subList(from, Math.min(lane.size(), from + BATCH_SIZE));
+            List<Record> failed = failedFrom(batch,
+                    handler.handleRequest(event(batch), new LocalLambdaContext("dispatch-stream")));
+            if (!failed.isEmpty()) {
+                List<Record> again = new ArrayList<>(failed);
+                again.addAll(lane.subList(from + batch.size(), lane.size()));
+                return again;
+            }
+        }
+        return List.of();
     }
 
     /** As Lambda does: the batch is retried from the lowest failed sequence number. */
@@ -195,8 +273,10 @@ final class StreamFeed implements AutoCloseable {
     @Override
     public void close() {
         poller.shutdownNow();
+        lanes.shutdownNow();
         try {
             poller.awaitTermination(5, TimeUnit.SECONDS);
+            lanes.awaitTermination(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -5,9 +5,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -43,6 +52,8 @@ class ReferralStoreIT {
     private static final Duration LEASE = Duration.ofSeconds(40);
     private static DynamoDbLocalServer dynamo;
     private final AtomicInteger reads = new AtomicInteger();
+    /** The first process's requests to the table, by kind (GetItem, TransactWriteItems…). */
+    private final Map<String, AtomicInteger> requests = new ConcurrentHashMap<>();
     private ReferralStore first;
     private ReferralStore second;
 
@@ -75,6 +86,8 @@ class ReferralStoreIT {
                     if (context.request() instanceof GetItemRequest) {
                         reads.incrementAndGet();
                     }
+                    requests.computeIfAbsent(context.request().getClass().getSimpleName().replace("Request", ""),
+                            k -> new AtomicInteger()).incrementAndGet();
                 }
             }));
         }
@@ -130,5 +143,86 @@ class ReferralStoreIT {
         second.modify(referral.referralId(), r -> r.withDelivery(r.delivery().retryAt(later, failedAttempt())));
         // by its own copy the first still holds a lease; the table says the delivery is due
         assertThat(first.claimDelivery(referral.referralId(), later.plusSeconds(1), LEASE)).isPresent();
+    }
+
+    private List<String> stored(int count, ReferralStore by) {
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            Referral referral = pending();
+            by.insert(referral, NOW);
+            ids.add(referral.referralId());
+        }
+        return ids;
+    }
+
+    private int requests(String kind) {
+        return requests.getOrDefault(kind, new AtomicInteger()).get();
+    }
+
+    @Test
+    void theDeliveriesOfManyReferralsAreClaimedInOneReadAndOneConditionalWrite() {
+        List<String> ids = stored(60, second);
+        requests.clear();
+
+        List<Referral> claimed = first.claimDeliveries(ids, NOW, LEASE);
+
+        assertThat(claimed).extracting(Referral::referralId).as("all of them, in the order asked")
+                .containsExactlyElementsOf(ids);
+        assertThat(claimed).allSatisfy(r -> assertThat(r.delivery().leaseUntil()).isEqualTo(NOW.plus(LEASE)));
+        assertThat(requests).as("one batch read, one transaction; nothing one by one").containsOnlyKeys(
+                "BatchGetItem", "TransactWriteItems");
+        assertThat(requests("BatchGetItem")).isEqualTo(1);
+        assertThat(requests("TransactWriteItems")).isEqualTo(1);
+        assertThat(second.claimDeliveries(ids, NOW.plusSeconds(1), LEASE)).as("held by the first").isEmpty();
+    }
+
+    @Test
+    void twoDispatchersClaimingOverlappingBatchesAtOnceNeverBothHoldOne() throws Exception {
+        var pool = Executors.newFixedThreadPool(2);
+        try {
+            for (int round = 0; round < 5; round++) {
+                List<String> ids = stored(40, second);
+                CyclicBarrier together = new CyclicBarrier(2);
+                Future<List<Referral>> a = pool.submit(() -> {
+                    together.await();
+                    return first.claimDeliveries(ids.subList(0, 30), NOW, LEASE);
+                });
+                Future<List<Referral>> b = pool.submit(() -> {
+                    together.await();
+                    return second.claimDeliveries(ids.subList(10, 40), NOW, LEASE);
+                });
+                Set<String> byFirst = a.get().stream().map(Referral::referralId).collect(Collectors.toSet());
+                Set<String> bySecond = b.get().stream().map(Referral::referralId).collect(Collectors.toSet());
+                assertThat(byFirst).as("round %d: held by both", round).doesNotContainAnyElementsOf(bySecond);
+                Set<String> all = new HashSet<>(byFirst);
+                all.addAll(bySecond);
+                assertThat(all).as("round %d: every due delivery claimed by one of them", round)
+                        .containsExactlyInAnyOrderElementsOf(ids);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void aBatchOfChangesKeepsWhatAnotherProcessWroteMeanwhileAndWritesTheRestTogether() {
+        List<String> ids = stored(10, second);
+        first.claimDeliveries(ids, NOW, LEASE);
+        // the partner reports on one of them while it is being delivered
+        second.modify(ids.get(3), r -> r.movedTo(r.status(), "contacted", null, NOW, "partner:humber"));
+        requests.clear();
+
+        Map<String, Referral> changed = first.updateAll(ids.stream().map(id -> ReferralStore.Change.of(id,
+                r -> r.withDelivery(r.delivery().retryAt(NOW.plusSeconds(5), failedAttempt())))).toList());
+
+        assertThat(changed).as("every one changed").containsOnlyKeys(ids);
+        for (String id : ids) {
+            Referral stored = second.find(id).orElseThrow();
+            assertThat(stored.delivery().nextAttemptAt()).isEqualTo(NOW.plusSeconds(5));
+        }
+        assertThat(second.find(ids.get(3)).orElseThrow().businessStatus()).as("the other process's change")
+                .isEqualTo("contacted");
+        assertThat(requests("TransactWriteItems")).as("the nine, after the one refused the first time").isEqualTo(2);
+        assertThat(requests("GetItem")).as("the one changed elsewhere, read again").isEqualTo(1);
     }
 }

@@ -45,7 +45,10 @@ public final class Endpoints {
 
     // ---- dispatch: referrals out to partners (camel/dispatch)
 
-    /** Deliver one referral if its delivery is due (body: referral id). */
+    /**
+     * Deliver the due among referrals (body: a referral id, or a list of them): claimed together, sent several at
+     * once, recorded together; answers how many attempts were recorded.
+     */
     public static final String DISPATCH = "direct:dispatch";
     /**
      * Deliver the referrals whose delivery is due, several at once (answers the number of deliveries started); none is
@@ -54,8 +57,6 @@ public final class Endpoints {
     public static final String DISPATCH_DUE = "direct:dispatch-due";
     /** The header of {@link #DISPATCH_DUE}: how long (a Duration, on the hub's clock) deliveries may be started. */
     public static final String TIME_BUDGET = "ReferralHubTimeBudget";
-    /** Deliver the due referrals of one partner that takes batches, in one file (body: their ids). */
-    public static final String DISPATCH_BATCH = "direct:dispatch-batch";
     /** Hand claimed referrals to their partner's webhook (exchange property: ClaimedDelivery). */
     public static final String DELIVER_WEBHOOK = "direct:deliver-webhook";
     /** Hand claimed referrals to their partner's inbox: one message, or one digest (property: ClaimedDelivery). */

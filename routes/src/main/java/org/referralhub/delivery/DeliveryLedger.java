@@ -4,12 +4,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 import org.referralhub.config.DeliveryPolicy;
 import org.referralhub.config.Partner;
-import org.referralhub.referral.Channel;
-import org.referralhub.referral.Delivery;
 import org.referralhub.referral.DeliveryAttempt;
 import org.referralhub.referral.Referral;
 import org.referralhub.referral.ReferralStatus;
@@ -50,22 +49,30 @@ public final class DeliveryLedger {
         this.notices = notices;
     }
 
-    public Optional<Referral> delivered(String referralId, Partner partner, Channel channel, Instant startedAt,
-                                        Integer responseStatus) {
-        return delivered(referralId, partner, channel, startedAt, responseStatus, null);
+    /**
+     * Records the outcomes of a dispatch on their referrals, in as few writes as the store makes them (one
+     * conditional transaction for up to 100), with the notices any of them calls for. Answers the referrals changed.
+     */
+    public Map<String, Referral> record(List<DeliveryOutcome> outcomes) {
+        Instant now = clock.instant();
+        return store.updateAll(outcomes.stream().map(outcome -> new ReferralStore.Change(outcome.referralId(),
+                r -> outcome instanceof DeliveryOutcome.Failed failed ? failed(r, failed, now)
+                        : delivered(r, (DeliveryOutcome.Delivered) outcome, now),
+                changed -> gaveUpNow(changed, now) ? notices.apply(changed) : List.of())).toList());
     }
 
-    /** @param detail what was handed over, e.g. the file a referral went in */
-    public Optional<Referral> delivered(String referralId, Partner partner, Channel channel, Instant startedAt,
-                                        Integer responseStatus, String detail) {
-        Instant now = clock.instant();
-        return store.modify(referralId, r -> {
-            DeliveryAttempt attempt = new DeliveryAttempt(r.delivery().attempts().size() + 1, startedAt, channel,
-                    partner.id(), DeliveryAttempt.Outcome.DELIVERED, responseStatus,
-                    Duration.between(startedAt, now).toMillis(), detail);
-            LOG.info("referral {} delivered to partner {} on attempt {}", referralId, partner.id(), attempt.number());
-            return r.withDelivery(r.delivery().delivered(attempt));
-        });
+    /** Records one outcome, as {@link #record} does. */
+    public Optional<Referral> record(DeliveryOutcome outcome) {
+        return Optional.ofNullable(record(List.of(outcome)).get(outcome.referralId()));
+    }
+
+    private static Referral delivered(Referral r, DeliveryOutcome.Delivered outcome, Instant now) {
+        DeliveryAttempt attempt = new DeliveryAttempt(r.delivery().attempts().size() + 1, outcome.startedAt(),
+                outcome.channel(), outcome.partner().id(), DeliveryAttempt.Outcome.DELIVERED, outcome.responseStatus(),
+                Duration.between(outcome.startedAt(), now).toMillis(), outcome.detail());
+        LOG.info("referral {} delivered to partner {} on attempt {}", r.referralId(), outcome.partner().id(),
+                attempt.number());
+        return r.withDelivery(r.delivery().delivered(attempt));
     }
 
     /** Whether this change is the one that gave the delivery up: the referral failed by the dispatcher, just now. */
@@ -79,37 +86,35 @@ public final class DeliveryLedger {
     }
 
     /**
-     * Records a failed attempt: tried again on the policy's schedule (no sooner than {@code retryAfter}, the
-     * partner's {@code Retry-After}, if it gave one), or given up once the series' first attempt is the partner's
-     * (or the hub's) {@code retryForHours} ago — or, where set, after {@code maxAttempts}.
+     * A failed attempt: tried again on the policy's schedule (no sooner than the partner's {@code Retry-After}, if it
+     * gave one), or given up once the series' first attempt is the partner's (or the hub's) {@code retryForHours}
+     * ago — or, where set, after {@code maxAttempts}.
      */
-    public Optional<Referral> failed(String referralId, Partner partner, Channel channel, Instant startedAt,
-                                     Integer responseStatus, String detail, Duration retryAfter) {
-        Instant now = clock.instant();
+    private Referral failed(Referral r, DeliveryOutcome.Failed outcome, Instant now) {
+        Partner partner = outcome.partner();
+        Instant startedAt = outcome.startedAt();
+        String detail = outcome.detail();
         Integer maxAttempts = partner != null && partner.maxAttempts() != null ? partner.maxAttempts() : policy.maxAttempts();
         Duration retryFor = partner != null && partner.retryForHours() != null
                 ? Duration.ofHours(partner.retryForHours()) : policy.retryFor();
-        return store.update(referralId, r -> {
-            int number = r.delivery().attempts().size() + 1;
-            DeliveryAttempt attempt = new DeliveryAttempt(number, startedAt, channel,
-                    partner == null ? r.partnerId() : partner.id(), DeliveryAttempt.Outcome.FAILED, responseStatus,
-                    Duration.between(startedAt, now).toMillis(), detail);
-            int inSeries = r.delivery().attemptsInSeries();
-            List<DeliveryAttempt> attempts = r.delivery().attempts();
-            Instant seriesBegan = inSeries == 0 ? startedAt : attempts.get(attempts.size() - inSeries).at();
-            boolean outOfTime = !startedAt.isBefore(seriesBegan.plus(retryFor));
-            if (outOfTime || maxAttempts != null && inSeries + 1 >= maxAttempts) {
-                LOG.warn("referral {} could not be delivered after {} attempts over {}: {}", referralId, number,
-                        Duration.between(seriesBegan, startedAt), detail);
-                Referral gaveUp = r.withDelivery(r.delivery().gaveUp(attempt));
-                return gaveUp.status().canMoveTo(ReferralStatus.FAILED)
-                        ? gaveUp.movedTo(ReferralStatus.FAILED, gaveUp.businessStatus(), GAVE_UP, now, BY)
-                        : gaveUp;
-            }
-            Instant next = now.plus(schedule.delayAfter(inSeries + 1, retryAfter, responseStatus));
-            LOG.info("referral {} delivery attempt {} failed ({}); next attempt at {}", referralId, number, detail, next);
-            Delivery retry = r.delivery().retryAt(next, attempt);
-            return r.withDelivery(retry);
-        }, changed -> gaveUpNow(changed, now) ? notices.apply(changed) : List.of());
+        int number = r.delivery().attempts().size() + 1;
+        DeliveryAttempt attempt = new DeliveryAttempt(number, startedAt, outcome.channel(),
+                partner == null ? r.partnerId() : partner.id(), DeliveryAttempt.Outcome.FAILED, outcome.responseStatus(),
+                Duration.between(startedAt, now).toMillis(), detail);
+        int inSeries = r.delivery().attemptsInSeries();
+        List<DeliveryAttempt> attempts = r.delivery().attempts();
+        Instant seriesBegan = inSeries == 0 ? startedAt : attempts.get(attempts.size() - inSeries).at();
+        boolean outOfTime = !startedAt.isBefore(seriesBegan.plus(retryFor));
+        if (outOfTime || maxAttempts != null && inSeries + 1 >= maxAttempts) {
+            LOG.warn("referral {} could not be delivered after {} attempts over {}: {}", r.referralId(), number,
+                    Duration.between(seriesBegan, startedAt), detail);
+            Referral gaveUp = r.withDelivery(r.delivery().gaveUp(attempt));
+            return gaveUp.status().canMoveTo(ReferralStatus.FAILED)
+                    ? gaveUp.movedTo(ReferralStatus.FAILED, gaveUp.businessStatus(), GAVE_UP, now, BY)
+                    : gaveUp;
+        }
+        Instant next = now.plus(schedule.delayAfter(inSeries + 1, outcome.retryAfter(), outcome.responseStatus()));
+        LOG.info("referral {} delivery attempt {} failed ({}); next attempt at {}", r.referralId(), number, detail, next);
+        return r.withDelivery(r.delivery().retryAt(next, attempt));
     }
 }

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -344,7 +345,7 @@ public final class FileImport {
         }
 
         /** Renews the claim when a quarter of the lease went by; a reader that lost it stops. */
-        void stillHere() {
+        synchronized void stillHere() {
             Instant now = clock.instant();
             if (scope == null || Duration.between(renewedAt, now).compareTo(lease.dividedBy(4)) < 0) {
                 return;
@@ -356,10 +357,14 @@ public final class FileImport {
         }
     }
 
-    /** Imports every row; answers true when the file could not be read at all. */
+    /**
+     * Imports every row; answers true when the file could not be read at all. Rows are read and mapped while the
+     * batches before them are written ({@link BatchWrites}).
+     */
     private boolean read(Reading reading, String name, byte[] content, String rawRef, ResultsFile results) {
         Agency agency = reading.agency;
         int rows = 0;
+        BatchWrites writes = new BatchWrites();
         try (AgencyFileReader reader = AgencyFileReader.open(intake, agency, name, content, limits)) {
             List<Referral> batch = new ArrayList<>(BATCH);
             List<Integer> batchRows = new ArrayList<>(BATCH);
@@ -381,19 +386,41 @@ public final class FileImport {
                             describe(invalid.errors())));
                 }
                 if (batch.size() == BATCH) {
-                    store(batch, batchRows, reading, results);
+                    write(writes, batch, batchRows, reading, results);
+                    batch = new ArrayList<>(BATCH);
+                    batchRows = new ArrayList<>(BATCH);
                 }
             }
-            store(batch, batchRows, reading, results);
+            write(writes, batch, batchRows, reading, results);
+            writes.awaitAll();
             LOG.info("file {} ({}) from agency {}: {} accepted, {} duplicate, {} rejected", reading.receiptId,
                     reader.format(), agency.id(), results.accepted(), results.duplicates(), results.rejected());
             return false;
         } catch (UnreadableFileException e) {
+            writes.awaitAll();
             results.stopped(rows == 0 ? "the file cannot be read: " + e.getMessage()
                     : "the file cannot be read past row " + rows + ": " + e.getMessage());
             LOG.info("file {} from agency {} is unreadable after {} rows", reading.receiptId, agency.id(), rows);
             return rows == 0;
+        } catch (RuntimeException e) {
+            try {
+                writes.awaitAll();
+            } catch (RuntimeException also) {
+                e.addSuppressed(also);
+            }
+            throw e;
         }
+    }
+
+    /** Hands a batch to the writers, named by the claims its referrals will make (its clients, its references). */
+    private void write(BatchWrites writes, List<Referral> batch, List<Integer> rows, Reading reading,
+                       ResultsFile results) {
+        if (batch.isEmpty()) {
+            return;
+        }
+        Set<String> keys = new HashSet<>();
+        batch.forEach(r -> keys.addAll(store.claimKeys(r, reading.receivedAt)));
+        writes.submit(keys, () -> store(batch, rows, reading, results));
     }
 
     private void store(List<Referral> batch, List<Integer> rows, Reading reading, ResultsFile results) {
@@ -426,8 +453,6 @@ public final class FileImport {
                     || NearMatch.isHeld(r) ? ResultsFile.Outcome.HELD : ResultsFile.Outcome.ACCEPTED;
             results.add(new ResultsFile.Line(rows.get(i), outcome, r.referralId(), r.status().code(), reasons));
         }
-        batch.clear();
-        rows.clear();
         reading.stillHere();
     }
 

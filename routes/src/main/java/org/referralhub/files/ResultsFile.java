@@ -44,7 +44,7 @@ public final class ResultsFile {
     private int duplicates;
     private int rejected;
 
-    public void add(Line line) {
+    public synchronized void add(Line line) {
         lines.add(line);
         switch (line.outcome()) {
             case ACCEPTED -> accepted++;
@@ -55,42 +55,42 @@ public final class ResultsFile {
     }
 
     /** The file's columns its mapping read nothing from: a line of their own, each named. */
-    public void notRead(List<NotRead> columns) {
+    public synchronized void notRead(List<NotRead> columns) {
         this.notRead = List.copyOf(columns);
     }
 
-    public int held() {
+    public synchronized int held() {
         return held;
     }
 
     /** The file could not be read past this point; rows before it keep their outcome. */
-    public void stopped(String reason) {
+    public synchronized void stopped(String reason) {
         this.stopReason = reason;
     }
 
-    public int accepted() {
+    public synchronized int accepted() {
         return accepted;
     }
 
-    public int duplicates() {
+    public synchronized int duplicates() {
         return duplicates;
     }
 
-    public int rejected() {
+    public synchronized int rejected() {
         return rejected;
     }
 
     /** The first rejected row and why (field names and rules, never values), or empty. */
-    public String firstProblem() {
+    public synchronized String firstProblem() {
         return lines.stream().filter(l -> l.outcome() == Outcome.REJECTED).min(Comparator.comparingInt(Line::row))
                 .map(l -> "row " + l.row() + ": " + l.reasons()).orElse("");
     }
 
-    public List<Line> lines() {
+    public synchronized List<Line> lines() {
         return List.copyOf(lines);
     }
 
-    public byte[] toCsv() {
+    public synchronized byte[] toCsv() {
         StringBuilder out = new StringBuilder("row,outcome,referralId,status,reasons\r\n");
         List<Line> inOrder = new ArrayList<>(lines);
         inOrder.sort(Comparator.comparingInt(Line::row));

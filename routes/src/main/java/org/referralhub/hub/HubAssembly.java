@@ -64,7 +64,6 @@ import org.referralhub.config.Program;
 import org.referralhub.delivery.CachedSecretStore;
 import org.referralhub.delivery.ConfigurationSecrets;
 import org.referralhub.delivery.DeadLetters;
-import org.referralhub.delivery.DeliveryLedger;
 import org.referralhub.delivery.DirectorySecretStore;
 import org.referralhub.delivery.SecretStore;
 import org.referralhub.delivery.SecretsManagerSecretStore;
@@ -270,14 +269,12 @@ public final class HubAssembly {
             routes.add(new EmailIntakeRoutes(email, new MailboxPull(config, email, mailDrop, secrets, records, clock)));
         }
         if (wings.contains(Wing.DISPATCH)) {
-            DeliveryLedger ledger = new DeliveryLedger(store, config.current().delivery(), clock,
-                    changed -> reports.notices(changed, clock.instant()));
-            routes.add(new DeliveryErrorHandling(ledger, this::pause, clock));
+            routes.add(new DeliveryErrorHandling(this::pause, clock));
             routes.add(new DispatchRoutes(config, store, reports, clock));
-            routes.add(new WebhookDeliveryRoutes(config, ledger, clock, outbound));
-            routes.add(new SftpDeliveryRoutes(config, secrets, ledger));
-            routes.add(new FhirDeliveryRoutes(config, secrets, ledger, outbound));
-            routes.add(new EmailDeliveryRoutes(config, mail, hubAddress, links, publicBaseUrl, ledger, clock));
+            routes.add(new WebhookDeliveryRoutes(config, clock, outbound));
+            routes.add(new SftpDeliveryRoutes(config, secrets));
+            routes.add(new FhirDeliveryRoutes(config, secrets, outbound));
+            routes.add(new EmailDeliveryRoutes(config, mail, hubAddress, links, publicBaseUrl, clock));
         }
         if (wings.contains(Wing.NOTICES)) {
             routes.add(new NoticeRoutes(new NoticeSending(config, notices, fileDrop, mail, hubAddress, signedCalls, clock),

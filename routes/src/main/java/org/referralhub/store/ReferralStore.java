@@ -39,6 +39,7 @@ import software.amazon.awssdk.enhanced.dynamodb.DynamoDbTable;
 import software.amazon.awssdk.enhanced.dynamodb.Expression;
 import software.amazon.awssdk.enhanced.dynamodb.Key;
 import software.amazon.awssdk.enhanced.dynamodb.model.DeleteItemEnhancedRequest;
+import software.amazon.awssdk.enhanced.dynamodb.model.GetItemEnhancedRequest;
 import software.amazon.awssdk.enhanced.dynamodb.model.Page;
 import software.amazon.awssdk.enhanced.dynamodb.model.PutItemEnhancedRequest;
 import software.amazon.awssdk.enhanced.dynamodb.model.QueryConditional;
@@ -67,6 +68,8 @@ public final class ReferralStore {
     private static final Duration IDEMPOTENCY_KEY_LIFETIME = Duration.ofDays(7);
     private static final int MAX_CONFLICT_RETRIES = 10;
     private static final int MAX_TX_ACTIONS = 100;
+    /** Below DynamoDB's 4 MB a transaction, with room for keys and attributes besides the documents. */
+    private static final long MAX_TX_BYTES = 3_000_000;
     private static final Expression ITEM_ABSENT = Expression.builder()
             .expression("attribute_not_exists(#pk)").putExpressionName("#pk", ReferralItem.PK).build();
 
@@ -711,21 +714,168 @@ public final class ReferralStore {
                 + MAX_CONFLICT_RETRIES + " tries");
     }
 
+    /** A change to one referral, and the notices the changed referral calls for (written with it). */
+    public record Change(String referralId, UnaryOperator<Referral> change,
+                         Function<Referral, List<NoticeDue>> notices) {
+
+        public static Change of(String referralId, UnaryOperator<Referral> change) {
+            return new Change(referralId, change, changed -> List.of());
+        }
+    }
+
+    /** A change ready to write: the referral changed, the version it was changed from, its item and notices. */
+    private record Planned(Change change, Referral changed, long version, ReferralItem item, List<NoticeDue> notices) {
+
+        int actions() {
+            return 1 + notices.size();
+        }
+    }
+
     /**
-     * Claims the delivery of a referral for {@code lease}: answers the referral if its delivery was due and nobody
-     * else held it, empty otherwise. Two dispatchers can never both hold the same delivery.
+     * Makes many changes as {@link #update} makes one, in as few writes as DynamoDB allows: the referrals are read in
+     * batches (or known from this process's own last write), and every change is written conditional on the version
+     * it was made from, up to 100 items to a transaction. A referral someone else wrote in between is changed again
+     * on its own, from a fresh read; the others are written without it. Answers the referrals changed, by id — one
+     * the change left as it was, or that is gone, is not among them.
      */
-    public Optional<Referral> claimDelivery(String referralId, Instant now, Duration lease) {
-        boolean[] claimed = {false};
-        Optional<Referral> after = modify(referralId, r -> {
-            claimed[0] = false;
-            if (r.delivery() == null || !r.delivery().isDueAt(now)) {
-                return r;
+    public Map<String, Referral> updateAll(List<Change> changes) {
+        Map<String, RecentWrites.Written> known = new HashMap<>();
+        List<String> unknown = new ArrayList<>();
+        for (Change change : changes) {
+            RecentWrites.Written written = recent.take(change.referralId());
+            if (written != null) {
+                known.put(change.referralId(), written);
+            } else {
+                unknown.add(change.referralId());
             }
-            claimed[0] = true;
-            return r.withDelivery(r.delivery().leasedUntil(now.plus(lease)));
-        });
-        return claimed[0] ? after : Optional.empty();
+        }
+        Map<String, RecentWrites.Written> read = versioned(unknown);
+        List<Planned> planned = new ArrayList<>();
+        List<Change> alone = new ArrayList<>();
+        for (Change change : changes) {
+            RecentWrites.Written current = known.containsKey(change.referralId()) ? known.get(change.referralId())
+                    : read.get(change.referralId());
+            if (current == null) {
+                continue;
+            }
+            Referral changed = change.change().apply(current.referral());
+            if (changed != current.referral()) {
+                planned.add(new Planned(change, changed, current.version(), toItem(changed, current.version() + 1),
+                        change.notices().apply(changed)));
+            } else if (known.containsKey(change.referralId())) {
+                alone.add(change); // a no-op decided on this process's own write is checked on a fresh read
+            }
+        }
+        Map<String, Referral> out = new LinkedHashMap<>();
+        List<Planned> chunk = new ArrayList<>();
+        int actions = 0;
+        long bytes = 0;
+        for (Planned next : planned) {
+            long size = next.item().getDocument().length();
+            if (!chunk.isEmpty() && (actions + next.actions() > MAX_TX_ACTIONS || bytes + size > MAX_TX_BYTES)) {
+                writeTogether(chunk, out, alone);
+                chunk = new ArrayList<>();
+                actions = 0;
+                bytes = 0;
+            }
+            chunk.add(next);
+            actions += next.actions();
+            bytes += size;
+        }
+        writeTogether(chunk, out, alone);
+        for (Change change : alone) {
+            Referral[] changed = {null};
+            update(change.referralId(), r -> {
+                Referral after = change.change().apply(r);
+                changed[0] = after == r ? null : after;
+                return after;
+            }, change.notices()).ifPresent(r -> {
+                if (changed[0] != null) {
+                    out.put(change.referralId(), changed[0]);
+                }
+            });
+        }
+        return out;
+    }
+
+    /** One transaction of changes; those whose item changed since it was read are left to be made {@code alone}. */
+    private void writeTogether(List<Planned> chunk, Map<String, Referral> out, List<Change> alone) {
+        List<Planned> remaining = new ArrayList<>(chunk);
+        while (!remaining.isEmpty()) {
+            TransactWriteItemsEnhancedRequest.Builder tx = TransactWriteItemsEnhancedRequest.builder();
+            List<Planned> byAction = new ArrayList<>();
+            for (Planned p : remaining) {
+                Expression unchanged = Expression.builder().expression("#v = :v").putExpressionName("#v", "version")
+                        .putExpressionValue(":v", AttributeValue.fromN(Long.toString(p.version()))).build();
+                tx.addPutItem(table, TransactPutItemEnhancedRequest.builder(ReferralItem.class)
+                        .item(p.item()).conditionExpression(unchanged).build());
+                byAction.add(p);
+                for (NoticeDue notice : p.notices()) {
+                    tx.addPutItem(table, TransactPutItemEnhancedRequest.builder(ReferralItem.class)
+                            .item(NoticeOutbox.item(notice.notice(), notice.channel(), notice.at()))
+                            .conditionExpression(ITEM_ABSENT).build());
+                    byAction.add(p);
+                }
+            }
+            try {
+                enhanced.transactWriteItems(tx.build());
+                for (Planned p : remaining) {
+                    recent.wrote(p.changed(), p.version() + 1);
+                    out.put(p.change().referralId(), p.changed());
+                }
+                return;
+            } catch (TransactionCanceledException cancelled) {
+                List<CancellationReason> reasons = cancelled.cancellationReasons();
+                Set<Planned> refused = new HashSet<>();
+                for (int i = 0; i < byAction.size(); i++) {
+                    String code = reasons == null || i >= reasons.size() ? "Unknown" : reasons.get(i).code();
+                    if (!"None".equals(code)) {
+                        refused.add(byAction.get(i));
+                    }
+                }
+                if (refused.isEmpty()) {
+                    refused.addAll(remaining);
+                }
+                LOG.debug("{} of {} referrals changed concurrently; changed again one by one", refused.size(),
+                        remaining.size());
+                refused.forEach(p -> alone.add(p.change()));
+                remaining.removeAll(refused);
+            }
+        }
+    }
+
+    /** Referrals with their item versions, read consistently, 100 at a time. */
+    private Map<String, RecentWrites.Written> versioned(List<String> referralIds) {
+        Map<String, RecentWrites.Written> out = new HashMap<>();
+        for (int i = 0; i < referralIds.size(); i += 100) {
+            var batch = ReadBatch.builder(ReferralItem.class).mappedTableResource(table);
+            referralIds.subList(i, Math.min(referralIds.size(), i + 100)).forEach(id -> batch.addGetItem(
+                    GetItemEnhancedRequest.builder().key(key(REFERRAL_PREFIX + id, REFERRAL_SK)).consistentRead(true)
+                            .build()));
+            var read = batch.build();
+            for (var page : enhanced.batchGetItem(r -> r.readBatches(read))) {
+                page.resultsForTable(table).forEach(item -> out.put(item.getReferralId(), new RecentWrites.Written(
+                        CanonicalJson.readReferral(item.getDocument()), item.getVersion() == null ? 0 : item.getVersion())));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Claims the deliveries of referrals for {@code lease}, in as few conditional writes as {@link #updateAll}
+     * makes: answers those whose delivery was due and that nobody else held, in the order asked. Two dispatchers can
+     * never both hold the same delivery: each claim is conditional on the version the due delivery was read at.
+     */
+    public List<Referral> claimDeliveries(List<String> referralIds, Instant now, Duration lease) {
+        Map<String, Referral> claimed = updateAll(referralIds.stream().distinct().map(id -> Change.of(id, r ->
+                r.delivery() == null || !r.delivery().isDueAt(now) ? r
+                        : r.withDelivery(r.delivery().leasedUntil(now.plus(lease))))).toList());
+        return referralIds.stream().distinct().map(claimed::get).filter(r -> r != null).toList();
+    }
+
+    /** Claims the delivery of one referral, as {@link #claimDeliveries} does: the referral if claimed, empty if not. */
+    public Optional<Referral> claimDelivery(String referralId, Instant now, Duration lease) {
+        return claimDeliveries(List.of(referralId), now, lease).stream().findFirst();
     }
 
     /** A delivery that is due: the referral, and its partner as the index holds it (null in a table made before). */
@@ -747,6 +897,11 @@ public final class ReferralStore {
             }
         }
         return ids;
+    }
+
+    /** The keys a new referral claims when stored (its reference, or its client): two that share one are one client. */
+    public List<String> claimKeys(Referral referral, Instant now) {
+        return claims(referral, null, now).stream().map(ReferralItem::getPk).toList();
     }
 
     private List<ReferralItem> claims(Referral referral, RequestKey key, Instant now) {

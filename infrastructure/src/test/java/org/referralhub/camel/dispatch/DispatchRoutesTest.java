@@ -27,7 +27,6 @@ import org.referralhub.camel.WingParts;
 import org.referralhub.config.ConfigurationLoader;
 import org.referralhub.config.HubConfiguration;
 import org.referralhub.config.Partner;
-import org.referralhub.delivery.DeliveryLedger;
 import org.referralhub.delivery.PartnerPause;
 import org.referralhub.delivery.WebhookSignature;
 import org.referralhub.email.OutboundEmail;
@@ -68,14 +67,12 @@ class DispatchRoutesTest extends CamelTestSupport {
         parts = new WingParts(folder);
         configuration.set(parts.config);
         StatusReports reports = new StatusReports(parts.configs, parts.store, parts.clock);
-        DeliveryLedger ledger = new DeliveryLedger(parts.store, parts.config.delivery(), parts.clock,
-                changed -> reports.notices(changed, parts.clock.instant()));
-        return new RoutesBuilder[] {new DeliveryErrorHandling(ledger, (partner, paused) -> pauses.add(partner.id()), parts.clock),
+        return new RoutesBuilder[] {new DeliveryErrorHandling((partner, paused) -> pauses.add(partner.id()), parts.clock),
                 new DispatchRoutes(configuration::get, parts.store, reports, parts.clock),
-                new WebhookDeliveryRoutes(parts.configs, ledger, parts.clock),
-                new SftpDeliveryRoutes(parts.configs, name -> "key".getBytes(StandardCharsets.UTF_8), ledger),
+                new WebhookDeliveryRoutes(parts.configs, parts.clock),
+                new SftpDeliveryRoutes(parts.configs, name -> "key".getBytes(StandardCharsets.UTF_8)),
                 new EmailDeliveryRoutes(parts.configs, this::send, "referrals@hub.example",
-                        new StatusLinks(() -> new byte[32]), "http://localhost:9", ledger, parts.clock)};
+                        new StatusLinks(() -> new byte[32]), "http://localhost:9", parts.clock)};
     }
 
     @AfterEach

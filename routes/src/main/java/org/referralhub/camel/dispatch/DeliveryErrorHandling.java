@@ -9,30 +9,27 @@ import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteConfigurationBuilder;
 import org.apache.camel.http.base.HttpOperationFailedException;
 import org.referralhub.config.OutboundAddresses;
-import org.referralhub.delivery.DeliveryLedger;
 import org.referralhub.delivery.PartnerPause;
 import org.referralhub.delivery.RetryAfter;
-import org.referralhub.referral.Referral;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.exception.SdkException;
 
 /**
- * The one place delivery failures are handled: a failure after a referral was claimed becomes a recorded attempt
- * with its retry scheduled; a failure before (the store unreachable) propagates, so the trigger retries.
+ * The one place delivery failures are handled: a failure after referrals were claimed becomes the failed outcome of
+ * their attempt, which the dispatcher records with its retry scheduled; a failure before (the store unreachable)
+ * propagates, so the trigger retries.
  */
 public final class DeliveryErrorHandling extends RouteConfigurationBuilder {
 
     public static final String ID = "delivery";
     private static final Logger LOG = LoggerFactory.getLogger(DeliveryErrorHandling.class);
 
-    private final DeliveryLedger ledger;
     private final PartnerPause.Pauser pauser;
     private final Clock clock;
 
     /** @param pauser pauses a partner whose endpoint answered {@code 410 Gone} */
-    public DeliveryErrorHandling(DeliveryLedger ledger, PartnerPause.Pauser pauser, Clock clock) {
-        this.ledger = ledger;
+    public DeliveryErrorHandling(PartnerPause.Pauser pauser, Clock clock) {
         this.pauser = pauser;
         this.clock = clock;
     }
@@ -51,8 +48,8 @@ public final class DeliveryErrorHandling extends RouteConfigurationBuilder {
         Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
         ClaimedDelivery claimed = ClaimedDelivery.of(exchange);
         if (hubFault(cause)) {
-            // the hub's own table failed (claiming, or recording what the partner answered): that is no attempt of
-            // the partner's to count; the lease runs out and the sweep tries again, under the same idempotency id
+            // the hub's own store failed (a secret it keeps, say): that is no attempt of the partner's to count; the
+            // lease runs out and the sweep tries again, under the same idempotency id
             LOG.warn("delivery of {} referral(s) interrupted by the hub's store ({}); retried after the lease",
                     claimed.referrals().size(), cause.getClass().getSimpleName());
             return;
@@ -61,10 +58,7 @@ public final class DeliveryErrorHandling extends RouteConfigurationBuilder {
         // a partner that says when to come back (429, 503…) is not tried sooner
         Duration retryAfter = cause instanceof HttpOperationFailedException http
                 ? RetryAfter.of(http.getResponseHeaders(), claimed.attemptStartedAt()) : null;
-        for (Referral referral : claimed.referrals()) {
-            ledger.failed(referral.referralId(), claimed.partner(), claimed.partner().intake().kind(),
-                    claimed.attemptStartedAt(), status, describe(cause), retryAfter);
-        }
+        claimed.failed(status, describe(cause), retryAfter);
         if (PartnerPause.gone(status) && !claimed.partner().isPaused()) {
             // the endpoint is gone: no more attempts until an administrator gives the partner's new address
             LOG.warn("partner {} answered 410 Gone: its deliveries are paused", claimed.partner().id());

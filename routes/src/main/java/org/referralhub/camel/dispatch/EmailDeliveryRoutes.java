@@ -14,7 +14,6 @@ import org.referralhub.config.Partner;
 import org.referralhub.config.PartnerChannel;
 import org.referralhub.email.MailSender;
 import org.referralhub.outcome.StatusLinks;
-import org.referralhub.delivery.DeliveryLedger;
 import org.referralhub.delivery.PartnerFile;
 import org.referralhub.delivery.PartnerReferral;
 import org.referralhub.email.OutboundEmail;
@@ -59,7 +58,6 @@ public final class EmailDeliveryRoutes extends RouteBuilder {
     private final String hubAddress;
     private final StatusLinks links;
     private final String publicBaseUrl;
-    private final DeliveryLedger ledger;
     private final Clock clock;
 
     /**
@@ -67,13 +65,12 @@ public final class EmailDeliveryRoutes extends RouteBuilder {
      * @param publicBaseUrl the hub's public URL, where status links point
      */
     public EmailDeliveryRoutes(ConfigurationSource configs, MailSender mail, String hubAddress, StatusLinks links,
-                               String publicBaseUrl, DeliveryLedger ledger, Clock clock) {
+                               String publicBaseUrl, Clock clock) {
         this.configs = configs;
         this.mail = mail;
         this.hubAddress = hubAddress;
         this.links = links;
         this.publicBaseUrl = publicBaseUrl;
-        this.ledger = ledger;
         this.clock = clock;
     }
 
@@ -110,10 +107,7 @@ public final class EmailDeliveryRoutes extends RouteBuilder {
         byte[] csv = Boolean.TRUE.equals(intake.attachCsv()) ? PartnerFile.render(intake, views) : null;
         mail.send(new OutboundEmail(hubAddress, intake.address(), subject, body.toString(),
                 "<" + id + "@" + domain + ">", null, null, csv == null ? null : id + ".csv", csv));
-        for (Referral referral : claimed.referrals()) {
-            ledger.delivered(referral.referralId(), partner, Channel.EMAIL, claimed.attemptStartedAt(), null,
-                    "message <" + id + "@" + domain + ">");
-        }
+        claimed.delivered(Channel.EMAIL, null, "message <" + id + "@" + domain + ">");
     }
 
     /** Per-milestone links that report without a login, or nothing when the link key cannot be read. */

@@ -8,7 +8,6 @@ import org.referralhub.config.ConfigurationSource;
 import org.referralhub.config.HubConfiguration;
 import org.referralhub.config.OutboundAddresses;
 import org.referralhub.config.PartnerChannel;
-import org.referralhub.delivery.DeliveryLedger;
 import org.referralhub.delivery.PartnerReferral;
 import org.referralhub.delivery.SecretStore;
 import org.referralhub.fhir.FhirResources;
@@ -27,15 +26,13 @@ public final class FhirDeliveryRoutes extends RouteBuilder {
 
     private final ConfigurationSource configs;
     private final SecretStore secrets;
-    private final DeliveryLedger ledger;
     private final OutboundAddresses outbound;
 
     /** @param secrets where a partner's bearer token is kept ({@code tokenRef}) */
-    public FhirDeliveryRoutes(ConfigurationSource configs, SecretStore secrets, DeliveryLedger ledger,
+    public FhirDeliveryRoutes(ConfigurationSource configs, SecretStore secrets,
                               OutboundAddresses outbound) {
         this.configs = configs;
         this.secrets = secrets;
-        this.ledger = ledger;
         this.outbound = outbound;
     }
 
@@ -83,7 +80,7 @@ public final class FhirDeliveryRoutes extends RouteBuilder {
                     + exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE) + " without the Location of a Task: "
                     + "not a FHIR create");
         }
-        ledger.delivered(claimed.first().referralId(), claimed.partner(), Channel.FHIR, claimed.attemptStartedAt(),
+        claimed.delivered(Channel.FHIR,
                 exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class), "created as "
                         + location.substring(location.indexOf("Task/")));
     }

@@ -11,7 +11,6 @@ import org.referralhub.config.ConfigurationSource;
 import org.referralhub.config.DeliveryPolicy;
 import org.referralhub.config.Partner;
 import org.referralhub.config.PartnerChannel;
-import org.referralhub.delivery.DeliveryLedger;
 import org.referralhub.delivery.PartnerFile;
 import org.referralhub.delivery.PartnerReferral;
 import org.referralhub.delivery.SecretStore;
@@ -32,12 +31,10 @@ public final class SftpDeliveryRoutes extends RouteBuilder {
 
     private final ConfigurationSource configs;
     private final SecretStore secrets;
-    private final DeliveryLedger ledger;
 
-    public SftpDeliveryRoutes(ConfigurationSource configs, SecretStore secrets, DeliveryLedger ledger) {
+    public SftpDeliveryRoutes(ConfigurationSource configs, SecretStore secrets) {
         this.configs = configs;
         this.secrets = secrets;
-        this.ledger = ledger;
     }
 
     @Override
@@ -106,11 +103,7 @@ public final class SftpDeliveryRoutes extends RouteBuilder {
     }
 
     private void recordDelivered(Exchange exchange) {
-        ClaimedDelivery claimed = ClaimedDelivery.of(exchange);
         String name = exchange.getMessage().getHeader(Exchange.FILE_NAME, String.class);
-        for (Referral referral : claimed.referrals()) {
-            ledger.delivered(referral.referralId(), claimed.partner(), Channel.SFTP, claimed.attemptStartedAt(), null,
-                    "file " + name);
-        }
+        ClaimedDelivery.of(exchange).delivered(Channel.SFTP, null, "file " + name);
     }
 }

@@ -7,7 +7,6 @@ import org.referralhub.camel.Endpoints;
 import org.referralhub.config.ConfigurationSource;
 import org.referralhub.config.OutboundAddresses;
 import org.referralhub.config.PartnerChannel;
-import org.referralhub.delivery.DeliveryLedger;
 import org.referralhub.delivery.PartnerReferral;
 import org.referralhub.delivery.WebhookSignature;
 import org.referralhub.referral.CanonicalJson;
@@ -20,20 +19,17 @@ import org.referralhub.referral.Channel;
 public final class WebhookDeliveryRoutes extends RouteBuilder {
 
     private final ConfigurationSource configs;
-    private final DeliveryLedger ledger;
     private final Clock clock;
     private final OutboundAddresses outbound;
 
     /** Sends anywhere (the local hub, tests). */
-    public WebhookDeliveryRoutes(ConfigurationSource configs, DeliveryLedger ledger, Clock clock) {
-        this(configs, ledger, clock, OutboundAddresses.ANYWHERE);
+    public WebhookDeliveryRoutes(ConfigurationSource configs, Clock clock) {
+        this(configs, clock, OutboundAddresses.ANYWHERE);
     }
 
     /** @param outbound where a partner's webhook may be, checked on its resolved address before each delivery */
-    public WebhookDeliveryRoutes(ConfigurationSource configs, DeliveryLedger ledger, Clock clock,
-                                 OutboundAddresses outbound) {
+    public WebhookDeliveryRoutes(ConfigurationSource configs, Clock clock, OutboundAddresses outbound) {
         this.configs = configs;
-        this.ledger = ledger;
         this.clock = clock;
         this.outbound = outbound;
     }
@@ -70,8 +66,7 @@ public final class WebhookDeliveryRoutes extends RouteBuilder {
     }
 
     private void recordDelivered(Exchange exchange) {
-        ClaimedDelivery claimed = ClaimedDelivery.of(exchange);
-        ledger.delivered(claimed.first().referralId(), claimed.partner(), Channel.WEBHOOK, claimed.attemptStartedAt(),
-                exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class));
+        ClaimedDelivery.of(exchange).delivered(Channel.WEBHOOK,
+                exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class), null);
     }
 }
