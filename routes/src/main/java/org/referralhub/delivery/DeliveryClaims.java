@@ -43,15 +43,36 @@ public final class DeliveryClaims {
         this.clock = clock;
     }
 
-    /** How long a claim holds: two full attempts, so a crashed dispatcher's claim runs out. */
-    public Duration lease() {
+    /** The longest one attempt can take: the partner's connect and response timeouts. */
+    public Duration attempt() {
         DeliveryPolicy policy = configs.current().delivery();
-        return Duration.ofSeconds(2L * (policy.connectTimeoutSeconds() + policy.responseTimeoutSeconds()));
+        return Duration.ofSeconds(policy.connectTimeoutSeconds() + policy.responseTimeoutSeconds());
+    }
+
+    /**
+     * How long a claim of {@code count} deliveries holds: two full attempts for each round of them the dispatcher
+     * makes ({@code concurrentDeliveries} at a time), so a crashed dispatcher's claim runs out, and a live one's lasts
+     * until its last round has begun.
+     */
+    public Duration lease(int count) {
+        int lanes = Math.max(1, configs.current().delivery().concurrentDeliveries());
+        return attempt().multipliedBy(2L * Math.max(1, (count + lanes - 1) / lanes));
+    }
+
+    /**
+     * Whether an attempt at these claimed referrals may still begin: only while every claim holds for a whole
+     * attempt more. One begun later could still be running when the claim runs out and another dispatcher takes it;
+     * not begun, it waits for that one — delayed, never sent twice at once.
+     */
+    public static boolean mayBegin(List<Referral> claimed, Instant now, Duration attempt) {
+        Instant latestEnd = now.plus(attempt);
+        return claimed.stream().allMatch(r -> r.delivery() != null && r.delivery().leaseUntil() != null
+                && !r.delivery().leaseUntil().isBefore(latestEnd));
     }
 
     /** Claims what is due among {@code referralIds} and answers the attempts to make now. */
     public List<Attempt> claim(List<String> referralIds) {
-        List<Referral> claimed = store.claimDeliveries(referralIds, clock.instant(), lease());
+        List<Referral> claimed = store.claimDeliveries(referralIds, clock.instant(), lease(referralIds.size()));
         if (claimed.size() < referralIds.size()) {
             LOG.debug("{} of {} referral(s) have no delivery due, or another dispatcher holds them",
                     referralIds.size() - claimed.size(), referralIds.size());

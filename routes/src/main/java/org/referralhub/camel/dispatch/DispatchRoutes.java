@@ -64,8 +64,10 @@ public final class DispatchRoutes extends RouteBuilder {
                 // each attempt's outcome is kept on its claim, a failure made one where it happened
                 .split(exchangeProperty(ATTEMPTS))
                         .parallelProcessing().executorService(sending)
-                    .process(this::deliverBy)
-                    .routingSlip(exchangeProperty(DELIVER_BY)).end()
+                    .filter(this::mayBegin)
+                        .process(this::deliverBy)
+                        .routingSlip(exchangeProperty(DELIVER_BY)).end()
+                    .end()
                 .end()
                 .process(this::record);
 
@@ -96,6 +98,17 @@ public final class DispatchRoutes extends RouteBuilder {
         Instant startedAt = clock.instant();
         exchange.setProperty(ATTEMPTS, claims.claim(ids).stream()
                 .map(a -> new ClaimedDelivery(a.partner(), a.referrals(), startedAt)).toList());
+    }
+
+    /** An attempt begins only while its claim holds for a whole attempt more; else it waits for the sweep. */
+    private boolean mayBegin(Exchange exchange) {
+        ClaimedDelivery claimed = exchange.getMessage().getBody(ClaimedDelivery.class);
+        if (DeliveryClaims.mayBegin(claimed.referrals(), clock.instant(), claims.attempt())) {
+            return true;
+        }
+        LOG.warn("{} referral(s) of partner {} not sent: their claim would run out before an attempt could end; "
+                + "sent once it has", claimed.referrals().size(), claimed.partner().id());
+        return false;
     }
 
     private void deliverBy(Exchange exchange) {
