@@ -177,6 +177,16 @@ class ReferralStoreIT {
     }
 
     @Test
+    void aSingleClaimIsOneConditionalWriteNotATransaction() {
+        List<String> ids = stored(1, second);
+        requests.clear();
+
+        assertThat(first.claimDeliveries(ids, NOW, LEASE)).hasSize(1);
+        assertThat(requests).as("a transaction costs twice a write").containsOnlyKeys("BatchGetItem", "PutItem");
+        assertThat(second.claimDeliveries(ids, NOW.plusSeconds(1), LEASE)).as("held by the first").isEmpty();
+    }
+
+    @Test
     void twoDispatchersClaimingOverlappingBatchesAtOnceNeverBothHoldOne() throws Exception {
         var pool = Executors.newFixedThreadPool(2);
         try {

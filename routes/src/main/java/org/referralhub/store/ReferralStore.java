@@ -684,8 +684,7 @@ public final class ReferralStore {
                 return Optional.of(current);
             }
             known = null;
-            Expression unchanged = Expression.builder().expression("#v = :v").putExpressionName("#v", "version")
-                    .putExpressionValue(":v", AttributeValue.fromN(Long.toString(version))).build();
+            Expression unchanged = versionIs(version);
             List<NoticeDue> due = notices.apply(changed);
             try {
                 if (due.isEmpty()) {
@@ -798,17 +797,36 @@ public final class ReferralStore {
         return out;
     }
 
-    /** One transaction of changes; those whose item changed since it was read are left to be made {@code alone}. */
+    /** The condition of a change: the item is still at the version the change was made from. */
+    private static Expression versionIs(long version) {
+        return Expression.builder().expression("#v = :v").putExpressionName("#v", "version")
+                .putExpressionValue(":v", AttributeValue.fromN(Long.toString(version))).build();
+    }
+
+    /**
+     * One transaction of changes — or, for a single change without notices, one conditional write, half the cost of
+     * a transaction; those whose item changed since it was read are left to be made {@code alone}.
+     */
     private void writeTogether(List<Planned> chunk, Map<String, Referral> out, List<Change> alone) {
+        if (chunk.size() == 1 && chunk.get(0).notices().isEmpty()) {
+            Planned p = chunk.get(0);
+            try {
+                table.putItem(PutItemEnhancedRequest.builder(ReferralItem.class).item(p.item())
+                        .conditionExpression(versionIs(p.version())).build());
+                recent.wrote(p.changed(), p.version() + 1);
+                out.put(p.change().referralId(), p.changed());
+            } catch (ConditionalCheckFailedException changedMeanwhile) {
+                alone.add(p.change());
+            }
+            return;
+        }
         List<Planned> remaining = new ArrayList<>(chunk);
         while (!remaining.isEmpty()) {
             TransactWriteItemsEnhancedRequest.Builder tx = TransactWriteItemsEnhancedRequest.builder();
             List<Planned> byAction = new ArrayList<>();
             for (Planned p : remaining) {
-                Expression unchanged = Expression.builder().expression("#v = :v").putExpressionName("#v", "version")
-                        .putExpressionValue(":v", AttributeValue.fromN(Long.toString(p.version()))).build();
                 tx.addPutItem(table, TransactPutItemEnhancedRequest.builder(ReferralItem.class)
-                        .item(p.item()).conditionExpression(unchanged).build());
+                        .item(p.item()).conditionExpression(versionIs(p.version())).build());
                 byAction.add(p);
                 for (NoticeDue notice : p.notices()) {
                     tx.addPutItem(table, TransactPutItemEnhancedRequest.builder(ReferralItem.class)

@@ -24,8 +24,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The outbox side: the due deliveries among the referrals a dispatch is given are claimed together in one
- * conditional write (so no two dispatchers send one), handed to the routes of their partners' channels several at
- * once, and what became of them recorded together in one write. Fed by the table's change feed and by a periodic
+ * conditional write (a transaction, for more than one), so no two dispatchers send one; handed to the routes of their
+ * partners' channels several at once; and what became of them recorded together in one write more. Fed by the table's change feed and by a periodic
  * sweep that picks up retries whose backoff has passed, batches whose window has closed, and anything a feed missed.
  */
 public final class DispatchRoutes extends RouteBuilder {
