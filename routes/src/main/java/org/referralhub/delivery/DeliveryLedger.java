@@ -5,7 +5,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.function.Function;
 import org.referralhub.config.DeliveryPolicy;
 import org.referralhub.config.Partner;
@@ -59,11 +58,6 @@ public final class DeliveryLedger {
                 r -> outcome instanceof DeliveryOutcome.Failed failed ? failed(r, failed, now)
                         : delivered(r, (DeliveryOutcome.Delivered) outcome, now),
                 changed -> gaveUpNow(changed, now) ? notices.apply(changed) : List.of())).toList());
-    }
-
-    /** Records one outcome, as {@link #record} does. */
-    public Optional<Referral> record(DeliveryOutcome outcome) {
-        return Optional.ofNullable(record(List.of(outcome)).get(outcome.referralId()));
     }
 
     private static Referral delivered(Referral r, DeliveryOutcome.Delivered outcome, Instant now) {
